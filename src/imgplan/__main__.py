@@ -1,0 +1,5 @@
+"""`python -m imgplan`."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,474 @@
+"""Command line: parse options, call one core function, render, map the outcome to an exit code.
+
+The one error boundary is :func:`main`: bad input exits 2 with located messages, a bug exits
+70 with its traceback. Heavy modules (pydantic, rich, the rules) are imported inside the
+commands that need them, so ``imgplan --version`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from . import __version__
+from .errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from .models.profile import Profile
+    from .models.programs import Dataset
+
+EXIT_OK, EXIT_NO, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
+
+app = typer.Typer(
+    name="imgplan",
+    help="Offline planner for international medical graduates heading for a Clinical "
+    "Informatics fellowship: program list, timeline, Step 3 verdict, chances. "
+    "Exit codes: 0 success, 1 a negative answer, 2 bad input or usage, 70 a bug.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+programs_app = typer.Typer(
+    help="Browse, import and compare program datasets.", no_args_is_help=True
+)
+app.add_typer(programs_app, name="programs")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"imgplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """imgplan: plan the road from Step 2 CK to a Clinical Informatics fellowship."""
+
+
+# Shared options ---------------------------------------------------------------------------
+
+ProgramsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--programs", help="Program dataset (default: the bundled example data/programs.yaml)."
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write here instead of stdout (atomically: never half-written)."
+    ),
+]
+TodayOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--today", envvar="IMGPLAN_TODAY", help="Pretend today is YYYY-MM-DD (also IMGPLAN_TODAY)."
+    ),
+]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format.")]
+
+
+def today_from(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(
+            f"--today / IMGPLAN_TODAY '{value}' is not a date; expected YYYY-MM-DD"
+        ) from None
+
+
+def check_format(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise UsageError(
+            f"--format '{value}' is not available here; expected one of: {', '.join(allowed)}"
+        )
+    return value
+
+
+def load_profile(path: Path, today: dt.date) -> Profile:
+    from .loading import load_profile as load
+
+    return load(path, today)
+
+
+def load_programs(path: Path | None, today: dt.date) -> Dataset:
+    from .loading import load_dataset
+    from .reference import data_path
+
+    return load_dataset(path or data_path("programs.yaml"), today)
+
+
+def emit(text: str, output: Path | None, inputs: tuple[Path | None, ...] = ()) -> None:
+    """Print, or write ``output`` atomically; never overwrite an input file."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = output.resolve()
+    for given in inputs:
+        if given is not None and given.exists() and given.resolve() == target:
+            raise UsageError(f"--output {output} is one of the input files; expected another path")
+    write_atomic(output, text, overwrite=True)
+
+
+def write_atomic(path: Path, text: str, *, overwrite: bool) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageError(
+            f"{path}: the folder {directory} does not exist; expected an existing folder"
+        )
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if path exists: no race with another writer
+            except FileExistsError:
+                raise UsageError(
+                    f"{path} already exists; expected a new path (imgplan never overwrites it)"
+                ) from None
+            finally:
+                os.unlink(tmp)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()
+
+
+def width() -> int:
+    try:
+        return max(80, os.get_terminal_size().columns) if is_tty() else 120
+    except OSError:
+        return 120
+
+
+def not_yet(command: str, issue: int) -> None:
+    raise UsageError(
+        f"`imgplan {command}` is not yet available in this version (planned: "
+        f"issue #{issue}); expected one of the available commands, see --help"
+    )
+
+
+# Commands ---------------------------------------------------------------------------------
+
+
+@app.command()
+def recommend(
+    profile: Annotated[Path, typer.Argument(help="Your profile YAML.")],
+    programs: ProgramsOpt = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    today: TodayOpt = None,
+    step2: Annotated[
+        int | None, typer.Option(help="What-if: a Step 2 CK score.", min=1, max=300)
+    ] = None,
+    usce_months: Annotated[
+        float | None, typer.Option(help="What-if: months of clinical USCE.", min=0, max=120)
+    ] = None,
+    step3: Annotated[str | None, typer.Option(help="What-if: 'pass' = Step 3 passed.")] = None,
+    ecfmg: Annotated[
+        bool | None, typer.Option("--ecfmg/--no-ecfmg", help="What-if: ECFMG certified.")
+    ] = None,
+    unlock: Annotated[
+        bool, typer.Option("--unlock", help="Which single change opens the most excluded programs.")
+    ] = False,
+    specialty: Annotated[
+        list[str] | None, typer.Option(help="Only this specialty (repeatable).")
+    ] = None,
+    state: Annotated[list[str] | None, typer.Option(help="Only this state (repeatable).")] = None,
+    top: Annotated[int | None, typer.Option(help="Show the first N programs.", min=1)] = None,
+    include_excluded: Annotated[
+        bool, typer.Option("--include-excluded", help="List excluded programs, grouped by reason.")
+    ] = False,
+    fail_if_empty: Annotated[
+        bool, typer.Option("--fail-if-empty", help="Exit 1 when no program is left.")
+    ] = False,
+) -> None:
+    """Ranked, tiered, explained program list, with profile findings on top."""
+    from .models import vocab
+    from .recommend import recommend as run
+    from .recommend import with_overrides
+    from .reference import reference
+
+    check_format(fmt, ("table", "json", "csv", "markdown"))
+    day = today_from(today)
+    if step3 is not None and step3.strip().lower() != "pass":
+        raise UsageError(f"--step3 '{step3}' is not understood; expected --step3 pass")
+    try:
+        specialties = [vocab.specialty(s) for s in specialty or []]
+        states = [vocab.state(s) for s in state or []]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    person = load_profile(profile, day)
+    dataset = load_programs(programs, day)
+    person = with_overrides(
+        person, step2=step2, usce_months=usce_months, step3_pass=step3 is not None, ecfmg=ecfmg
+    )
+    rec = run(
+        person,
+        dataset,
+        reference(),
+        day,
+        specialties=specialties or None,
+        states=states or None,
+        top=top,
+        unlock=unlock,
+    )
+    if fmt == "json":
+        from .render import json_out
+
+        text = json_out.dumps(json_out.recommend(rec))
+    elif fmt == "csv":
+        from .render.text import recommend_csv
+
+        text = recommend_csv(rec)
+    elif fmt == "markdown":
+        from .render.text import recommend_markdown
+
+        text = recommend_markdown(rec)
+    else:
+        from .render import table
+
+        text = table.recommend(
+            rec, width=width(), color=is_tty() and output is None, include_excluded=include_excluded
+        )
+    emit(text, output, (profile, programs))
+    if fail_if_empty and not rec.programs:
+        raise typer.Exit(EXIT_NO)
+
+
+@app.command()
+def explain(
+    profile: Annotated[Path, typer.Argument(help="Your profile YAML.")],
+    program_id: Annotated[str, typer.Argument(help="A program id from the dataset.")],
+    programs: ProgramsOpt = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    today: TodayOpt = None,
+) -> None:
+    """Every rule's finding for one program, with the figures and weights used."""
+    from .models import vocab
+    from .recommend import assess
+    from .reference import reference
+    from .rules.context import Context
+
+    check_format(fmt, ("table", "json"))
+    day = today_from(today)
+    person = load_profile(profile, day)
+    dataset = load_programs(programs, day)
+    program = dataset.by_id(program_id)
+    if program is None:
+        ids = [p.id for p in dataset.programs]
+        hint = vocab.suggest(program_id, ids)
+        raise UsageError(
+            f"no program with id '{program_id}' in {dataset.name}{hint}; "
+            "expected an id from `imgplan programs list`"
+        )
+    result = assess(Context.of(person, reference(), day), program, dataset.as_of)
+    if fmt == "json":
+        from .render import json_out
+
+        text = json_out.dumps(json_out.explain(result, dataset))
+    else:
+        from .render import table
+
+        text = table.explain(result, dataset, width=width(), color=is_tty() and output is None)
+    emit(text, output, (profile, programs))
+
+
+@app.command()
+def timeline(
+    profile: Annotated[
+        Path | None, typer.Argument(help="Profile (default $IMGPLAN_PROFILE, then ./profile.yaml).")
+    ] = None,
+) -> None:
+    """Dated personal plan from Step 2 CK study to the CI fellowship match and boards."""
+    not_yet("timeline", 5)
+
+
+@app.command("check-step3")
+def check_step3(
+    profile: Annotated[
+        Path | None, typer.Argument(help="Profile (default $IMGPLAN_PROFILE, then ./profile.yaml).")
+    ] = None,
+) -> None:
+    """Step 3 go/no-go verdict; exit 0 only for 'take it now'."""
+    not_yet("check-step3", 6)
+
+
+@app.command()
+def chances(profile: Annotated[Path, typer.Argument(help="Your profile YAML.")]) -> None:
+    """Specialty match likelihood and percentile from public figures; programs and fees."""
+    not_yet("chances", 7)
+
+
+@app.command()
+def assess(profile: Annotated[Path, typer.Argument(help="Your profile YAML.")]) -> None:
+    """Informatics-portfolio strength on the guide's four core elements, and next actions."""
+    not_yet("assess", 7)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Profiles and/or program datasets.")],
+    fmt: FormatOpt = "table",
+    today: TodayOpt = None,
+) -> None:
+    """Check profiles and datasets; report every problem at once, located. Exit 1 on problems."""
+    from .validate import validate_files
+
+    check_format(fmt, ("table", "json"))
+    results = validate_files(files, today_from(today))
+    if fmt == "json":
+        from .render import json_out
+
+        doc = {
+            "format": 1,
+            "command": "validate",
+            "files": [
+                {
+                    "path": r.path,
+                    "kind": r.kind,
+                    "valid": not r.problems,
+                    "problems": [p.as_json() for p in r.problems],
+                }
+                for r in results
+            ],
+        }
+        sys.stdout.write(json_out.dumps(doc))
+    else:
+        for r in results:
+            if r.problems:
+                for problem in r.problems:
+                    typer.echo(str(problem))
+            else:
+                typer.echo(f"{r.path}: valid {r.kind}")
+        bad = sum(1 for r in results if r.problems)
+        count = sum(len(r.problems) for r in results)
+        if bad:
+            typer.echo(f"{count} problem(s) in {bad} of {len(results)} file(s)", err=True)
+    if any(r.problems for r in results):
+        raise typer.Exit(EXIT_NO)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter profile.")] = Path(
+        "profile.yaml"
+    ),
+) -> None:
+    """Write a commented starter profile (never overwrites an existing file)."""
+    from .reference import data_path
+
+    text = data_path("starter-profile.yaml").read_text(encoding="utf-8")
+    write_atomic(path, text, overwrite=False)
+    typer.echo(f"Wrote {path}. Edit it, then run: imgplan validate {path}", err=True)
+
+
+@app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="'profile' or 'programs'.")],
+    output: OutputOpt = None,
+) -> None:
+    """Print the JSON Schema of a file format (for editors' YAML plugins)."""
+    import json
+
+    from .models.profile import Profile
+    from .models.programs import Dataset
+
+    models: dict[str, Any] = {"profile": Profile, "programs": Dataset}
+    if kind not in models:
+        raise UsageError(f"unknown schema '{kind}'; expected profile or programs")
+    doc = models[kind].model_json_schema()
+    doc = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"imgplan {kind} format 1",
+        **doc,
+    }
+    emit(json.dumps(doc, indent=2) + "\n", output)
+
+
+@programs_app.command("list")
+def programs_list() -> None:
+    """List the programs of a dataset."""
+    not_yet("programs list", 4)
+
+
+@programs_app.command("show")
+def programs_show(program_id: str) -> None:
+    """Show one program's figures."""
+    not_yet("programs show", 4)
+
+
+@programs_app.command("import")
+def programs_import(file: Path) -> None:
+    """Turn a spreadsheet (CSV) of programs into a dataset."""
+    not_yet("programs import", 4)
+
+
+@programs_app.command("diff")
+def programs_diff(old: Path, new: Path) -> None:
+    """What changed between two datasets, program by program."""
+    not_yet("programs diff", 4)
+
+
+# The error boundary -----------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        app(args=argv, prog_name="imgplan")
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else EXIT_INPUT)
+    except InputError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"{problem}\n")
+        return EXIT_INPUT
+    except UsageError as exc:
+        sys.stderr.write(f"imgplan: error: {exc}\n")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("imgplan: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.write(
+            f"imgplan {__version__}: internal error (a bug); please report it "
+            "with the traceback above.\n"
+        )
+        return EXIT_BUG
+    return EXIT_OK
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,516 @@
+"""The only code that reads input files.
+
+YAML is read as a stream of events (libyaml's C parser where present) and turned into plain
+Python values by an iterative builder, so that:
+
+* only the YAML 1.2 core schema applies: ``true``/``false`` are booleans, ``yes``/``no``/``on``/
+  ``off`` stay text (and a boolean field then says "write true or false"), ``NO`` stays Norway's
+  code, unquoted dates stay text until a date field parses them;
+* no tag constructs anything, and nesting depth and alias expansion are bounded (a "billion
+  laughs" file or a 100,000-deep list gets a located message, not a crash);
+* every problem is located ``file:line:column`` with its key path. Locations are only computed
+  when something is wrong: the file is parsed a second time, recording marks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, Problem
+from .models import vocab
+from .models.profile import Profile
+from .models.programs import Dataset
+
+try:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+PROFILE_MAX_BYTES = 1 << 20  # 1 MiB: a profile is a page of text
+DATASET_MAX_BYTES = 256 << 20  # 256 MiB: ~300,000 programs
+MAX_DEPTH = 32
+MAX_ALIAS_EXPANSION = 10_000  # nodes that aliases may add in all
+
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+Path_ = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Parsed:
+    """A parsed file: its data, and any structural problems found on the way."""
+
+    file: str
+    text: str
+    data: Any
+    problems: list[Problem]
+
+
+class _Fatal(Exception):
+    def __init__(self, line: int | None, column: int | None, path: str, message: str) -> None:
+        super().__init__(message)
+        self.where = (line, column, path, message)
+
+
+def display_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_text(path: Path | str, max_bytes: int) -> str:
+    """Read a UTF-8 file (BOM allowed) or raise a located InputError."""
+    name = str(path)
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        "",
+                        (
+                            f"the file is {size / 1048576:.1f} MiB, over the {max_bytes / 1048576:g} MiB "
+                            "limit for this kind of file; expected a smaller file"
+                        ),
+                    )
+                ]
+            )
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(
+            [Problem(name, None, None, "", "no such file; expected a path to an existing file")]
+        ) from None
+    except IsADirectoryError:
+        raise InputError(
+            [Problem(name, None, None, "", "this is a folder; expected a file")]
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "",
+                    f"cannot be read ({exc.strerror}); expected a readable file",
+                )
+            ]
+        ) from None
+    if len(raw) > max_bytes:
+        raise InputError(
+            [Problem(name, None, None, "", "the file grew over the size limit while read")]
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    line,
+                    column,
+                    "",
+                    (
+                        f"byte 0x{raw[exc.start]:02x} is not UTF-8; expected a UTF-8 text file "
+                        "(re-save it as UTF-8)"
+                    ),
+                )
+            ]
+        ) from None
+
+
+def _scalar(event: Any) -> Any:
+    value = event.value
+    if event.style:  # quoted or block scalar: always text (plain is None, or '' from libyaml)
+        return value
+    if value in _NULL:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    return value
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _build(text: str, file: str, marks: dict[Path_, tuple[int, int, int, int]] | None) -> Parsed:
+    """Turn YAML text into Python values without recursion; optionally record marks.
+
+    ``marks[path]`` is (key line, key column, value line, value column), 1-based.
+    """
+    problems: list[Problem] = []
+    # frame: [container, path, pending key or None, key mark, node count, anchor, seen keys]
+    stack: list[list[Any]] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    expanded = 0
+    root: Any = None
+    have_root = False
+
+    line: int | None
+    column: int | None
+
+    def place(value: Any, event: Any, size: int) -> None:
+        nonlocal root, have_root
+        if not stack:
+            root, have_root = value, True
+            if marks is not None:
+                line, col = _mark(event)
+                marks[()] = (line, col, line, col)
+            return
+        frame = stack[-1]
+        frame[4] += size
+        container = frame[0]
+        if isinstance(container, list):
+            index = len(container)
+            container.append(value)
+            if marks is not None:
+                line, col = _mark(event)
+                marks[frame[1] + (index,)] = (line, col, line, col)
+            return
+        key = frame[2]
+        if key is None:  # this value is a key
+            if not isinstance(event, yaml.ScalarEvent):
+                raise _Fatal(
+                    *_mark(event),
+                    display_path(frame[1]),
+                    "a key must be plain text; expected 'name: value' lines",
+                )
+            key_text = event.value
+            if key_text == "<<" and not event.style:
+                raise _Fatal(
+                    *_mark(event),
+                    display_path(frame[1]),
+                    "merge keys (<<) are not supported; expected each key written out",
+                )
+            if key_text in frame[6]:
+                line, col = _mark(event)
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        display_path(frame[1] + (key_text,)),
+                        f"key '{key_text}' appears twice in this mapping; expected it once",
+                    )
+                )
+            frame[6].add(key_text)
+            frame[2] = key_text
+            frame[3] = _mark(event)
+            return
+        container[key] = value
+        if marks is not None:
+            line, col = _mark(event)
+            marks[frame[1] + (key,)] = (*frame[3], line, col)
+        frame[2] = None
+
+    def child_path() -> Path_:
+        if not stack:
+            return ()
+        frame = stack[-1]
+        if isinstance(frame[0], list):
+            return frame[1] + (len(frame[0]),)
+        return frame[1] + (frame[2],)
+
+    try:
+        event: Any
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if event.tag is not None and event.tag != "!":
+                    line, col = _mark(event)
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            col,
+                            display_path(child_path()),
+                            f"YAML tag {event.tag} is not allowed; expected a plain value",
+                        )
+                    )
+                value = _scalar(event)
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+                place(value, event, 1)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise _Fatal(
+                        *_mark(event),
+                        display_path(child_path()),
+                        f"nesting deeper than {MAX_DEPTH} levels; expected a shallow file",
+                    )
+                if event.tag is not None:
+                    line, col = _mark(event)
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            col,
+                            display_path(child_path()),
+                            f"YAML tag {event.tag} is not allowed; expected plain YAML",
+                        )
+                    )
+                container: Any = {} if kind is yaml.MappingStartEvent else []
+                path = child_path()
+                stack.append([container, path, None, (0, 0), 1, event.anchor, set(), event])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                if frame[5]:
+                    anchors[frame[5]] = (frame[0], frame[4])
+                place(frame[0], frame[7], frame[4])
+            elif kind is yaml.AliasEvent:
+                if event.anchor not in anchors:
+                    raise _Fatal(
+                        *_mark(event),
+                        display_path(child_path()),
+                        f"alias *{event.anchor} refers to no finished anchor; expected an "
+                        "anchor (&name) defined earlier, outside itself",
+                    )
+                value, size = anchors[event.anchor]
+                expanded += size
+                if expanded > MAX_ALIAS_EXPANSION:
+                    raise _Fatal(
+                        *_mark(event),
+                        display_path(child_path()),
+                        (
+                            f"aliases expand to over {MAX_ALIAS_EXPANSION:,} values; expected a file "
+                            "without alias bombs (write the values out)"
+                        ),
+                    )
+                place(value, event, size)
+            elif kind is yaml.DocumentStartEvent and have_root:
+                raise _Fatal(
+                    *_mark(event),
+                    "",
+                    "a second YAML document (---); expected one document per file",
+                )
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        what = exc.problem or exc.context or "invalid YAML"
+        raise InputError(
+            [Problem(file, line, column, "", f"YAML syntax error: {what}; expected valid YAML")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(
+            [Problem(file, None, None, "", f"YAML error: {exc}; expected valid YAML")]
+        ) from None
+    except _Fatal as exc:
+        raise InputError([Problem(file, *exc.where)]) from None
+    return Parsed(file, text, root, problems)
+
+
+def parse_yaml(path: Path | str, max_bytes: int) -> Parsed:
+    text = read_text(path, max_bytes)
+    return _build(text, str(path), None)
+
+
+# Turning pydantic's errors into located, plain messages ----------------------------------
+
+
+def _locate(
+    marks: dict[Path_, tuple[int, int, int, int]], path: Path_, on_key: bool
+) -> tuple[int, int]:
+    probe = path
+    while probe not in marks and probe:
+        probe = probe[:-1]
+    key_line, key_col, val_line, val_col = marks.get(probe, (1, 1, 1, 1))
+    if probe != path or on_key:
+        return key_line, key_col
+    return val_line, val_col
+
+
+def _fields_at(model: type[BaseModel], path: Path_) -> list[str]:
+    """The keys the model accepts at ``path`` (for 'did you mean')."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return f"{value!r}"
+
+
+def _message(error: Any, model: type[BaseModel], path: Path_) -> str:
+    kind = error["type"]
+    given = error.get("input")
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    if kind == "assertion_error":
+        return str(error["ctx"]["error"])
+    if kind == "missing":
+        return f"required key '{path[-1]}' is missing; expected it here"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, path[:-1])
+        hint = vocab.suggest(str(path[-1]), allowed)
+        return f"unknown key '{path[-1]}'{hint}; expected one of: {', '.join(allowed)}"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"got {_type_name(given)}; expected a mapping of 'key: value' lines"
+    if kind == "list_type":
+        return f"got {_type_name(given)}; expected a list (lines starting with '- ' or [a, b])"
+    if kind == "too_short":
+        return "the list is empty; expected at least one entry"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"{given!r} is not a whole number; expected a whole number"
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        bound = next(iter(error.get("ctx", {}).values()), "")
+        relation = "at least" if kind.startswith("greater") else "at most"
+        return f"{given!r} is out of range; expected {relation} {bound}"
+    return f"{error['msg']}"
+
+
+def problems_from(exc: ValidationError, parsed: Parsed, model: type[BaseModel]) -> list[Problem]:
+    marks: dict[Path_, tuple[int, int, int, int]] = {}
+    _build(parsed.text, parsed.file, marks)
+    out = []
+    for error in exc.errors():
+        path: Path_ = tuple(error["loc"])
+        line, col = _locate(marks, path, on_key=error["type"] in {"extra_forbidden", "missing"})
+        out.append(
+            Problem(parsed.file, line, col, display_path(path), _message(error, model, path))
+        )
+    return out
+
+
+def validate_as(parsed: Parsed, model: type[M], today: dt.date, what: str) -> M:
+    """Validate parsed data as ``model``; raise InputError with every problem at once."""
+    if parsed.data is None:
+        raise InputError([Problem(parsed.file, 1, 1, "", f"the file is empty; expected {what}")])
+    if not isinstance(parsed.data, dict):
+        raise InputError(
+            [
+                Problem(
+                    parsed.file,
+                    1,
+                    1,
+                    "",
+                    (
+                        f"the file holds {_type_name(parsed.data)}; expected {what} "
+                        "(a mapping of 'key: value' lines)"
+                    ),
+                )
+            ]
+        )
+    problems = list(parsed.problems)
+    result: M | None = None
+    try:
+        result = model.model_validate(parsed.data, context={"today": today})
+    except ValidationError as exc:
+        problems.extend(problems_from(exc, parsed, model))
+    if model is Dataset:
+        problems.extend(_duplicate_problems(parsed))
+    if problems or result is None:
+        raise InputError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+    return result
+
+
+def _duplicate_ids(data: Any) -> list[tuple[int, str, int]]:
+    """(index, id, index of first use) for each program id used again (on the raw data, so
+    that duplicates are reported even when other problems stop validation)."""
+    programs = data.get("programs") if isinstance(data, dict) else None
+    first: dict[str, int] = {}
+    dupes = []
+    for i, program in enumerate(programs if isinstance(programs, list) else []):
+        pid = program.get("id") if isinstance(program, dict) else None
+        if not isinstance(pid, str):
+            continue
+        if pid in first:
+            dupes.append((i, pid, first[pid]))
+        else:
+            first[pid] = i
+    return dupes
+
+
+def _duplicate_problems(parsed: Parsed) -> list[Problem]:
+    dupes = _duplicate_ids(parsed.data)
+    if not dupes:
+        return []
+    marks: dict[Path_, tuple[int, int, int, int]] = {}
+    _build(parsed.text, parsed.file, marks)
+    out = []
+    for index, program_id, first in dupes:
+        path: Path_ = ("programs", index, "id")
+        line, col = _locate(marks, path, on_key=False)
+        first_line = _locate(marks, ("programs", first, "id"), on_key=False)[0]
+        out.append(
+            Problem(
+                parsed.file,
+                line,
+                col,
+                display_path(path),
+                (
+                    f"id '{program_id}' is already used by programs[{first}] (line {first_line}); "
+                    "expected ids unique within the file"
+                ),
+            )
+        )
+    return out
+
+
+def kind_of(data: Any) -> str:
+    """'programs' for a dataset, 'profile' otherwise."""
+    return "programs" if isinstance(data, dict) and "programs" in data else "profile"
+
+
+def load_profile(path: Path | str, today: dt.date) -> Profile:
+    parsed = parse_yaml(path, PROFILE_MAX_BYTES)
+    return validate_as(parsed, Profile, today, "a profile (see `imgplan init`)")
+
+
+def load_dataset(path: Path | str, today: dt.date) -> Dataset:
+    parsed = parse_yaml(path, DATASET_MAX_BYTES)
+    return validate_as(parsed, Dataset, today, "a program dataset with a 'programs' list")

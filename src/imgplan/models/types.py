@@ -1,0 +1,118 @@
+"""Field types shared by the file formats.
+
+Each type is strict where YAML or lax parsing could silently change meaning (a boolean written
+``yes``, a date given as a number, ``true`` taken for the number 1), and each error message has
+the form "what is wrong; what is expected".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from . import vocab
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+
+
+class Strict(BaseModel):
+    """Base of every file-format model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a real calendar date; expected YYYY-MM-DD"
+            ) from None
+    raise ValueError(f"{value!r} is not a date; expected YYYY-MM-DD, e.g. 2027-03-15")
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _YAML11_BOOLS:
+        raise ValueError(
+            f"'{value}' is ambiguous (YAML 1.1 reads it as a boolean, YAML 1.2 as text); "
+            "expected true or false"
+        )
+    raise ValueError(f"{value!r} is not true/false; expected true or false")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f'{value!r} is not text; expected text (quote it: "...")')
+    if isinstance(value, int | float):
+        return str(value)
+    raise ValueError(f"expected text, got a {type(value).__name__}")
+
+
+def bounded_int(lo: int, hi: int, what: str, hint: str = "") -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                raise ValueError(
+                    f"{value!r} is not a whole number; expected {what} from {lo} to {hi}"
+                )
+        if not lo <= value <= hi:
+            raise ValueError(
+                f"{value} is outside {lo}–{hi}; expected {what} from {lo} to {hi}{hint}"
+            )
+        return int(value)
+
+    return check
+
+
+def bounded_float(lo: float, hi: float, what: str, hint: str = "") -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(
+                f"{value!r} is not a number; expected {what} from {lo:g} to {hi:g}{hint}"
+            )
+        if not lo <= value <= hi:
+            raise ValueError(f"{value} is outside {lo:g}–{hi:g}; expected {what}{hint}")
+        return float(value)
+
+    return check
+
+
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Bool = Annotated[bool, BeforeValidator(_bool)]
+Text = Annotated[str, BeforeValidator(_text)]
+Score = Annotated[
+    int, BeforeValidator(bounded_int(1, 300, "a USMLE three-digit score", " (the scale is 1–300)"))
+]
+Attempts = Annotated[
+    int,
+    BeforeValidator(bounded_int(1, 4, "an attempt count", " (USMLE allows at most 4 per Step)")),
+]
+Share = Annotated[float, BeforeValidator(bounded_float(0, 1, "a share", " (write 40% as 0.40)"))]
+Percent = Annotated[float, BeforeValidator(bounded_float(0, 100, "a percentage"))]
+Months = Annotated[float, BeforeValidator(bounded_float(0, 120, "a number of months"))]
+Year = Annotated[int, BeforeValidator(bounded_int(1950, 2100, "a year"))]
+SpecialtyName = Annotated[vocab.Specialty, BeforeValidator(vocab.specialty)]
+StateCode = Annotated[str, BeforeValidator(vocab.state)]
+VisaName = Annotated[vocab.Visa, BeforeValidator(vocab.visa)]
+ProgramVisaName = Annotated[vocab.ProgramVisa, BeforeValidator(vocab.program_visa)]
+
+
+def enum_of(enum: type[vocab.StrEnum], what: str) -> Any:
+    """An enum field that accepts any case and spaces for underscores."""
+    return Annotated[enum, BeforeValidator(lambda v: vocab.choose(v, enum, what))]

@@ -1,0 +1,308 @@
+"""The ranked, tiered, explained program list: a composition of rule findings.
+
+Pure functions of (profile, dataset, reference, today). The weights and tier thresholds below
+are imgplan's convention (the guide names the factors, not their weights); `explain` prints
+them for every program and the README documents them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .models import vocab
+from .models.profile import Profile, Step2CK, Step3, Usce
+from .models.programs import Dataset, Program
+from .reference import Reference
+from .rules.context import Context
+from .rules.findings import Finding
+from .rules.fit import Fit, informatics_fit
+from .rules.profile_findings import profile_findings
+from .rules.screens import SCREENS
+
+#: Score = sum of weight × component (each component 0–1).
+WEIGHTS: dict[str, int] = {
+    "competitiveness": 35,  # Step 2 CK margin over the program's reference score
+    "informatics_fit": 35,  # the program's informatics features
+    "img_friendliness": 15,  # share of current residents who are IMGs
+    "preference": 15,  # your specialty order, states and settings
+}
+MARGIN_FLOOR = -10  # margin at which competitiveness is 0
+MARGIN_SPAN = 25  # competitiveness reaches 1 at MARGIN_FLOOR + MARGIN_SPAN (= +15)
+IMG_SHARE_FULL = 0.5  # an IMG share at or above this counts as fully IMG-friendly
+SAFETY_MARGIN = 10  # margin >= this: safety
+TARGET_MARGIN = 0  # margin >= this: target; below: reach
+FEW_IMGS = 0.15  # an IMG share below this moves the tier one step towards reach
+TIERS = ("safety", "target", "reach")
+
+
+@dataclass
+class Assessed:
+    program: Program
+    findings: list[Finding]
+    fit: Fit
+    margin: int | None
+    components: dict[str, float | None]
+    status: str = "eligible"  # eligible | conditional | exception
+    tier: str | None = None
+    score: int = 0
+    tier_reason: str = ""
+
+    @property
+    def excluded(self) -> bool:
+        return any(f.status == "fail" for f in self.findings)
+
+    @property
+    def reasons(self) -> list[Finding]:
+        return [f for f in self.findings if f.status == "fail"]
+
+    @property
+    def flags(self) -> list[str]:
+        return sorted({f.rule for f in self.findings if f.status in ("verify", "warn")})
+
+
+@dataclass
+class Unlock:
+    change: str
+    opens: int
+    program_ids: list[str]
+
+
+@dataclass
+class Recommendation:
+    profile: Profile
+    dataset: Dataset
+    findings: list[Finding]
+    programs: list[Assessed]
+    excluded: list[Assessed]
+    strength: int
+    unlocks: list[Unlock] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        counts = {tier: 0 for tier in TIERS}
+        for a in self.programs:
+            counts[a.tier or "target"] += 1
+        counts["excluded"] = len(self.excluded)
+        return counts
+
+
+def _competitiveness(margin: int | None) -> float | None:
+    if margin is None:
+        return None
+    return min(1.0, max(0.0, (margin - MARGIN_FLOOR) / MARGIN_SPAN))
+
+
+def _preference(ctx: Context, p: Program) -> float:
+    targets = ctx.profile.targets
+    parts = []
+    if p.specialty in targets.specialties:
+        parts.append(max(0.0, 1 - 0.2 * targets.specialties.index(p.specialty)))
+    if targets.states:
+        parts.append(1.0 if p.state in targets.states else 0.0)
+    if targets.settings:
+        parts.append(1.0 if p.setting in targets.settings else 0.0)
+    return sum(parts) / len(parts) if parts else 1.0
+
+
+def assess(ctx: Context, p: Program, as_of: dt.date) -> Assessed:
+    """Every screen's finding for one program, then its fit, margin, tier and score."""
+    findings = [screen(ctx, p, as_of) for screen in SCREENS]
+    fit = informatics_fit(p)
+    score = ctx.profile.step2
+    ref_score = p.reference_score
+    margin = score - ref_score if score is not None and ref_score is not None else None
+    img = None if p.img_share is None else min(1.0, p.img_share / IMG_SHARE_FULL)
+    components = {
+        "competitiveness": _competitiveness(margin),
+        "informatics_fit": fit.score / 100,
+        "img_friendliness": img,
+        "preference": _preference(ctx, p),
+    }
+    a = Assessed(p, findings, fit, margin, components)
+    statuses = {f.status for f in findings}
+    a.status = (
+        "exception"
+        if "exception" in statuses
+        else "conditional"
+        if "conditional" in statuses
+        else "eligible"
+    )
+    a.score = round(sum(WEIGHTS[k] * (v or 0.0) for k, v in components.items()))
+    a.tier, a.tier_reason = _tier(a, p)
+    a.findings.append(
+        Finding(
+            "informatics-fit",
+            "info",
+            fit.describe(),
+            "imgplan weighting of the guide's residency-choice features (README: Scoring)",
+        )
+    )
+    return a
+
+
+def _tier(a: Assessed, p: Program) -> tuple[str, str]:
+    if a.status == "exception":
+        return "reach", "kept by the guide's informatics exception"
+    if a.margin is None:
+        tier, why = "target", "no Step 2 CK reference score to measure against (verify)"
+    elif a.margin >= SAFETY_MARGIN:
+        tier, why = "safety", f"margin +{a.margin} is at least +{SAFETY_MARGIN}"
+    elif a.margin >= TARGET_MARGIN:
+        tier, why = (
+            "target",
+            f"margin {a.margin:+d} is between {TARGET_MARGIN} and +{SAFETY_MARGIN - 1}",
+        )
+    else:
+        tier, why = "reach", f"margin {a.margin:+d} is under {TARGET_MARGIN}"
+    if p.img_share is not None and p.img_share < FEW_IMGS and tier != "reach":
+        tier = TIERS[TIERS.index(tier) + 1]
+        why += f"; few IMGs ({p.img_share:.0%} < {FEW_IMGS:.0%}) moves it one tier down"
+    return tier, why
+
+
+def _in_view(p: Program, specialties: list[str] | None, states: list[str] | None) -> bool:
+    return (not specialties or p.specialty in specialties) and (not states or p.state in states)
+
+
+def recommend(
+    profile: Profile,
+    dataset: Dataset,
+    ref: Reference,
+    today: dt.date,
+    *,
+    specialties: list[str] | None = None,
+    states: list[str] | None = None,
+    top: int | None = None,
+    unlock: bool = False,
+) -> Recommendation:
+    ctx = Context.of(profile, ref, today)
+    assessed = [
+        assess(ctx, p, dataset.as_of) for p in dataset.programs if _in_view(p, specialties, states)
+    ]
+    included = [a for a in assessed if not a.excluded]
+    excluded = [a for a in assessed if a.excluded]
+    included.sort(key=lambda a: (-a.score, TIERS.index(a.tier or "target"), a.program.id))
+    excluded.sort(key=lambda a: a.program.id)
+    findings = profile_findings(ctx)
+    h1b_only = sum(1 for a in included if a.status == "conditional")
+    if h1b_only:
+        findings.append(
+            Finding(
+                "step3-pointer",
+                "info",
+                (
+                    f"{h1b_only} program(s) on your list sponsor only the H-1B among the visas you can "
+                    "use: passing Step 3 before the petition would make them fully eligible. See "
+                    "`imgplan check-step3`."
+                ),
+                ref.cite("visa_h1b"),
+            )
+        )
+    if profile.step2_planned:
+        findings.append(
+            Finding(
+                "step2ck-planned",
+                "info",
+                (
+                    f"Step 2 CK is not taken yet: every program is judged on your planned target "
+                    f"{profile.step2}."
+                ),
+                ref.cite("spec"),
+            )
+        )
+    result = Recommendation(
+        profile,
+        dataset,
+        findings,
+        included[:top] if top else included,
+        excluded,
+        ctx.strength.score,
+    )
+    if unlock:
+        result.unlocks = unlock_report(profile, dataset, ref, today, excluded, specialties, states)
+    return result
+
+
+# What-if ----------------------------------------------------------------------------------
+
+
+def with_overrides(
+    profile: Profile,
+    *,
+    step2: int | None = None,
+    usce_months: float | None = None,
+    step3_pass: bool = False,
+    ecfmg: bool | None = None,
+) -> Profile:
+    """A copy of the profile with what-if changes; the file is never touched."""
+    usmle = profile.usmle
+    update: dict[str, object] = {}
+    if step2 is not None:
+        attempts = usmle.step2ck.attempts if usmle.step2ck and usmle.step2ck.taken else 1
+        usmle = usmle.model_copy(update={"step2ck": Step2CK(score=step2, attempts=attempts)})
+    if step3_pass:
+        usmle = usmle.model_copy(update={"step3": Step3(result="pass")})
+    update["usmle"] = usmle
+    if usce_months is not None:  # replaces all clinical USCE; research entries stay
+        usce = [u for u in profile.usce if u.kind == vocab.UsceKind.research]
+        if usce_months > 0:
+            usce.append(Usce(kind=vocab.UsceKind.hands_on, months=usce_months))
+        update["usce"] = usce
+    if ecfmg is not None:
+        update["ecfmg_certified"] = ecfmg
+    return profile.model_copy(update=update)
+
+
+def _candidates(profile: Profile) -> list[tuple[str, str, Profile]]:
+    """(kind, label, changed profile) for each single change, smallest first within a kind."""
+    out: list[tuple[str, str, Profile]] = []
+    score = profile.step2
+    if score is not None:
+        for plus in (5, 10, 15, 20, 30):
+            if score + plus <= 300:
+                out.append(
+                    (
+                        "step2",
+                        f"Step 2 CK {score + plus} (+{plus})",
+                        with_overrides(profile, step2=score + plus),
+                    )
+                )
+    have = profile.clinical_usce_months
+    for months in (1, 2, 3, 4, 6):
+        if months > have:
+            out.append(
+                (
+                    "usce",
+                    f"{months} month{'s' if months > 1 else ''} of US clinical experience",
+                    with_overrides(profile, usce_months=months),
+                )
+            )
+    if not profile.step3_passed:
+        out.append(("step3", "Step 3 passed", with_overrides(profile, step3_pass=True)))
+    if not profile.certified:
+        out.append(("ecfmg", "ECFMG certified", with_overrides(profile, ecfmg=True)))
+    return out
+
+
+def unlock_report(
+    profile: Profile,
+    dataset: Dataset,
+    ref: Reference,
+    today: dt.date,
+    excluded: list[Assessed],
+    specialties: list[str] | None,
+    states: list[str] | None,
+) -> list[Unlock]:
+    """Which single change opens the most excluded programs (in your target specialties)."""
+    pool = [a.program for a in excluded if a.program.specialty in profile.targets.specialties]
+    kept: list[Unlock] = []
+    best: dict[str, int] = {}
+    for kind, label, changed in _candidates(profile):
+        ctx = Context.of(changed, ref, today)
+        opened = [p.id for p in pool if not assess(ctx, p, dataset.as_of).excluded]
+        # Of several sizes of the same change, keep a larger one only if it opens more.
+        if len(opened) > best.get(kind, 0):
+            best[kind] = len(opened)
+            kept.append(Unlock(label, len(opened), opened))
+    return sorted(kept, key=lambda u: -u.opens)

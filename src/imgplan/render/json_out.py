@@ -1,0 +1,106 @@
+"""JSON documents (SPEC.md "JSON output"): explicit dicts, stable keys, ``format: 1``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..models.programs import Dataset, Program
+from ..recommend import WEIGHTS, Assessed, Recommendation
+from . import example_notice
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def dataset_info(dataset: Dataset) -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "name": dataset.name,
+        "as_of": dataset.as_of.isoformat(),
+        "example": dataset.example,
+        "count": len(dataset.programs),
+        "source": dataset.source,
+    }
+    if dataset.example:
+        info["notice"] = example_notice(dataset.name, dataset.as_of.isoformat())
+    return info
+
+
+def program_fields(p: Program) -> dict[str, Any]:
+    """The program's own figures, as in the dataset (None = unknown)."""
+    return p.model_dump(mode="json")
+
+
+def assessed(a: Assessed) -> dict[str, Any]:
+    p = a.program
+    return {
+        "id": p.id,
+        "name": p.name,
+        "specialty": p.specialty.value,
+        "state": p.state,
+        "city": p.city,
+        "setting": p.setting.value if p.setting else None,
+        "tier": a.tier,
+        "status": a.status,
+        "score": a.score,
+        "informatics_fit": a.fit.score,
+        "margin": a.margin,
+        "reference_score": p.reference_score,
+        "visas": [v.value for v in p.visas] if p.visas is not None else None,
+        "img_share": p.img_share,
+        "url": p.url,
+        "flags": a.flags,
+        "tier_reason": a.tier_reason,
+        "findings": [f.as_json() for f in a.findings],
+    }
+
+
+def excluded(a: Assessed) -> dict[str, Any]:
+    return {
+        "id": a.program.id,
+        "name": a.program.name,
+        "specialty": a.program.specialty.value,
+        "state": a.program.state,
+        "reasons": [{"rule": f.rule, "message": f.message} for f in a.reasons],
+    }
+
+
+def weights(a: Assessed) -> dict[str, Any]:
+    return {
+        name: {
+            "weight": weight,
+            "component": None if a.components[name] is None else round(a.components[name] or 0, 3),
+            "points": round(weight * (a.components[name] or 0), 1),
+        }
+        for name, weight in WEIGHTS.items()
+    }
+
+
+def recommend(rec: Recommendation) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "format": 1,
+        "command": "recommend",
+        "profile": rec.profile.name,
+        "informatics_strength": rec.strength,
+        "findings": [f.as_json() for f in rec.findings],
+        "programs": [assessed(a) for a in rec.programs],
+        "excluded": [excluded(a) for a in rec.excluded],
+        "summary": rec.summary(),
+        "weights": dict(WEIGHTS),
+        "dataset": dataset_info(rec.dataset),
+    }
+    if rec.unlocks is not None:
+        doc["unlock"] = [
+            {"change": u.change, "opens": u.opens, "programs": u.program_ids} for u in rec.unlocks
+        ]
+    return doc
+
+
+def explain(a: Assessed, dataset: Dataset) -> dict[str, Any]:
+    doc = {"format": 1, "command": "explain", **assessed(a)}
+    doc["excluded"] = a.excluded
+    doc["weights"] = weights(a)
+    doc["program"] = program_fields(a.program)
+    doc["dataset"] = dataset_info(dataset)
+    return doc

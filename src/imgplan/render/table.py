@@ -1,0 +1,196 @@
+"""Human views with rich. The only module that imports rich."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from ..models import vocab
+from ..models.programs import Dataset
+from ..recommend import WEIGHTS, Assessed, Recommendation
+from ..rules.findings import Finding
+from . import example_notice
+
+ICONS = {
+    "ok": ("✓", "green"),
+    "info": ("i", "blue"),
+    "warn": ("!", "yellow"),
+    "fail": ("✗", "red"),
+    "verify": ("?", "magenta"),
+    "conditional": ("~", "yellow"),
+    "exception": ("*", "cyan"),
+}
+TIER_STYLE = {"safety": "green", "target": "cyan", "reach": "yellow"}
+
+
+def render(parts: Iterable[Any], *, width: int = 120, color: bool = False) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        soft_wrap=False,
+    )
+    for part in parts:
+        console.print(part)
+    return buffer.getvalue()
+
+
+def finding_line(f: Finding, *, source: bool = True) -> Text:
+    icon, style = ICONS.get(f.status, ("-", "white"))
+    line = Text.assemble((f"{icon} ", style), (f"[{f.rule}] ", "bold"), f.message)
+    if source:
+        line.append(f"\n    source: {f.source}", style="dim")
+    return line
+
+
+def dataset_header(dataset: Dataset) -> list[Any]:
+    out: list[Any] = [
+        Text(
+            f"Programs: {dataset.name} — {len(dataset.programs)} programs, "
+            f"figures as of {dataset.as_of.isoformat()}",
+            style="dim",
+        )
+    ]
+    if dataset.example:
+        out.append(
+            Text(example_notice(dataset.name, dataset.as_of.isoformat()), style="bold yellow")
+        )
+    return out
+
+
+def _visas(a: Assessed) -> str:
+    if a.program.visas is None:
+        return "?"
+    return ",".join(v.value.upper() for v in a.program.visas) or "none"
+
+
+def recommend(
+    rec: Recommendation, *, width: int = 120, color: bool = False, include_excluded: bool = False
+) -> str:
+    parts: list[Any] = []
+    who = rec.profile.name or "this profile"
+    parts.append(Text(f"imgplan recommend — {who}", style="bold"))
+    parts.extend(dataset_header(rec.dataset))
+    parts.append(Text("\nProfile findings", style="bold underline"))
+    parts.extend(finding_line(f) for f in rec.findings)
+    table = Table(
+        title=f"\nRanked programs ({len(rec.programs)})", title_justify="left", show_lines=False
+    )
+    for col, justify in (
+        ("#", "right"),
+        ("Program", "left"),
+        ("Spec.", "left"),
+        ("St", "left"),
+        ("Tier", "left"),
+        ("Note", "left"),
+        ("Score", "right"),
+        ("Fit", "right"),
+        ("Margin", "right"),
+        ("Visas", "left"),
+        ("Verify / flags", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for i, a in enumerate(rec.programs, 1):
+        p = a.program
+        table.add_row(
+            str(i),
+            escape(p.name),
+            vocab.SPECIALTY_SHORT[p.specialty],
+            p.state or "?",
+            Text(a.tier or "", style=TIER_STYLE.get(a.tier or "", "")),
+            "" if a.status == "eligible" else a.status,
+            str(a.score),
+            str(a.fit.score),
+            "?" if a.margin is None else f"{a.margin:+d}",
+            _visas(a),
+            ", ".join(a.flags),
+        )
+    parts.append(table)
+    summary = rec.summary()
+    parts.append(
+        Text(
+            f"{summary['safety']} safety, {summary['target']} target, {summary['reach']} reach; "
+            f"{summary['excluded']} excluded. Score = "
+            + " + ".join(f"{w}×{k}" for k, w in WEIGHTS.items())
+            + ". `imgplan explain PROFILE ID` shows every finding for a program.",
+            style="dim",
+        )
+    )
+    if include_excluded and rec.excluded:
+        parts.append(Text("\nExcluded, grouped by the first failed screen", style="bold underline"))
+        for rule, items in excluded_by_rule(rec.excluded).items():
+            parts.append(Text(f"{rule} ({len(items)})", style="bold"))
+            if rule == "specialty":
+                parts.append(Text("  programs outside your target specialties"))
+                continue
+            for a, f in items:
+                parts.append(Text(f"  {a.program.id}: {f.message}"))
+    if rec.unlocks is not None:
+        parts.append(Text("\nWhat would open the most excluded programs", style="bold underline"))
+        if not rec.unlocks:
+            parts.append(
+                Text("No single change opens an excluded program in your target specialties.")
+            )
+        for u in rec.unlocks:
+            parts.append(Text(f"  {u.change}: opens {u.opens} program(s)"))
+    return render(parts, width=width, color=color)
+
+
+def excluded_by_rule(items: list[Assessed]) -> dict[str, list[tuple[Assessed, Finding]]]:
+    grouped: dict[str, list[tuple[Assessed, Finding]]] = defaultdict(list)
+    for a in items:
+        first = a.reasons[0]
+        grouped[first.rule].append((a, first))
+    return dict(sorted(grouped.items(), key=lambda kv: -len(kv[1])))
+
+
+def explain(a: Assessed, dataset: Dataset, *, width: int = 120, color: bool = False) -> str:
+    p = a.program
+    parts: list[Any] = [Text(f"{p.name} ({p.id})", style="bold")]
+    parts.extend(dataset_header(dataset))
+    where = ", ".join(x for x in (p.city, p.state) if x) or "location unknown"
+    parts.append(
+        Text(f"{vocab.specialty_label(p.specialty)} — {where}" + (f" — {p.url}" if p.url else ""))
+    )
+    if a.excluded:
+        parts.append(Text("EXCLUDED: " + "; ".join(f.message for f in a.reasons), style="red"))
+    else:
+        parts.append(
+            Text(
+                f"Tier {a.tier} ({a.tier_reason}); status {a.status}; score {a.score}/100",
+                style="bold",
+            )
+        )
+    parts.append(Text("\nFindings", style="bold underline"))
+    parts.extend(finding_line(f) for f in a.findings)
+    table = Table(title="\nScore", title_justify="left")
+    for col in ("factor", "weight", "component (0–1)", "points"):
+        table.add_column(col)
+    for name, weight in WEIGHTS.items():
+        value = a.components[name]
+        table.add_row(
+            name,
+            str(weight),
+            "unknown (counts 0)" if value is None else f"{value:.2f}",
+            f"{weight * (value or 0):.1f}",
+        )
+    parts.append(table)
+    margin = "unknown" if a.margin is None else f"{a.margin:+d}"
+    parts.append(
+        Text(
+            f"Margin (Step 2 CK − preferred, else minimum): {margin}. Weights are "
+            "imgplan's convention, documented in the README.",
+            style="dim",
+        )
+    )
+    return render(parts, width=width, color=color)

@@ -1,0 +1,87 @@
+"""CSV and Markdown renderings of lists."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..recommend import Recommendation
+from . import example_notice
+
+CSV_COLUMNS = (
+    "rank",
+    "id",
+    "name",
+    "specialty",
+    "state",
+    "tier",
+    "status",
+    "score",
+    "informatics_fit",
+    "margin",
+    "visas",
+    "flags",
+    "url",
+)
+
+
+def _rows(rec: Recommendation) -> list[list[str]]:
+    rows = []
+    for i, a in enumerate(rec.programs, 1):
+        p = a.program
+        visas = "unknown" if p.visas is None else " ".join(v.value for v in p.visas)
+        rows.append(
+            [
+                str(i),
+                p.id,
+                p.name,
+                p.specialty.value,
+                p.state or "",
+                a.tier or "",
+                a.status,
+                str(a.score),
+                str(a.fit.score),
+                "" if a.margin is None else str(a.margin),
+                visas,
+                " ".join(a.flags),
+                p.url or "",
+            ]
+        )
+    return rows
+
+
+def recommend_csv(rec: Recommendation) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(_rows(rec))
+    return buffer.getvalue()
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def recommend_markdown(rec: Recommendation) -> str:
+    d = rec.dataset
+    lines = [f"# Program list — {rec.profile.name or 'profile'}", ""]
+    lines.append(f"Programs: {d.name}, {len(d.programs)} programs, as of {d.as_of.isoformat()}.")
+    if d.example:
+        lines += ["", f"> **{example_notice(d.name, d.as_of.isoformat())}**"]
+    lines += ["", "## Profile findings", ""]
+    lines += [
+        f"- **{f.status}** [{f.rule}] {_md(f.message)} _(source: {_md(f.source)})_"
+        for f in rec.findings
+    ]
+    lines += ["", "## Ranked programs", ""]
+    lines.append("| " + " | ".join(CSV_COLUMNS) + " |")
+    lines.append("|" + "---|" * len(CSV_COLUMNS))
+    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in _rows(rec)]
+    s = rec.summary()
+    lines += [
+        "",
+        f"{s['safety']} safety, {s['target']} target, {s['reach']} reach; "
+        f"{s['excluded']} excluded.",
+        "",
+    ]
+    return "\n".join(lines)

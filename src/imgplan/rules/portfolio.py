@@ -1,0 +1,215 @@
+"""The applicant's informatics strength on the guide's four core elements (FACTS.md §1).
+
+One implementation, used by ``recommend`` (the exception rule, the score) and by ``assess``.
+Every element is a sum of non-negative points with a cap, so adding evidence never lowers a
+sub-score, and the strength is the mean of the four sub-scores. The points are imgplan's
+convention (the guide names the elements, not weights) and are printed with the evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..models.profile import Profile
+
+ANALYTICS_SKILLS = {
+    "python",
+    "r",
+    "sql",
+    "sas",
+    "stata",
+    "tableau",
+    "power bi",
+    "powerbi",
+    "excel vba",
+}
+EHR_SKILLS = {"epic", "cerner", "oracle health", "meditech", "athenahealth", "allscripts"}
+INFORMATICS_VENUES = ("amia", "himss", "medinfo", "digital health", "informatics", "quality", "ihi")
+
+ELEMENTS = ("training", "projects", "scholarship", "networking")
+ELEMENT_TITLES = {
+    "training": "Health-IT training and certificates",
+    "projects": "Informatics projects with measurable outcomes",
+    "scholarship": "Research and scholarship",
+    "networking": "Networking and mentoring",
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    element: str
+    gain: int  # points the strength would gain (sub-score gain / 4, rounded)
+    text: str
+
+
+@dataclass
+class Element:
+    name: str
+    score: int = 0
+    evidence: list[str] = field(default_factory=list)
+    missing: list[tuple[int, str]] = field(default_factory=list)  # (sub-score points, action)
+
+    def add(self, points: int, evidence: str) -> None:
+        self.score = min(100, self.score + points)
+        self.evidence.append(f"{evidence} (+{points})")
+
+
+@dataclass
+class Strength:
+    elements: dict[str, Element]
+
+    @property
+    def score(self) -> int:
+        return round(sum(e.score for e in self.elements.values()) / len(self.elements))
+
+    def actions(self) -> list[Action]:
+        """Next concrete actions, most valuable first (then by element order)."""
+        out = []
+        for name in ELEMENTS:
+            element = self.elements[name]
+            for points, text in element.missing:
+                gain = min(points, 100 - element.score)
+                if gain > 0:
+                    out.append(Action(name, max(1, round(gain / len(ELEMENTS))), text))
+        order = {name: i for i, name in enumerate(ELEMENTS)}
+        return sorted(out, key=lambda a: (-a.gain, order[a.element]))
+
+
+def _norm(text: str) -> str:
+    return text.strip().lower()
+
+
+def _training(profile: Profile) -> Element:
+    info = profile.informatics
+    e = Element("training")
+    for cert in info.certificates[:2]:
+        e.add(25, f"certificate: {cert.name}")
+    skills = {_norm(s) for s in info.skills}
+    analytics = sorted(skills & ANALYTICS_SKILLS)
+    for skill in analytics[:2]:
+        e.add(15, f"analytics skill: {skill}")
+    ehr = sorted(skills & EHR_SKILLS) or [
+        c.name for c in info.certificates if any(v in _norm(c.name) for v in EHR_SKILLS)
+    ]
+    if ehr:
+        e.add(20, f"EHR training: {ehr[0]}")
+    if not info.certificates:
+        e.missing.append(
+            (
+                25,
+                "Complete a health-IT certificate (AMIA 10x10, or a Coursera/edX "
+                "health-informatics course) and list it under certificates",
+            )
+        )
+    if not analytics:
+        e.missing.append(
+            (
+                15,
+                "Learn an analytics language (SQL, Python or R) to the level of a "
+                "small project and list it under skills",
+            )
+        )
+    if not ehr:
+        e.missing.append((20, "Take an EHR vendor module (Epic or Cerner training) and list it"))
+    elif len(info.certificates) < 2:
+        e.missing.append((25, "Add a second health-IT certificate"))
+    return e
+
+
+def _projects(profile: Profile) -> Element:
+    projects = profile.informatics.projects
+    e = Element("projects")
+    for project in projects[:3]:
+        e.add(20, f"project: {project.title} ({project.kind})")
+    measured = [p for p in projects if p.outcome]
+    for project in measured[:2]:
+        e.add(15, f"measurable outcome: {project.outcome}")
+    if any(p.lead for p in projects):
+        e.add(10, "led a project")
+    if not projects:
+        e.missing.append(
+            (
+                20,
+                "Start an informatics project (QI, EHR optimization, decision "
+                "support, a dashboard or a database) with a measurable goal",
+            )
+        )
+    if projects and not measured:
+        e.missing.append(
+            (
+                15,
+                f"Measure an outcome of '{projects[0].title}' (a before/after "
+                "figure such as time to antibiotics) and record it as outcome",
+            )
+        )
+    if not any(p.lead for p in projects):
+        e.missing.append((10, "Lead a small project rather than only assisting"))
+    return e
+
+
+def _is_informatics(venue: str | None, flagged: bool) -> bool:
+    return flagged or (venue is not None and any(v in _norm(venue) for v in INFORMATICS_VENUES))
+
+
+def _scholarship(profile: Profile) -> Element:
+    items = profile.informatics.scholarship
+    e = Element("scholarship")
+    for item in items[:3]:
+        e.add(20, f"{item.kind}: {item.title}")
+    informatics = [s for s in items if _is_informatics(s.venue, s.informatics)]
+    if informatics:
+        e.add(25, f"informatics venue: {informatics[0].venue or informatics[0].title}")
+    if any(s.kind == "publication" for s in items):
+        e.add(15, "a publication")
+    if not informatics:
+        e.missing.append(
+            (
+                25,
+                "Submit a poster or abstract to an informatics, digital-health or "
+                "quality conference (AMIA, HIMSS, IHI)",
+            )
+        )
+    if not items:
+        e.missing.append((20, "Write up a case report or a QI audit with a data component"))
+    if not any(s.kind == "publication" for s in items):
+        e.missing.append((15, "Turn a project or audit into a publication"))
+    return e
+
+
+def _networking(profile: Profile) -> Element:
+    info = profile.informatics
+    e = Element("networking")
+    memberships = [_norm(m) for m in info.memberships]
+    if "amia" in memberships:
+        e.add(35, "AMIA membership")
+    for other in [m for m in info.memberships if _norm(m) != "amia"][:2]:
+        e.add(10, f"membership: {other}")
+    for mentor in info.mentors[:2]:
+        e.add(15, f"mentor: {mentor.name}")
+    us_ci = [m for m in info.mentors if m.us_based and m.informatics]
+    if us_ci:
+        e.add(25, f"US-based informatics mentor: {us_ci[0].name}")
+    if "amia" not in memberships:
+        e.missing.append(
+            (
+                35,
+                "Join AMIA (student/trainee rate); the CI fellowship match also "
+                "requires AMIA membership",
+            )
+        )
+    if not us_ci:
+        e.missing.append(
+            (
+                25,
+                "Find a US-based clinical-informatics mentor (AMIA working "
+                "groups, LinkedIn, program directors)",
+            )
+        )
+    if not info.mentors:
+        e.missing.append((15, "Ask a faculty member you work with to mentor you"))
+    return e
+
+
+def strength(profile: Profile) -> Strength:
+    parts = (_training, _projects, _scholarship, _networking)
+    return Strength({e.name: e for e in (part(profile) for part in parts)})

@@ -1,0 +1,217 @@
+"""Profile-level findings shown on top of `recommend` (SPEC.md, FACTS.md §1, §5, §7)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .context import Context
+from .findings import Finding
+
+MITIGATIONS = (
+    "a significant Step 2 CK improvement, strong letters (ideally from US "
+    "mentors), research and informatics accomplishments"
+)
+
+
+def step2ck_level(ctx: Context) -> Finding | None:
+    score, ref = ctx.profile.step2, ctx.ref
+    if score is None:
+        return Finding(
+            "step2ck-level",
+            "warn",
+            "No Step 2 CK score or planned target: add usmle.step2ck so cutoffs can be checked.",
+            ref.cite("guide"),
+        )
+    who = ctx.step2_words
+    low, high, workable = (
+        ref["step2ck_aim_low"],
+        ref["step2ck_aim_high"],
+        ref["step2ck_min_workable"],
+    )
+    if score < ref["step2ck_pass"]:
+        return Finding(
+            "step2ck-level",
+            "fail",
+            (f"{who} is below the passing score {ref['step2ck_pass']}: that is a fail."),
+            ref.cite("step2ck_pass"),
+        )
+    if score < workable:
+        return Finding(
+            "step2ck-level",
+            "fail",
+            (
+                f"{who} is under {workable}, the guide's minimum workable score for IMGs; "
+                f"aim for {low}–{high}."
+            ),
+            ref.cite("guide"),
+        )
+    if score < low:
+        return Finding(
+            "step2ck-level",
+            "warn",
+            (
+                f"{who} is workable (≥ {workable}) but under the guide's aim of {low}–{high}; many "
+                "IM and primary-care programs screen IMGs at about 220–230."
+            ),
+            ref.cite("guide"),
+        )
+    status = "info" if ctx.profile.step2_planned else "ok"
+    where = "within" if score <= high else "above"
+    return Finding(
+        "step2ck-level",
+        status,
+        f"{who} is {where} the guide's aim of {low}–{high}.",
+        ref.cite("guide"),
+    )
+
+
+def step1_gap(ctx: Context) -> Finding | None:
+    step1 = ctx.profile.usmle.step1
+    if step1 is None or not isinstance(step1.result, int):
+        return None
+    ref = ctx.ref
+    if step1.result >= ref["step1_low_below"]:
+        return Finding(
+            "step1-gap",
+            "ok",
+            (
+                f"Legacy numeric Step 1 {step1.result} is not low by imgplan's reading "
+                f"(under {ref['step1_low_below']}); programs will still see it."
+            ),
+            ref.cite("step1_low_below"),
+        )
+    needed = step1.result + ref["step1_gap"]
+    score = ctx.profile.step2
+    if score is not None and score >= needed:
+        return Finding(
+            "step1-gap",
+            "ok",
+            (
+                f"Low legacy Step 1 {step1.result}: {ctx.step2_words} is {score - step1.result} "
+                f"points higher, meeting the guide's {ref['step1_gap']}-point rule."
+            ),
+            ref.cite("guide"),
+        )
+    return Finding(
+        "step1-gap",
+        "warn",
+        (
+            f"Low legacy Step 1 {step1.result}: the guide wants Step 2 CK at least "
+            f"{ref['step1_gap']} points higher, i.e. {needed} or more"
+            + (f"; {ctx.step2_words} falls short." if score is not None else ".")
+        ),
+        ref.cite("guide"),
+    )
+
+
+def red_flags(ctx: Context) -> Finding | None:
+    usmle = ctx.profile.usmle
+    failed = []
+    if usmle.step1 and (usmle.step1.result == "fail" or usmle.step1.attempts > 1):
+        failed.append(f"Step 1 ({usmle.step1.attempts} attempt(s))")
+    if usmle.step2ck and usmle.step2ck.taken and usmle.step2ck.attempts > 1:
+        failed.append(f"Step 2 CK ({usmle.step2ck.attempts} attempts)")
+    if usmle.step3.result == "fail" or (usmle.step3.attempts or 1) > 1:
+        failed.append("Step 3")
+    if not failed:
+        return None
+    return Finding(
+        "red-flag",
+        "warn",
+        (
+            f"A failed attempt at {', '.join(failed)} is a red flag: 74.1% of program directors cite "
+            f"failed attempts, and about 30% would not consider a first-attempt Step 1 failure. "
+            f"Mitigate it with {MITIGATIONS}."
+        ),
+        ctx.ref.cite("pd_survey"),
+    )
+
+
+def step1_passed(ctx: Context) -> Finding | None:
+    step1 = ctx.profile.usmle.step1
+    if step1 is None:
+        return Finding(
+            "step1",
+            "warn",
+            "Your profile has no Step 1 result; ECFMG certification needs Step 1 passed.",
+            ctx.ref.cite("ecfmg_nrmp"),
+        )
+    if step1.result == "fail":
+        return Finding(
+            "step1",
+            "fail",
+            "Step 1 is not passed yet: ECFMG certification, and so the Match, needs it.",
+            ctx.ref.cite("ecfmg_nrmp"),
+        )
+    return None
+
+
+def ecfmg_status(ctx: Context) -> Finding | None:
+    if ctx.profile.certified:
+        return None
+    return Finding(
+        "ecfmg",
+        "info",
+        "Not ECFMG certified yet: ECFMG must confirm your exams to "
+        "the NRMP by the rank-list deadline or you are withdrawn from the Match; "
+        "programs that want it at application are excluded.",
+        ctx.ref.cite("ecfmg_nrmp"),
+    )
+
+
+def usce_status(ctx: Context) -> Finding | None:
+    if ctx.profile.clinical_usce_months > 0:
+        return None
+    return Finding(
+        "usce",
+        "warn",
+        "No clinical US experience (research does not count here): "
+        "programs that require USCE are excluded.",
+        ctx.ref.cite("spec"),
+    )
+
+
+def graduation_age(ctx: Context) -> Finding | None:
+    years = ctx.profile.targets.match_year - ctx.profile.graduation_year
+    if years <= 5:
+        return None
+    return Finding(
+        "graduation",
+        "warn",
+        (
+            f"You will be {years} years from graduation at the {ctx.profile.targets.match_year} "
+            "Match; cutoffs are often 5 years or less, trending to 3."
+        ),
+        ctx.ref.cite("yog_practice"),
+    )
+
+
+def informatics_strength(ctx: Context) -> Finding | None:
+    need = ctx.ref["exceptional_strength"]
+    score = ctx.strength.score
+    words = "exceptional" if score >= need else "not yet exceptional"
+    return Finding(
+        "informatics-strength",
+        "ok" if score >= need else "info",
+        (
+            f"Informatics portfolio {score}/100 on the guide's four core elements: {words} "
+            f"(exceptional at {need}); see `imgplan assess`."
+        ),
+        ctx.ref.cite("exceptional_strength"),
+    )
+
+
+PROFILE_RULES: tuple[Callable[[Context], Finding | None], ...] = (
+    step1_passed,
+    step2ck_level,
+    step1_gap,
+    red_flags,
+    ecfmg_status,
+    usce_status,
+    graduation_age,
+    informatics_strength,
+)
+
+
+def profile_findings(ctx: Context) -> list[Finding]:
+    return [f for rule in PROFILE_RULES if (f := rule(ctx)) is not None]

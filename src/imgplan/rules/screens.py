@@ -1,0 +1,322 @@
+"""Program screens (SPEC.md "Rules the guide fixes").
+
+Each screen looks at one program field against the profile and returns one Finding:
+``ok`` (passes), ``fail`` (excluded), ``verify`` (the program left the field empty: never
+excludes, never counts as a pass), ``conditional`` (H-1B only, before Step 3), ``exception``
+(the guide's informatics exception), or ``warn``/``info``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from ..models import vocab
+from ..models.programs import Program
+from .context import Context
+from .findings import Finding
+
+VERIFY = "unknown — verify on the program's site"
+
+Screen = Callable[[Context, Program, dt.date], Finding]
+
+
+def specialty(ctx: Context, p: Program, as_of: dt.date) -> Finding:
+    targets = ctx.profile.targets.specialties
+    label = vocab.specialty_label(p.specialty)
+    if p.specialty in targets:
+        rank = targets.index(p.specialty) + 1
+        return Finding(
+            "specialty", "ok", f"{label} is your target specialty #{rank}.", ctx.ref.cite("spec")
+        )
+    wanted = ", ".join(vocab.specialty_label(s) for s in targets)
+    return Finding(
+        "specialty",
+        "fail",
+        f"{label} is not among your target specialties ({wanted}).",
+        ctx.ref.cite("spec"),
+    )
+
+
+def visa(ctx: Context, p: Program, as_of: dt.date) -> Finding:
+    need = ctx.profile.visa
+    if need == vocab.Visa.none:
+        return Finding("visa", "ok", "You need no visa sponsorship.", ctx.ref.cite("spec"))
+    if p.visas is None:
+        return Finding(
+            "visa", "verify", f"Visa sponsorship: {VERIFY}.", ctx.ref.cite("freida_quality")
+        )
+    usable_kinds = (
+        {vocab.ProgramVisa.j1, vocab.ProgramVisa.h1b} if need == vocab.Visa.any else {need}
+    )
+    usable = {v for v in p.visas if v in usable_kinds}
+    offered = ", ".join(v.upper().replace("H1B", "H-1B").replace("J1", "J-1") for v in p.visas)
+    offered = offered or "no visas"
+    if not usable:
+        you = {"j1": "a J-1", "h1b": "an H-1B"}.get(need, "a visa")
+        return Finding(
+            "visa",
+            "fail",
+            f"Sponsors {offered}; you need {you}.",
+            ctx.ref.cite("visa_j1" if need == "j1" else "visa_h1b"),
+        )
+    if usable == {vocab.ProgramVisa.h1b} and not ctx.profile.step3_passed:
+        return Finding(
+            "visa",
+            "conditional",
+            (
+                "Sponsors only the H-1B among the visas you can use, and the H-1B petition needs "
+                "Step 3 passed: conditional until you pass Step 3 (see `imgplan check-step3`)."
+            ),
+            ctx.ref.cite("visa_h1b"),
+        )
+    names = " and ".join(sorted("H-1B" if v == "h1b" else "J-1" for v in usable))
+    return Finding(
+        "visa", "ok", f"Sponsors the {names}, which you can use.", ctx.ref.cite("visa_j1")
+    )
+
+
+def graduation(ctx: Context, p: Program, as_of: dt.date) -> Finding:
+    year = ctx.profile.targets.match_year
+    years = year - ctx.profile.graduation_year
+    if p.yog_max_years is None:
+        return Finding(
+            "graduation",
+            "verify",
+            (
+                f"Year-of-graduation cutoff: {VERIFY} (you will be {years} years from graduation "
+                f"at the {year} Match; cutoffs of 3–5 years are common)."
+            ),
+            ctx.ref.cite("yog_practice"),
+        )
+    if years <= p.yog_max_years:
+        return Finding(
+            "graduation",
+            "ok",
+            (
+                f"Graduated {years} years before the {year} Match; the program accepts up to "
+                f"{p.yog_max_years}."
+            ),
+            ctx.ref.cite("yog_practice"),
+        )
+    return Finding(
+        "graduation",
+        "fail",
+        (
+            f"Graduated {years} years before the {year} Match; the program accepts at most "
+            f"{p.yog_max_years}."
+        ),
+        ctx.ref.cite("yog_practice"),
+    )
+
+
+def attempts(ctx: Context, p: Program, as_of: dt.date) -> Finding:
+    most = ctx.profile.max_attempts
+    if most == 1:
+        return Finding(
+            "attempts",
+            "ok",
+            "Every Step passed on the first attempt, which any attempt policy accepts.",
+            ctx.ref.cite("pd_survey"),
+        )
+    if p.max_attempts is None:
+        return Finding(
+            "attempts",
+            "verify",
+            (
+                f"Attempt policy: {VERIFY}; you needed {most} attempts at a Step, and 74.1% of "
+                "program directors cite a failed attempt in interview decisions."
+            ),
+            ctx.ref.cite("pd_survey"),
+        )
+    if most <= p.max_attempts:
+        return Finding(
+            "attempts",
+            "ok",
+            f"Accepts up to {p.max_attempts} attempts per Step; your most is {most}.",
+            ctx.ref.cite("pd_survey"),
+        )
+    rule = (
+        "first-attempt passes only" if p.max_attempts == 1 else f"at most {p.max_attempts} attempts"
+    )
+    return Finding(
+        "attempts",
+        "fail",
+        f"Takes {rule}; you needed {most} attempts at a Step.",
+        ctx.ref.cite("pd_survey"),
+    )
+
+
+def strong_informatics(p: Program) -> list[str]:
+    """The features that make a program eligible for the guide's exception."""
+    out = []
+    if p.informatics.ci_fellowship == vocab.CiFellowship.in_house:
+        out.append("an in-house CI fellowship")
+    if p.informatics.informatics_track:
+        out.append("an informatics track")
+    return out
+
+
+def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
+    score = ctx.profile.step2
+    src = ctx.ref.cite("guide")
+    if score is None:
+        return Finding(
+            "step2ck",
+            "verify",
+            "Your profile has no Step 2 CK score or planned target, so no cutoff can be checked.",
+            src,
+        )
+    planned = " (planned)" if ctx.profile.step2_planned else ""
+    if p.step2ck_min is None:
+        pref = f"; it prefers {p.step2ck_preferred}" if p.step2ck_preferred else ""
+        return Finding(
+            "step2ck",
+            "verify",
+            f"Step 2 CK minimum: {VERIFY}{pref}.",
+            ctx.ref.cite("freida_quality"),
+        )
+    if score >= p.step2ck_min:
+        return Finding(
+            "step2ck",
+            "ok",
+            (
+                f"{ctx.step2_words} meets the minimum {p.step2ck_min} "
+                f"(+{score - p.step2ck_min}){planned}."
+            ),
+            src,
+        )
+    gap = p.step2ck_min - score
+    few = ctx.ref["exception_points"]
+    strong = strong_informatics(p)
+    need = ctx.ref["exceptional_strength"]
+    if gap <= few and strong and ctx.exceptional:
+        return Finding(
+            "step2ck",
+            "exception",
+            (
+                f"{ctx.step2_words} is {gap} points under the minimum {p.step2ck_min}, but the "
+                f"program has {' and '.join(strong)} and your informatics portfolio is exceptional "
+                f"({ctx.strength.score}/100, at least {need}): the guide's exception keeps it, as "
+                "a reach."
+            ),
+            src,
+        )
+    hint = ""
+    if gap <= few and strong:
+        hint = (
+            f" It has {' and '.join(strong)}: an exceptional informatics portfolio "
+            f"({need}/100; yours {ctx.strength.score}) would keep it as an exception."
+        )
+    return Finding(
+        "step2ck",
+        "fail",
+        (f"{ctx.step2_words} is {gap} points under the minimum {p.step2ck_min}.{hint}"),
+        src,
+    )
+
+
+def usce(ctx: Context, p: Program, as_of: dt.date) -> Finding:
+    months = ctx.profile.clinical_usce_months
+    have = f"you have {months:g} months of clinical USCE"
+    if p.usce is None:
+        return Finding(
+            "usce",
+            "verify",
+            f"US clinical experience requirement: {VERIFY}; {have}.",
+            ctx.ref.cite("freida_quality"),
+        )
+    if p.usce == vocab.UsceRequirement.required:
+        need = p.usce_min_months
+        if need is None:
+            if months > 0:
+                return Finding(
+                    "usce",
+                    "verify",
+                    (f"Requires USCE, minimum months {VERIFY}; {have}."),
+                    ctx.ref.cite("spec"),
+                )
+            need = 1
+        if months >= need:
+            return Finding(
+                "usce", "ok", f"Requires {need:g} months of USCE; {have}.", ctx.ref.cite("spec")
+            )
+        return Finding(
+            "usce", "fail", f"Requires {need:g} months of USCE; {have}.", ctx.ref.cite("spec")
+        )
+    if p.usce == vocab.UsceRequirement.preferred and months == 0:
+        return Finding(
+            "usce", "warn", "Prefers US clinical experience; you have none.", ctx.ref.cite("spec")
+        )
+    words = "prefers" if p.usce == vocab.UsceRequirement.preferred else "does not require"
+    return Finding("usce", "ok", f"The program {words} USCE; {have}.", ctx.ref.cite("spec"))
+
+
+def ecfmg(ctx: Context, p: Program, as_of: dt.date) -> Finding:
+    src = ctx.ref.cite("ecfmg_nrmp")
+    if ctx.profile.certified:
+        return Finding("ecfmg", "ok", "You are ECFMG certified.", src)
+    if p.ecfmg_by is None:
+        return Finding(
+            "ecfmg",
+            "verify",
+            f"When ECFMG certification is needed: {VERIFY}; you are not certified yet.",
+            src,
+        )
+    if p.ecfmg_by == vocab.EcfmgBy.application:
+        return Finding(
+            "ecfmg",
+            "fail",
+            "Requires ECFMG certification at application; you are not certified yet.",
+            src,
+        )
+    if p.ecfmg_by == vocab.EcfmgBy.rank_list:
+        return Finding(
+            "ecfmg",
+            "warn",
+            "Requires ECFMG certification by the rank-list deadline; you are not certified yet.",
+            src,
+        )
+    return Finding(
+        "ecfmg",
+        "info",
+        "Requires ECFMG certification by the residency start "
+        "(NRMP still needs your exams confirmed by the rank-list deadline).",
+        src,
+    )
+
+
+def freshness(ctx: Context, p: Program, as_of: dt.date) -> Finding:
+    checked = p.verified or as_of
+    months = (ctx.today.year - checked.year) * 12 + (ctx.today.month - checked.month)
+    what = "verified" if p.verified else "dataset dated"
+    limit = ctx.ref["stale_months"]
+    if months > limit:
+        return Finding(
+            "freshness",
+            "warn",
+            (
+                f"Figures are stale: {what} {checked.isoformat()}, {months} months ago (over "
+                f"{limit}); verify on the program's site."
+            ),
+            ctx.ref.cite("stale_months"),
+        )
+    return Finding(
+        "freshness",
+        "ok",
+        f"Figures {what} {checked.isoformat()} ({months} months ago).",
+        ctx.ref.cite("stale_months"),
+    )
+
+
+#: The screens in the order `explain` shows them.
+SCREENS: tuple[Screen, ...] = (
+    specialty,
+    visa,
+    graduation,
+    attempts,
+    step2ck,
+    usce,
+    ecfmg,
+    freshness,
+)

@@ -1,0 +1,140 @@
+"""The command line as a whole: entry points, help, exit codes, atomic output, init, schema."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import PROFILES, ROOT, script
+
+SPEC_COMMANDS = (
+    "recommend",
+    "explain",
+    "timeline",
+    "check-step3",
+    "chances",
+    "assess",
+    "validate",
+    "programs",
+    "init",
+    "schema",
+)
+
+
+def test_version_through_the_console_script():
+    result = script("--version")
+    assert result.code == 0
+    assert result.out.startswith("imgplan ")
+
+
+def test_help_lists_every_spec_command():
+    result = script("--help")
+    assert result.code == 0
+    for command in SPEC_COMMANDS:
+        assert command in result.out, command
+
+
+def test_python_dash_m():
+    proc = subprocess.run(
+        [sys.executable, "-m", "imgplan", "--help"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert proc.returncode == 0 and "recommend" in proc.stdout
+
+
+def test_programs_subcommands_listed(cli):
+    result = cli("programs", "--help")
+    assert result.code == 0
+    for sub in ("list", "show", "import", "diff"):
+        assert sub in result.out
+
+
+def test_bad_option_is_exit_2(cli):
+    result = cli("recommend", "profiles/strong-scores.yaml", "--format", "pdf")
+    assert result.code == 2
+    assert "--format 'pdf' is not available here" in result.err
+
+
+def test_bad_today_is_exit_2(cli):
+    result = cli("recommend", "profiles/strong-scores.yaml", "--today", "25/11/2026")
+    assert result.code == 2
+    assert "expected YYYY-MM-DD" in result.err
+
+
+def test_missing_profile_is_exit_2(cli):
+    result = cli("recommend", "nope.yaml")
+    assert result.code == 2
+    assert result.err == "nope.yaml: no such file; expected a path to an existing file\n"
+
+
+def test_init_writes_a_valid_profile_and_refuses_to_overwrite(cli, tmp_path):
+    target = tmp_path / "me.yaml"
+    first = cli("init", str(target))
+    assert first.code == 0 and target.exists()
+    assert cli("validate", str(target)).code == 0
+    before = target.read_text()
+    second = cli("init", str(target))
+    assert second.code == 2
+    assert "already exists" in second.err
+    assert target.read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["me.yaml"]  # no temporary left behind
+
+
+def test_schema_profile_is_json_schema(cli):
+    result = cli("schema", "profile")
+    assert result.code == 0
+    doc = json.loads(result.out)
+    assert doc["$schema"].startswith("https://json-schema.org/")
+    assert {"format", "graduation_year", "visa", "usmle", "targets"} <= set(doc["required"])
+    assert doc["additionalProperties"] is False
+
+
+def test_schema_programs_and_unknown(cli):
+    doc = json.loads(cli("schema", "programs").out)
+    assert "programs" in doc["properties"]
+    bad = cli("schema", "residents")
+    assert bad.code == 2 and "expected profile or programs" in bad.err
+
+
+def test_schema_validates_the_bundled_profiles(cli):
+    """An editor using the schema accepts the example profiles (dates/aliases aside)."""
+    jsonschema = __import__("pytest").importorskip("jsonschema")
+    import yaml
+
+    schema = json.loads(cli("schema", "profile").out)
+    for path in sorted(PROFILES.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        data = json.loads(json.dumps(data, default=str))
+        jsonschema.validate(data, schema)
+
+
+def test_output_is_atomic_and_never_an_input(cli, tmp_path):
+    out = tmp_path / "list.json"
+    ok = cli("recommend", "profiles/strong-scores.yaml", "--format", "json", "--output", str(out))
+    assert ok.code == 0 and ok.out == ""
+    assert json.loads(out.read_text())["command"] == "recommend"
+    profile = tmp_path / "p.yaml"
+    profile.write_text((PROFILES / "strong-scores.yaml").read_text())
+    before = profile.read_text()
+    clash = cli("recommend", str(profile), "--output", str(profile))
+    assert clash.code == 2 and "is one of the input files" in clash.err
+    assert profile.read_text() == before
+
+
+def test_failed_input_writes_no_output(cli, tmp_path):
+    out = tmp_path / "out.json"
+    result = cli("recommend", "tests/data/invalid/unknown-keys.yaml", "--output", str(out))
+    assert result.code == 2
+    assert not out.exists()
+
+
+def test_internal_error_is_exit_70_with_traceback(cli, monkeypatch):
+    import imgplan.recommend
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(imgplan.recommend, "recommend", boom)
+    result = cli("recommend", "profiles/strong-scores.yaml")
+    assert result.code == 70
+    assert "Traceback" in result.err and "kaboom" in result.err

@@ -1,0 +1,43 @@
+"""The README's commands run, so the docs cannot drift."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+from conftest import ROOT, script
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = re.findall(r"^\$ (imgplan .+)$", README, flags=re.MULTILINE)
+
+
+def _parse(line: str) -> tuple[list[str], int]:
+    expected = 0
+    match = re.search(r"#\s*exit (\d+)\s*$", line)
+    if match:
+        expected = int(match.group(1))
+        line = line[: match.start()]
+    return shlex.split(line)[1:], expected
+
+
+def test_readme_has_examples_for_every_available_command():
+    for command in ("recommend", "explain", "validate", "schema"):
+        assert any(c.split()[1] == command for c in COMMANDS), command
+
+
+@pytest.mark.parametrize("line", COMMANDS)
+def test_readme_command(line):
+    args, expected = _parse(line)
+    result = script(*args)
+    assert result.code == expected, f"{line}\n{result.out}\n{result.err}"
+    assert "Traceback" not in result.err
+
+
+def test_quickstart_commands_present():
+    for n in (1, 2):
+        marker = f"<!-- quickstart-{n} -->"
+        assert marker in README
+        block = README.split(marker, 1)[1].split("```", 2)[1]
+        assert "pip install" in block
+    assert "imgplan recommend profiles/" in README.split("<!-- quickstart-1 -->")[1][:300]

@@ -1,0 +1,119 @@
+"""`imgplan validate` and the loader: every problem at once, located, exact messages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import DATA, PROFILES, ROOT, golden
+
+INVALID = sorted((DATA / "invalid").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_invalid_corpus_exact_problems(cli, path):
+    """Each broken file lists exactly the problems in its .expected file, and exits 1."""
+    rel = path.relative_to(ROOT)
+    result = cli("validate", str(rel))
+    assert result.code == 1
+    golden(f"invalid/{path.stem}.expected", result.out)
+
+
+def test_every_problem_line_is_located(cli):
+    """Every line has file:line:column: key.path: what; expected."""
+    for path in INVALID:
+        result = cli("validate", str(path.relative_to(ROOT)))
+        for line in result.out.splitlines():
+            where, _, message = line.partition(": ")
+            file, line_no, column = where.rsplit(":", 2)
+            assert file.endswith(path.name) and int(line_no) >= 1 and int(column) >= 1
+            assert "; expected" in message or "expected" in message, line
+
+
+def test_bundled_files_are_valid(cli):
+    """The example profiles and the bundled dataset validate, exit 0."""
+    files = [str(p.relative_to(ROOT)) for p in sorted(PROFILES.glob("*.yaml"))]
+    result = cli("validate", *files, "data/programs.yaml")
+    assert result.code == 0, result.out
+    assert result.out.count(": valid profile") == len(files) >= 7
+    assert "data/programs.yaml: valid programs" in result.out
+
+
+def test_validate_json_contract(cli):
+    """--format json gives the SPEC's validate object on stdout and nothing else."""
+    result = cli(
+        "validate",
+        "--format",
+        "json",
+        "profiles/strong-scores.yaml",
+        "tests/data/invalid/unknown-keys.yaml",
+    )
+    assert result.code == 1
+    doc = json.loads(result.out)
+    assert doc["format"] == 1 and doc["command"] == "validate"
+    good, bad = doc["files"]
+    assert good == {
+        "path": "profiles/strong-scores.yaml",
+        "kind": "profile",
+        "valid": True,
+        "problems": [],
+    }
+    assert bad["kind"] == "profile" and len(bad["problems"]) == 3
+    assert bad["problems"][0] == {
+        "line": 6,
+        "column": 3,
+        "path": "usmle.stpe2ck",
+        "message": "unknown key 'stpe2ck'; did you mean 'step2ck'?; expected one of: step1, "
+        "step2ck, step3",
+    }
+
+
+def test_validate_missing_file_is_a_problem(cli):
+    result = cli("validate", "no/such.yaml")
+    assert result.code == 1
+    assert result.out == "no/such.yaml: no such file; expected a path to an existing file\n"
+
+
+def test_other_commands_exit_2_with_the_same_messages(cli):
+    """A broken profile given to recommend: exit 2, located messages on stderr, no traceback."""
+    result = cli("recommend", "tests/data/invalid/impossible-values.yaml")
+    assert result.code == 2
+    assert result.out == ""
+    assert "impossible-values.yaml:6:20: usmle.step2ck.score: 400 is outside 1–300" in result.err
+    assert "Traceback" not in result.err
+    assert len(result.err.splitlines()) == 10
+
+
+def test_profile_over_size_limit(cli, tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("format: 1\nname: " + "x" * (1 << 20) + "\n")
+    result = cli("recommend", str(big))
+    assert result.code == 2
+    assert "over the 1 MiB limit" in result.err
+
+
+def test_deep_nesting_is_refused_not_a_crash(cli, tmp_path):
+    """libyaml's composer would overflow the C stack: the event builder (or libyaml's own
+    scanner limit) refuses it with a located message."""
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    result = cli("validate", str(deep))
+    assert result.code == 1
+    assert "nesting" in result.out and "; expected" in result.out
+
+
+def test_unquoted_date_where_text_is_expected_keeps_its_text(tmp_path):
+    """A date-looking name stays the text the user typed (no silent conversion)."""
+    import datetime as dt
+
+    from imgplan.loading import load_profile
+
+    text = (
+        (PROFILES / "strong-scores.yaml")
+        .read_text()
+        .replace("name: Amina Strong (example)", "name: 2025-01-01")
+    )
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    profile = load_profile(path, dt.date(2026, 11, 25))
+    assert profile.name == "2025-01-01"
