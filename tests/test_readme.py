@@ -6,6 +6,7 @@ import re
 import shlex
 
 import pytest
+
 from conftest import ROOT, script
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from conftest import DATA, PROFILES, ROOT, golden
 
 INVALID = sorted((DATA / "invalid").glob("*.yaml"))

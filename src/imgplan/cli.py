@@ -311,14 +311,137 @@ def timeline(
     not_yet("timeline", 5)
 
 
+def resolve_profile(given: Path | None) -> Path | None:
+    """PROFILE, else $IMGPLAN_PROFILE, else ./profile.yaml if it exists, else None."""
+    if given is not None:
+        return given
+    env = os.environ.get("IMGPLAN_PROFILE")
+    if env:
+        return Path(env)
+    default = Path("profile.yaml")
+    return default if default.exists() else None
+
+
+def _yes_no(value: str | None, option: str) -> bool | None:
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text in {"yes", "true", "y", "1"}:
+        return True
+    if text in {"no", "false", "n", "0"}:
+        return False
+    raise UsageError(f"{option} '{value}' is not understood; expected yes or no")
+
+
+def _step_result(value: str | None, option: str, allowed: tuple[str, ...]) -> str | int | None:
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text in allowed:
+        return text
+    if text.isdigit() and 1 <= int(text) <= 300:
+        return int(text)
+    raise UsageError(
+        f"{option} '{value}' is not understood; expected {' | '.join(allowed)} or a score 1-300"
+    )
+
+
 @app.command("check-step3")
 def check_step3(
     profile: Annotated[
-        Path | None, typer.Argument(help="Profile (default $IMGPLAN_PROFILE, then ./profile.yaml).")
+        Path | None,
+        typer.Argument(
+            help="Profile (default $IMGPLAN_PROFILE, then ./profile.yaml; optional when flags give the facts)."
+        ),
+    ] = None,
+    programs: ProgramsOpt = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    today: TodayOpt = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No output, only the exit code.")
+    ] = False,
+    step1: Annotated[str | None, typer.Option(help="pass | fail | a legacy numeric score.")] = None,
+    step1_attempts: Annotated[int | None, typer.Option(min=1, max=4)] = None,
+    step2: Annotated[
+        int | None, typer.Option(help="Step 2 CK score (taken).", min=1, max=300)
+    ] = None,
+    step2_attempts: Annotated[int | None, typer.Option(min=1, max=4)] = None,
+    visa: Annotated[str | None, typer.Option(help="none | j1 | h1b | any.")] = None,
+    ecfmg: Annotated[str | None, typer.Option(help="ECFMG certified: yes | no.")] = None,
+    step3: Annotated[str | None, typer.Option(help="none | pass | fail | a score.")] = None,
+    step3_attempts: Annotated[int | None, typer.Option(min=1, max=4)] = None,
+    study_weeks: Annotated[
+        int | None, typer.Option(help="Weeks you can study for Step 3.", min=0, max=104)
+    ] = None,
+    practice_percent: Annotated[
+        float | None, typer.Option(help="Latest practice test, percent correct.", min=0, max=100)
+    ] = None,
+    confident: Annotated[
+        bool | None,
+        typer.Option("--confident/--not-confident", help="Confident of a comfortable pass."),
+    ] = None,
+    residency_start: Annotated[
+        str | None, typer.Option(help="Matched/in residency: start date YYYY-MM-DD.")
     ] = None,
 ) -> None:
-    """Step 3 go/no-go verdict; exit 0 only for 'take it now'."""
-    not_yet("check-step3", 6)
+    """Step 3 go/no-go verdict with reasons; exit 0 only for 'take it now'."""
+    from .models import vocab
+    from .reference import reference
+    from .rules.step3 import Step3Facts, decide
+
+    check_format(fmt, ("table", "json"))
+    day = today_from(today)
+    path = resolve_profile(profile)
+    flags = {
+        "step1": _step_result(step1, "--step1", ("pass", "fail")),
+        "step1_attempts": step1_attempts,
+        "step2": step2,
+        "step2_attempts": step2_attempts,
+        "ecfmg": _yes_no(ecfmg, "--ecfmg"),
+        "step3": _step_result(step3, "--step3", ("none", "pass", "fail")),
+        "step3_attempts": step3_attempts,
+        "study_weeks": study_weeks,
+        "practice_percent": practice_percent,
+        "confident": confident,
+        "residency_start": today_from(residency_start) if residency_start else None,
+    }
+    if visa is not None:
+        try:
+            flags["visa"] = vocab.visa(visa)
+        except ValueError as exc:
+            raise UsageError(f"--visa: {exc}") from None
+    if path is None and all(v is None for v in flags.values()):
+        raise UsageError(
+            "no profile: give PROFILE, set IMGPLAN_PROFILE, create ./profile.yaml, "
+            "or give the facts as flags (--step1 pass --step2 224 --ecfmg yes ...)"
+        )
+    person = load_profile(path, day) if path is not None else None
+    facts = Step3Facts.from_profile(person) if person else Step3Facts()
+    if step2 is not None:
+        flags["step2_planned"] = False
+    facts = facts.override(**flags)
+    if programs is not None or person is not None:
+        facts = facts.override(h1b_only_programs=_h1b_only(person, programs, day))
+    verdict = decide(facts, reference(), day)
+    if not quiet:
+        from .render.step3 import verdict_json, verdict_text
+
+        text = verdict_text(verdict) if fmt == "table" else verdict_json(verdict, facts)
+        emit(text, output, (path, programs))
+    raise typer.Exit(verdict.exit_code)
+
+
+def _h1b_only(person: Profile | None, programs: Path | None, day: dt.date) -> int:
+    """Programs that sponsor only the H-1B: on the applicant's list, or in the whole dataset."""
+    from .recommend import recommend as run
+    from .reference import reference
+
+    dataset = load_programs(programs, day)
+    if person is None:
+        return sum(1 for p in dataset.programs if p.visas == ["h1b"])
+    rec = run(person, dataset, reference(), day)
+    return sum(1 for a in rec.programs if a.status == "conditional")
 
 
 @app.command()

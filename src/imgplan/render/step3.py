@@ -1,0 +1,45 @@
+"""The Step 3 verdict as plain text (script- and human-friendly) and as JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from ..rules.step3 import Step3Facts, Verdict
+
+HEADLINES = {
+    "take-now": "TAKE NOW: schedule Step 3 now",
+    "wait": "WAIT: prepare more first, or the risk outweighs the gain",
+    "later": "LATER: take it early in residency",
+    "not-eligible": "NOT ELIGIBLE yet",
+    "done": "DONE: Step 3 is behind you",
+}
+ICONS = {"ok": "✓", "info": "i", "warn": "!", "fail": "✗"}
+
+
+def verdict_text(v: Verdict) -> str:
+    lines = [f"Step 3 verdict: {HEADLINES[v.verdict]} (exit {v.exit_code})", ""]
+    if v.reasons:
+        lines.append(f"Deciding reason: {v.reasons[0].message}")
+        lines.append("")
+        lines.append("Reasons:")
+        for f in v.reasons:
+            lines.append(f"  {ICONS.get(f.status, '-')} [{f.rule}] {f.message}")
+            lines.append(f"      source: {f.source}")
+    if v.changes:
+        lines += ["", "What would change the verdict:"]
+        lines += [f"  - {c}" for c in v.changes]
+    return "\n".join(lines) + "\n"
+
+
+def verdict_json(v: Verdict, facts: Step3Facts) -> str:
+    doc = {
+        "format": 1,
+        "command": "check-step3",
+        "verdict": v.verdict,
+        "reasons": [f.as_json() for f in v.reasons],
+        "changes": v.changes,
+        "exit_code": v.exit_code,
+        "facts": json.loads(json.dumps(dataclasses.asdict(facts), default=str)),
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,426 @@
+"""The Step 3 verdict (FACTS.md §1 and §5; SPEC.md "Step 3").
+
+Pure: a :class:`Step3Facts` (from a profile, from flags, or both) and the reference figures in,
+a :class:`Verdict` out. The deciding reason is always first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from ..models.profile import Profile
+from ..reference import Reference
+from .findings import Finding
+
+VERDICTS = ("take-now", "wait", "later", "not-eligible", "done")
+
+
+@dataclass(frozen=True)
+class Step3Facts:
+    """What the verdict needs. ``None`` means not given (unknown)."""
+
+    step1: str | int | None = None  # pass | fail | legacy numeric
+    step1_attempts: int = 1
+    step2: int | None = None  # a taken score
+    step2_planned: bool = False
+    step2_attempts: int = 1
+    ecfmg: bool | None = None
+    visa: str | None = None
+    step3: str | int = "none"  # none | pass | fail | numeric
+    step3_attempts: int | None = None
+    study_weeks: int | None = None
+    practice_percent: float | None = None
+    confident: bool | None = None
+    residency_start: dt.date | None = None
+    h1b_only_programs: int | None = None  # with --programs: H-1B-only programs on the list
+
+    @classmethod
+    def from_profile(cls, profile: Profile) -> Step3Facts:
+        usmle = profile.usmle
+        ready = profile.step3_readiness
+        step2ck = usmle.step2ck
+        return cls(
+            step1=usmle.step1.result if usmle.step1 else None,
+            step1_attempts=usmle.step1.attempts if usmle.step1 else 1,
+            step2=step2ck.score if step2ck else None,
+            step2_planned=bool(step2ck and not step2ck.taken),
+            step2_attempts=step2ck.attempts if step2ck else 1,
+            ecfmg=profile.certified,
+            visa=str(profile.visa),
+            step3=usmle.step3.result,
+            step3_attempts=usmle.step3.attempts,
+            study_weeks=ready.study_weeks if ready else None,
+            practice_percent=ready.practice_percent if ready else None,
+            confident=ready.confident if ready else None,
+            residency_start=profile.residency.start if profile.residency else None,
+        )
+
+    def override(self, **changes: object) -> Step3Facts:
+        """These facts with every given (non-None) change applied."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+
+@dataclass
+class Verdict:
+    verdict: str
+    reasons: list[Finding]
+    changes: list[str] = field(default_factory=list)  # what would change the verdict
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.verdict == "take-now" else 1
+
+
+def decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
+    if facts.step3 == "pass" or isinstance(facts.step3, int):
+        what = "passed" if facts.step3 == "pass" else f"taken with a score of {facts.step3}"
+        return Verdict(
+            "done",
+            [
+                Finding(
+                    "step3-done", "ok", f"Step 3 is already {what}.", ref.cite("step3_eligibility")
+                )
+            ],
+        )
+    notes = []
+    if facts.step1 == "fail" and facts.ecfmg:
+        # ECFMG certification needs Step 1 passed: a "fail" here is a failed attempt since passed.
+        facts = replace(facts, step1="pass", step1_attempts=max(2, facts.step1_attempts))
+        notes.append(
+            Finding(
+                "step1-failed-before",
+                "info",
+                (
+                    "Step 1 is given as failed but you are ECFMG certified, which needs Step 1 passed: "
+                    "read as passed after a failed attempt."
+                ),
+                ref.cite("ecfmg_nrmp"),
+            )
+        )
+    verdict = _decide(facts, ref, today)
+    verdict.reasons += notes
+    return verdict
+
+
+def _decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
+    missing = _eligibility(facts, ref)
+    if missing:
+        return Verdict("not-eligible", missing, [m.message.split(":")[0] for m in missing])
+    if facts.residency_start is not None:
+        return _matched(facts, ref, today)
+    gains = _gains(facts, ref)
+    if not gains:
+        return Verdict(
+            "later",
+            [
+                Finding(
+                    "no-gain",
+                    "info",
+                    (
+                        "Your Step 1 is not low or failed, your Step 2 CK is not borderline, and you do not "
+                        "need an H-1B: Step 3 is optional before residency. Take it early in residency, as "
+                        "most residents do (it is required eventually)."
+                    ),
+                    ref.cite("guide"),
+                )
+            ],
+            [
+                "a low or borderline score, or an H-1B need, would make taking it before applying "
+                "worth the risk"
+            ],
+        )
+    readiness, ready = _readiness(facts, ref)
+    if ready:
+        return Verdict("take-now", gains + readiness)
+    lock_in = []
+    low = ref["step2ck_aim_low"]
+    if facts.step2 is not None and facts.step2 < low:
+        lock_in = [
+            Finding(
+                "lock-in",
+                "warn",
+                (
+                    f"Your Step 2 CK {facts.step2} is already under {low}: the guide warns that a poor "
+                    "Step 3 after a low Step 2 CK locks in a negative pattern. Sit it only when you can "
+                    "pass comfortably."
+                ),
+                ref.cite("guide"),
+            )
+        ]
+    changes = [f.message for f in readiness if f.status != "ok"]
+    return Verdict(
+        "wait",
+        lock_in
+        + [f for f in readiness if f.status != "ok"]
+        + gains
+        + [f for f in readiness if f.status == "ok"],
+        changes,
+    )
+
+
+def _eligibility(facts: Step3Facts, ref: Reference) -> list[Finding]:
+    src = ref.cite("step3_eligibility")
+    out = []
+    limit = ref["attempt_limit"]
+    if facts.step3 == "fail" and (facts.step3_attempts or 1) >= limit:
+        out.append(
+            Finding(
+                "attempt-limit",
+                "fail",
+                (
+                    f"No attempts left: Step 3 failed {facts.step3_attempts} times, and USMLE allows "
+                    f"{limit} per Step."
+                ),
+                ref.cite("attempt_limit"),
+            )
+        )
+    if facts.step1 is None:
+        out.append(
+            Finding(
+                "step1",
+                "fail",
+                "Pass Step 1: no passed Step 1 is recorded, and "
+                "Step 3 needs Step 1 and Step 2 CK passed.",
+                src,
+            )
+        )
+    elif facts.step1 == "fail":
+        out.append(
+            Finding("step1", "fail", "Pass Step 1: Step 3 needs Step 1 and Step 2 CK passed.", src)
+        )
+    passing = ref["step2ck_pass"]
+    if facts.step2 is None:
+        why = "it is only planned" if facts.step2_planned else "no Step 2 CK score is recorded"
+        out.append(
+            Finding("step2ck", "fail", f"Pass Step 2 CK: {why}, and Step 3 needs it passed.", src)
+        )
+    elif facts.step2 < passing:
+        out.append(
+            Finding(
+                "step2ck",
+                "fail",
+                (f"Pass Step 2 CK: {facts.step2} is under the passing score {passing}."),
+                ref.cite("step2ck_pass"),
+            )
+        )
+    if facts.ecfmg is None:
+        out.append(
+            Finding(
+                "ecfmg",
+                "fail",
+                "Get ECFMG certified: certification is not given "
+                "(--ecfmg yes|no), and IMGs need it to register for Step 3.",
+                src,
+            )
+        )
+    elif not facts.ecfmg:
+        out.append(
+            Finding(
+                "ecfmg",
+                "fail",
+                "Get ECFMG certified: IMGs need ECFMG certification to register for Step 3.",
+                src,
+            )
+        )
+    return out
+
+
+def _matched(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
+    start = facts.residency_start
+    assert start is not None
+    if start > today and facts.visa == "h1b":
+        return Verdict(
+            "take-now",
+            [
+                Finding(
+                    "h1b-before-start",
+                    "warn",
+                    (
+                        f"You matched for a residency starting {start.isoformat()} and train on an H-1B: the "
+                        "petition needs Step 3 passed, so take it now, before the start."
+                    ),
+                    ref.cite("visa_h1b"),
+                )
+            ],
+        )
+    if start > today:
+        message = (
+            f"You have matched (residency starts {start.isoformat()}): Step 3 is less vital "
+            "before residency; take it early in residency."
+        )
+    else:
+        message = (
+            f"You are in residency (since {start.isoformat()}): plan Step 3 early in "
+            "residency, now if you have not yet; it is required for licensure."
+        )
+    return Verdict(
+        "later",
+        [Finding("matched", "info", message, ref.cite("guide"))],
+        ["an H-1B start date before you have passed Step 3 would make it urgent"],
+    )
+
+
+def _gains(facts: Step3Facts, ref: Reference) -> list[Finding]:
+    out = []
+    guide = ref.cite("guide")
+    if facts.visa == "h1b":
+        count = (
+            f" All {facts.h1b_only_programs} H-1B-only programs on your list would open."
+            if facts.h1b_only_programs
+            else ""
+        )
+        out.append(
+            Finding(
+                "h1b",
+                "info",
+                (
+                    "You can train only on an H-1B, and the H-1B petition needs Step 3 passed: passing it "
+                    f"before applying makes you eligible at H-1B programs from the start.{count}"
+                ),
+                ref.cite("visa_h1b"),
+            )
+        )
+    if facts.step1 == "fail" or facts.step1_attempts > 1:
+        out.append(
+            Finding(
+                "step1-low",
+                "info",
+                (
+                    f"Step 1 took {facts.step1_attempts} attempts: a first-attempt Step 3 pass shows you "
+                    "can clear the licensing steps."
+                ),
+                guide,
+            )
+        )
+    elif isinstance(facts.step1, int) and facts.step1 < ref["step1_low_below"]:
+        out.append(
+            Finding(
+                "step1-low",
+                "info",
+                (
+                    f"Legacy Step 1 {facts.step1} is low (under {ref['step1_low_below']}): a strong Step 3 "
+                    "can help."
+                ),
+                guide,
+            )
+        )
+    low = ref["step2ck_aim_low"]
+    if facts.step2 is not None and facts.step2 < low:
+        out.append(
+            Finding(
+                "step2-borderline",
+                "info",
+                (
+                    f"Step 2 CK {facts.step2} is under the guide's {low}–{ref['step2ck_aim_high']} aim: a "
+                    "comfortable Step 3 pass can offset a borderline score."
+                ),
+                guide,
+            )
+        )
+    if facts.visa == "any" and facts.h1b_only_programs:
+        out.append(
+            Finding(
+                "h1b",
+                "info",
+                (
+                    f"{facts.h1b_only_programs} program(s) on your list sponsor only the H-1B: passing "
+                    "Step 3 would open them."
+                ),
+                ref.cite("visa_h1b"),
+            )
+        )
+    return out
+
+
+def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
+    src = ref.cite("step3_study_weeks_min")
+    weeks_min, practice_min = ref["step3_study_weeks_min"], ref["step3_practice_min"]
+    if facts.study_weeks is None and facts.practice_percent is None and facts.confident is None:
+        return [
+            Finding(
+                "readiness-unknown",
+                "warn",
+                (
+                    "Readiness unknown: give study weeks, a recent practice percentage and whether you "
+                    "feel confident (step3_readiness in the profile, or --study-weeks, "
+                    "--practice-percent, --confident). Take Step 3 only when you can pass comfortably."
+                ),
+                ref.cite("guide"),
+            )
+        ], False
+    out = []
+    if facts.study_weeks is None:
+        out.append(
+            Finding(
+                "study-weeks",
+                "warn",
+                f"Study time unknown: give the weeks you can study (at least {weeks_min}).",
+                src,
+            )
+        )
+    elif facts.study_weeks < weeks_min:
+        out.append(
+            Finding(
+                "study-weeks",
+                "warn",
+                (f"Study for at least {weeks_min} weeks: you have {facts.study_weeks}."),
+                src,
+            )
+        )
+    else:
+        out.append(
+            Finding(
+                "study-weeks",
+                "ok",
+                f"{facts.study_weeks} weeks of study available (at least {weeks_min}).",
+                src,
+            )
+        )
+    if facts.practice_percent is None:
+        out.append(
+            Finding(
+                "practice",
+                "warn",
+                "No practice score: take a timed self-assessment "
+                f"(aim for {practice_min}% or more).",
+                ref.cite("step3_practice_min"),
+            )
+        )
+    elif facts.practice_percent < practice_min:
+        out.append(
+            Finding(
+                "practice",
+                "warn",
+                (
+                    f"Reach {practice_min}% on practice tests: your latest is {facts.practice_percent:g}%."
+                ),
+                ref.cite("step3_practice_min"),
+            )
+        )
+    else:
+        out.append(
+            Finding(
+                "practice",
+                "ok",
+                f"Latest practice {facts.practice_percent:g}% (at least {practice_min}%).",
+                ref.cite("step3_practice_min"),
+            )
+        )
+    if facts.confident is not True:
+        out.append(
+            Finding(
+                "confidence",
+                "warn",
+                "Feel confident of a comfortable first-attempt "
+                "pass: the guide says take it only then.",
+                ref.cite("guide"),
+            )
+        )
+    else:
+        out.append(
+            Finding(
+                "confidence", "ok", "You feel confident of passing comfortably.", ref.cite("guide")
+            )
+        )
+    return out, all(f.status == "ok" for f in out)
