@@ -1,0 +1,453 @@
+"""recommend and explain: each rule, unknown fields, the exception, invariants, golden outputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from imgplan.loading import load_dataset, load_profile
+from imgplan.models.profile import Profile
+from imgplan.models.programs import Dataset, Program
+from imgplan.recommend import assess, recommend, with_overrides
+from imgplan.reference import reference
+from imgplan.rules.context import Context
+from imgplan.rules.portfolio import strength
+
+from conftest import DATA, PROFILES, golden
+
+TODAY = dt.date(2026, 11, 25)
+REF = reference()
+GOLDEN_PROGRAMS = DATA / "programs-golden.yaml"
+
+
+def profile(name: str) -> Profile:
+    return load_profile(PROFILES / f"{name}.yaml", TODAY)
+
+
+def program(**fields) -> Program:
+    return Program.model_validate(
+        {"id": "p", "name": "P", "specialty": "internal_medicine", **fields}
+    )
+
+
+def findings(prof: Profile, prog: Program) -> dict[str, tuple[str, str]]:
+    a = assess(Context.of(prof, REF, TODAY), prog, dt.date(2026, 10, 1))
+    return {f.rule: (f.status, f.message) for f in a.findings}
+
+
+# Each screen ---------------------------------------------------------------------------
+
+
+def test_specialty_screen():
+    strong = profile("strong-scores")
+    assert findings(strong, program())["specialty"][0] == "ok"
+    status, message = findings(strong, program(specialty="pathology"))["specialty"]
+    assert status == "fail"
+    assert message == (
+        "Pathology is not among your target specialties (Internal Medicine, Family Medicine)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("visa", "visas", "step3", "expected"),
+    [
+        ("j1", ["j1"], "none", "ok"),
+        ("j1", ["h1b"], "none", "fail"),
+        ("j1", [], "none", "fail"),
+        ("j1", None, "none", "verify"),
+        ("h1b", ["h1b"], "none", "conditional"),
+        ("h1b", ["h1b"], "pass", "ok"),
+        ("any", ["h1b"], "none", "conditional"),
+        ("any", ["j1", "h1b"], "none", "ok"),
+        ("none", [], "none", "ok"),
+    ],
+)
+def test_visa_screen(visa, visas, step3, expected):
+    prof = profile("strong-scores").model_copy(update={"visa": visa})
+    if step3 == "pass":
+        prof = with_overrides(prof, step3_pass=True)
+    fields = {} if visas is None else {"visas": visas}
+    assert findings(prof, program(**fields))["visa"][0] == expected
+
+
+def test_graduation_screen():
+    strong = profile("strong-scores")  # graduated 2023, match 2027: 4 years
+    assert findings(strong, program(yog_max_years=4))["graduation"][0] == "ok"
+    status, message = findings(strong, program(yog_max_years=3))["graduation"]
+    assert status == "fail"
+    assert message == "Graduated 4 years before the 2027 Match; the program accepts at most 3."
+    assert findings(strong, program())["graduation"][0] == "verify"
+
+
+def test_attempts_screen_counts_a_failed_step():
+    failed = profile("step1-failed-once")
+    status, message = findings(failed, program(max_attempts=1))["attempts"]
+    assert status == "fail"
+    assert message == "Takes first-attempt passes only; you needed 2 attempts at a Step."
+    assert findings(failed, program(max_attempts=2))["attempts"][0] == "ok"
+    assert findings(failed, program())["attempts"][0] == "verify"
+    assert findings(profile("strong-scores"), program())["attempts"][0] == "ok"
+
+
+def test_step2ck_screen_and_unknown_minimum():
+    strong = profile("strong-scores")  # 252
+    assert findings(strong, program(step2ck_min=252))["step2ck"] == (
+        "ok",
+        "Step 2 CK 252 meets the minimum 252 (+0).",
+    )
+    assert findings(strong, program(step2ck_min=253))["step2ck"][0] == "fail"
+    status, message = findings(strong, program(step2ck_preferred=240))["step2ck"]
+    assert status == "verify" and "it prefers 240" in message
+
+
+def test_planned_step2_is_used_and_said():
+    planned = profile("step2-planned")  # target 240
+    status, message = findings(planned, program(step2ck_min=235))["step2ck"]
+    assert status == "ok"
+    assert message == "your planned Step 2 CK target 240 meets the minimum 235 (+5) (planned)."
+    rec = recommend(planned, load_dataset(GOLDEN_PROGRAMS, TODAY), REF, TODAY)
+    assert any(f.rule == "step2ck-planned" for f in rec.findings)
+
+
+def test_usce_screen():
+    strong = profile("strong-scores")  # 3 hands-on + 1 observership = 4 months
+    assert findings(strong, program(usce="required", usce_min_months=4))["usce"][0] == "ok"
+    assert findings(strong, program(usce="required", usce_min_months=5))["usce"][0] == "fail"
+    none = with_overrides(strong, usce_months=0)
+    assert findings(none, program(usce="required"))["usce"][0] == "fail"
+    assert findings(none, program(usce="preferred"))["usce"][0] == "warn"
+    assert findings(strong, program())["usce"][0] == "verify"
+
+
+def test_ecfmg_screen():
+    planned = profile("step2-planned")  # not certified
+    assert findings(planned, program(ecfmg_by="application"))["ecfmg"][0] == "fail"
+    assert findings(planned, program(ecfmg_by="rank_list"))["ecfmg"][0] == "warn"
+    assert findings(planned, program())["ecfmg"][0] == "verify"
+    assert findings(profile("strong-scores"), program(ecfmg_by="application"))["ecfmg"][0] == "ok"
+
+
+def test_stale_figures_flagged():
+    status, message = findings(profile("strong-scores"), program(verified="2025-04-30"))[
+        "freshness"
+    ]
+    assert status == "warn"
+    assert message.startswith("Figures are stale: verified 2025-04-30, 19 months ago")
+    assert (
+        findings(profile("strong-scores"), program(verified="2025-06-01"))["freshness"][0] == "ok"
+    )
+
+
+def test_all_unknown_program_is_kept_with_verify_findings():
+    a = assess(Context.of(profile("strong-scores"), REF, TODAY), program(), dt.date(2026, 10, 1))
+    assert not a.excluded
+    assert {"visa", "graduation", "step2ck", "usce"} <= set(a.flags)
+    assert a.margin is None and a.components["competitiveness"] is None
+
+
+# The guide's exception -----------------------------------------------------------------
+
+
+def test_exception_kept_as_reach_and_says_both_facts():
+    border = profile("borderline-informatics")  # 223, exceptional portfolio
+    prog = program(step2ck_min=227, informatics={"ci_fellowship": "in_house"})
+    a = assess(Context.of(border, REF, TODAY), prog, dt.date(2026, 10, 1))
+    assert (a.excluded, a.status, a.tier) == (False, "exception", "reach")
+    message = dict((f.rule, f.message) for f in a.findings)["step2ck"]
+    assert "4 points under the minimum 227" in message
+    assert "in-house CI fellowship" in message and "exceptional" in message
+
+
+def test_no_exception_without_strong_informatics_or_portfolio_or_beyond_a_few_points():
+    border = profile("borderline-informatics")
+    plain = program(step2ck_min=227, informatics={"ci_fellowship": "none"})
+    assert findings(border, plain)["step2ck"][0] == "fail"
+    far = program(step2ck_min=229, informatics={"informatics_track": True})
+    assert findings(border, far)["step2ck"][0] == "fail"  # 6 points under
+    weak = profile("needs-h1b").model_copy(update={"visa": "j1"})  # 232, modest portfolio
+    near = program(step2ck_min=235, informatics={"ci_fellowship": "in_house"})
+    status, message = findings(weak, near)["step2ck"]
+    assert status == "fail" and "would keep it as an exception" in message
+
+
+# Profile findings, what-if, unlock ---------------------------------------------------
+
+
+def test_profile_findings():
+    rules = {
+        f.rule: f
+        for f in recommend(
+            profile("low-step1-legacy"), load_dataset(GOLDEN_PROGRAMS, TODAY), REF, TODAY
+        ).findings
+    }
+    assert rules["step1-gap"].status == "ok" and "27 points higher" in rules["step1-gap"].message
+    failed = recommend(
+        profile("step1-failed-once"), load_dataset(GOLDEN_PROGRAMS, TODAY), REF, TODAY
+    )
+    flag = next(f for f in failed.findings if f.rule == "red-flag")
+    assert "Step 1 (2 attempt(s))" in flag.message and "strong letters" in flag.message
+    border = recommend(
+        profile("borderline-informatics"), load_dataset(GOLDEN_PROGRAMS, TODAY), REF, TODAY
+    )
+    level = next(f for f in border.findings if f.rule == "step2ck-level")
+    assert level.status == "warn" and "230–240" in level.message
+
+
+def test_step3_pointer_when_h1b_only_programs():
+    rec = recommend(profile("needs-h1b"), load_dataset(GOLDEN_PROGRAMS, TODAY), REF, TODAY)
+    pointer = next(f for f in rec.findings if f.rule == "step3-pointer")
+    assert "check-step3" in pointer.message
+
+
+def test_whatif_and_unlock(cli):
+    base = json.loads(
+        cli(
+            "recommend",
+            "profiles/borderline-informatics.yaml",
+            "--programs",
+            str(GOLDEN_PROGRAMS),
+            "-f",
+            "json",
+            "--unlock",
+        ).out
+    )
+    more = json.loads(
+        cli(
+            "recommend",
+            "profiles/borderline-informatics.yaml",
+            "--programs",
+            str(GOLDEN_PROGRAMS),
+            "-f",
+            "json",
+            "--step2",
+            "250",
+            "--usce-months",
+            "4",
+        ).out
+    )
+    ids = {p["id"] for p in base["programs"]}
+    assert ids < {p["id"] for p in more["programs"]}
+    assert "im-very-high-cutoff" in {p["id"] for p in more["programs"]}
+    assert "peds-usce-required" in {p["id"] for p in more["programs"]}
+    unlock = {u["change"]: u["opens"] for u in base["unlock"]}
+    assert unlock == {"Step 2 CK 253 (+30)": 1, "4 months of US clinical experience": 1}
+
+
+def test_filters_and_fail_if_empty(cli):
+    args = (
+        "recommend",
+        "profiles/strong-scores.yaml",
+        "--programs",
+        str(GOLDEN_PROGRAMS),
+        "-f",
+        "json",
+    )
+    doc = json.loads(cli(*args, "--state", "new york", "--specialty", "IM").out)
+    assert {p["state"] for p in doc["programs"]} == {"NY"}
+    assert len(json.loads(cli(*args, "--top", "2").out)["programs"]) == 2
+    assert cli(*args, "--specialty", "neurology", "--fail-if-empty").code == 1
+    assert cli(*args, "--specialty", "cardiology").code == 2
+
+
+def test_explain_unknown_program_id(cli):
+    result = cli(
+        "explain", "profiles/strong-scores.yaml", "im-ful-fit", "--programs", str(GOLDEN_PROGRAMS)
+    )
+    assert result.code == 2 and "did you mean 'im-full-fit'?" in result.err
+
+
+def test_example_banner_everywhere(cli):
+    for fmt in ("table", "markdown"):
+        out = cli("recommend", "profiles/strong-scores.yaml", "-f", fmt).out
+        assert "EXAMPLE DATA" in out
+    doc = json.loads(cli("recommend", "profiles/strong-scores.yaml", "-f", "json").out)
+    assert doc["dataset"]["example"] is True and "fictional" in doc["dataset"]["notice"]
+
+
+# Golden outputs ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["strong-scores", "borderline-informatics"])
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_golden_recommend(cli, name, fmt):
+    result = cli(
+        "recommend",
+        f"profiles/{name}.yaml",
+        "--programs",
+        "tests/data/programs-golden.yaml",
+        "--format",
+        fmt,
+        "--include-excluded",
+    )
+    assert result.code == 0
+    ext = {"table": "txt", "json": "json", "csv": "csv", "markdown": "md"}[fmt]
+    golden(f"recommend-{name}.{ext}", result.out)
+
+
+def test_golden_explain(cli):
+    result = cli(
+        "explain",
+        "profiles/borderline-informatics.yaml",
+        "im-full-fit",
+        "--programs",
+        "tests/data/programs-golden.yaml",
+    )
+    golden("explain-borderline-im-full-fit.txt", result.out)
+
+
+def test_json_contract_keys(cli):
+    doc = json.loads(cli("recommend", "profiles/strong-scores.yaml", "-f", "json").out)
+    assert {"format", "command", "findings", "programs", "excluded", "summary", "dataset"} <= set(
+        doc
+    )
+    entry = doc["programs"][0]
+    assert {
+        "id",
+        "name",
+        "specialty",
+        "state",
+        "tier",
+        "status",
+        "score",
+        "informatics_fit",
+        "margin",
+        "findings",
+    } <= set(entry)
+    assert {"rule", "status", "message", "source"} <= set(doc["findings"][0])
+    assert {"id", "name", "reasons"} <= set(doc["excluded"][0])
+    assert set(doc["summary"]) == {"safety", "target", "reach", "excluded"}
+    assert {"name", "as_of", "example", "count"} <= set(doc["dataset"])
+
+
+# Invariants ----------------------------------------------------------------------------
+
+SPECIALTIES = ["internal_medicine", "family_medicine", "pediatrics", "pathology"]
+maybe = st.none
+
+
+@st.composite
+def programs_strategy(draw) -> Dataset:
+    count = draw(st.integers(1, 12))
+    items = []
+    for i in range(count):
+        p: dict = {"id": f"p{i}", "name": f"P{i}", "specialty": draw(st.sampled_from(SPECIALTIES))}
+        for key, strat in (
+            ("visas", st.lists(st.sampled_from(["j1", "h1b"]), unique=True, max_size=2)),
+            ("step2ck_min", st.integers(200, 260)),
+            ("step2ck_preferred", st.integers(200, 265)),
+            ("max_attempts", st.integers(1, 4)),
+            ("yog_max_years", st.integers(0, 10)),
+            ("usce", st.sampled_from(["required", "preferred", "not_required"])),
+            ("usce_min_months", st.integers(0, 6)),
+            ("ecfmg_by", st.sampled_from(["application", "rank_list", "start"])),
+            ("img_share", st.floats(0, 1)),
+        ):
+            if draw(st.booleans()):
+                p[key] = draw(strat)
+        p["informatics"] = {
+            "ci_fellowship": draw(st.sampled_from(["in_house", "affiliated", "none", None])),
+            "informatics_track": draw(st.sampled_from([True, False, None])),
+        }
+        items.append(p)
+    return Dataset.model_validate(
+        {"format": 1, "name": "h", "as_of": "2026-10-01", "source": "hypothesis", "programs": items}
+    )
+
+
+@st.composite
+def profiles_strategy(draw) -> Profile:
+    base = profile(
+        draw(
+            st.sampled_from(
+                [
+                    "strong-scores",
+                    "borderline-informatics",
+                    "step1-failed-once",
+                    "needs-h1b",
+                    "step2-planned",
+                    "low-step1-legacy",
+                ]
+            )
+        )
+    )
+    return with_overrides(
+        base, step2=draw(st.integers(200, 270)), usce_months=draw(st.sampled_from([None, 0, 1, 3]))
+    )
+
+
+def included(prof: Profile, data: Dataset) -> set[str]:
+    return {a.program.id for a in recommend(prof, data, REF, TODAY).programs}
+
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(profiles_strategy(), programs_strategy(), st.integers(1, 40))
+def test_raising_step2_never_removes_a_program(prof, data, plus):
+    higher = with_overrides(prof, step2=min(300, (prof.step2 or 200) + plus))
+    assert included(prof, data) <= included(higher, data)
+
+
+@FAST
+@given(profiles_strategy(), programs_strategy())
+def test_passing_step3_never_removes_a_program(prof, data):
+    assert included(prof, data) <= included(with_overrides(prof, step3_pass=True), data)
+
+
+@FAST
+@given(profiles_strategy(), programs_strategy())
+def test_every_excluded_program_has_a_reason_and_ranking_is_deterministic(prof, data):
+    first = recommend(prof, data, REF, TODAY)
+    assert all(a.reasons for a in first.excluded)
+    assert len(first.programs) + len(first.excluded) == len(data.programs)
+    again = recommend(prof, data, REF, TODAY)
+    assert [a.program.id for a in first.programs] == [a.program.id for a in again.programs]
+    reversed_data = data.model_copy(update={"programs": list(reversed(data.programs))})
+    assert [a.program.id for a in recommend(prof, reversed_data, REF, TODAY).programs] == [
+        a.program.id for a in first.programs
+    ]
+
+
+EVIDENCE = {
+    "certificates": st.builds(dict, name=st.sampled_from(["AMIA 10x10", "Epic module", "edX"])),
+    "skills": st.sampled_from(["python", "sql", "r", "epic", "excel"]),
+    "projects": st.builds(
+        dict,
+        title=st.just("t"),
+        kind=st.sampled_from(["qi", "cds"]),
+        outcome=st.sampled_from([None, "-10%"]),
+        lead=st.booleans(),
+    ),
+    "scholarship": st.builds(
+        dict,
+        kind=st.sampled_from(["poster", "publication"]),
+        title=st.just("t"),
+        venue=st.sampled_from([None, "AMIA"]),
+        informatics=st.booleans(),
+    ),
+    "mentors": st.builds(
+        dict, name=st.just("m"), us_based=st.booleans(), informatics=st.booleans()
+    ),
+    "memberships": st.sampled_from(["AMIA", "ACP", "HIMSS"]),
+}
+
+
+@FAST
+@given(st.sampled_from(list(EVIDENCE)), st.data())
+def test_more_informatics_never_lowers_strength(key, data):
+    for name in ("strong-scores", "step2-planned", "borderline-informatics"):
+        base = profile(name)
+        info = base.informatics.model_dump()
+        info[key] = info[key] + [data.draw(EVIDENCE[key])]
+        richer = Profile.model_validate(
+            {**base.model_dump(), "informatics": info}, context={"today": TODAY}
+        )
+        before, after = strength(base), strength(richer)
+        assert after.score >= before.score
+        for element in before.elements:
+            assert after.elements[element].score >= before.elements[element].score
