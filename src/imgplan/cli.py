@@ -304,11 +304,43 @@ def explain(
 @app.command()
 def timeline(
     profile: Annotated[
-        Path | None, typer.Argument(help="Profile (default $IMGPLAN_PROFILE, then ./profile.yaml).")
+        Path | None,
+        typer.Argument(
+            help="Profile (default $IMGPLAN_PROFILE, then ./profile.yaml; none: the generic roadmap)."
+        ),
     ] = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    today: TodayOpt = None,
 ) -> None:
     """Dated personal plan from Step 2 CK study to the CI fellowship match and boards."""
-    not_yet("timeline", 5)
+    from .reference import reference
+    from .timeline import build
+
+    check_format(fmt, ("table", "json", "ics", "markdown"))
+    day = today_from(today)
+    path = resolve_profile(profile)
+    person = load_profile(path, day) if path is not None else None
+    plan = build(person, reference(), day)
+    if fmt == "json":
+        from .render import json_out
+
+        text = json_out.dumps(json_out.timeline(plan))
+    elif fmt == "ics":
+        from .render import ics
+
+        text = ics.render(plan)
+    elif fmt == "markdown":
+        from .render.text import timeline_markdown
+
+        text = timeline_markdown(plan)
+    else:
+        from .render import table
+
+        text = table.timeline(plan, width=width(), color=is_tty() and output is None)
+    if plan.generic and fmt in ("json", "ics"):
+        sys.stderr.write("imgplan: no profile given: this is the generic roadmap\n")
+    emit(text, output, (path,))
 
 
 def resolve_profile(given: Path | None) -> Path | None:

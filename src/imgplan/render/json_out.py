@@ -7,6 +7,7 @@ from typing import Any
 
 from ..models.programs import Dataset, Program
 from ..recommend import WEIGHTS, Assessed, Recommendation
+from ..timeline import Timeline
 from . import example_notice
 
 
@@ -104,3 +105,30 @@ def explain(a: Assessed, dataset: Dataset) -> dict[str, Any]:
     doc["program"] = program_fields(a.program)
     doc["dataset"] = dataset_info(dataset)
     return doc
+
+
+def timeline(t: Timeline) -> dict[str, Any]:
+    return {
+        "format": 1,
+        "command": "timeline",
+        "today": t.today.isoformat(),
+        "profile": t.name,
+        "generic": t.generic,
+        "notes": t.notes,
+        "warnings": t.warnings,
+        "events": [
+            {
+                "date": e.date.isoformat(),
+                **({"end": e.end.isoformat()} if e.end else {}),
+                "title": e.title,
+                "kind": e.kind,
+                "certainty": e.certainty,
+                "source": e.source,
+                "phase": e.phase,
+                "status": e.status,
+                "detail": e.detail,
+                "key": e.key,
+            }
+            for e in t.events
+        ],
+    }

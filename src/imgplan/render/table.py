@@ -16,6 +16,7 @@ from ..models import vocab
 from ..models.programs import Dataset
 from ..recommend import WEIGHTS, Assessed, Recommendation
 from ..rules.findings import Finding
+from ..timeline import PHASES, Timeline
 from . import example_notice
 
 ICONS = {
@@ -190,6 +191,55 @@ def explain(a: Assessed, dataset: Dataset, *, width: int = 120, color: bool = Fa
         Text(
             f"Margin (Step 2 CK − preferred, else minimum): {margin}. Weights are "
             "imgplan's convention, documented in the README.",
+            style="dim",
+        )
+    )
+    return render(parts, width=width, color=color)
+
+
+STATUS_STYLE = {
+    "done": "dim",
+    "missed": "red",
+    "now": "bold green",
+    "next": "bold yellow",
+    "upcoming": "",
+}
+
+
+def timeline(t: Timeline, *, width: int = 120, color: bool = False) -> str:
+    parts: list[Any] = [
+        Text(
+            f"imgplan timeline — {t.name or 'generic roadmap'} (today {t.today.isoformat()})",
+            style="bold",
+        )
+    ]
+    parts += [Text(note, style="yellow") for note in t.notes]
+    parts += [Text(f"! {w}", style="bold red") for w in t.warnings]
+    for phase in PHASES:
+        events = [e for e in t.events if e.phase == phase]
+        if not events:
+            continue
+        table = Table(title=f"\n{phase}", title_justify="left", show_header=True)
+        for col in ("date", "until", "event", "status", "certainty"):
+            table.add_column(col)
+        for e in events:
+            label = "▶ next" if e.status == "next" else e.status
+            title = Text(e.title)
+            if e.detail:
+                title.append(f"\n{e.detail}", style="dim")
+            table.add_row(
+                e.date.isoformat(),
+                e.end.isoformat() if e.end else "",
+                title,
+                Text(label, style=STATUS_STYLE.get(e.status, "")),
+                e.certainty,
+            )
+        parts.append(table)
+    parts.append(
+        Text(
+            "Certainty: published = from a published calendar (data/calendar.yaml); "
+            "estimated = from the pattern of past seasons, verify when published; "
+            "personal = your own dates. JSON output lists each event's source.",
             style="dim",
         )
     )

@@ -6,6 +6,7 @@ import csv
 import io
 
 from ..recommend import Recommendation
+from ..timeline import PHASES, Timeline
 from . import example_notice
 
 CSV_COLUMNS = (
@@ -85,3 +86,27 @@ def recommend_markdown(rec: Recommendation) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def timeline_markdown(t: Timeline) -> str:
+    lines = [f"# Timeline — {t.name or 'generic roadmap'}", "", f"As of {t.today.isoformat()}."]
+    lines += [f"\n> {note}" for note in t.notes]
+    lines += [f"\n> **Warning:** {w}" for w in t.warnings]
+    for phase in PHASES:
+        events = [e for e in t.events if e.phase == phase]
+        if not events:
+            continue
+        lines += [
+            "",
+            f"## {phase}",
+            "",
+            "| date | until | event | status | certainty | source |",
+            "|---|---|---|---|---|---|",
+        ]
+        for e in events:
+            title = _md(e.title) + (f"<br>{_md(e.detail)}" if e.detail else "")
+            lines.append(
+                f"| {e.date.isoformat()} | {e.end.isoformat() if e.end else ''} | "
+                f"{title} | {e.status} | {e.certainty} | {_md(e.source)} |"
+            )
+    return "\n".join(lines) + "\n"

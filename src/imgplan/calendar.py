@@ -1,0 +1,176 @@
+"""Application calendars: published seasons from data/calendar.yaml, later ones estimated.
+
+Every date comes back with its certainty (``published`` or ``estimated``) and source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from pydantic import Field
+
+from .models.types import Date, Strict, Text
+from .reference import data_path
+
+
+class Season(Strict):
+    source: Text
+    eras_opens: Date
+    eras_submit: Date
+    programs_review: Date
+    rank_list_deadline: Date
+    soap_start: Date
+    soap_end: Date
+    match_day: Date
+
+
+class FellowshipSeason(Strict):
+    source: Text
+    eras_submit: Date
+    programs_review: Date
+
+
+class AmiaMatch(Strict):
+    source: Text
+    commit_deadline: Date
+    results: Date
+
+
+class Pattern(Strict):
+    source: Text
+    eras_opens: Text
+    eras_submit: Text
+    programs_review_days_after_submit: int
+    nrmp_registration: Text
+    interviews: Text
+    match_day: Text
+    rank_list_deadline_days_before_match: int
+    soap: Text
+    residency_start: Text
+    fellowship_submit: Text
+    fellowship_review_days_after_submit: int
+    amia_commit: Text
+    amia_results_days_after_commit: int
+    score_release_weeks: int
+
+
+class CalendarData(Strict):
+    format: int
+    as_of: Date
+    seasons: dict[int, Season] = Field(default_factory=dict)
+    fellowship_seasons: dict[int, FellowshipSeason] = Field(default_factory=dict)
+    amia_match: dict[int, AmiaMatch] = Field(default_factory=dict)
+    pattern: Pattern
+    residency_years: dict[str, int]
+    fellowship_years: int
+
+
+@cache
+def calendar() -> CalendarData:
+    from .loading import parse_yaml, validate_as
+
+    parsed = parse_yaml(data_path("calendar.yaml"), 1 << 20)
+    return validate_as(parsed, CalendarData, dt.date.max, "calendar data")
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th (1-based) weekday (Mon=0) of a month."""
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+WED, THU, FRI = 2, 3, 4
+
+
+@dataclass(frozen=True)
+class Dated:
+    date: dt.date
+    certainty: str  # published | estimated
+    source: str
+
+
+@dataclass(frozen=True)
+class MatchSeason:
+    match_year: int
+    published: bool
+    source: str
+    eras_opens: dt.date
+    eras_submit: dt.date
+    programs_review: dt.date
+    rank_list_deadline: dt.date
+    soap_start: dt.date
+    soap_end: dt.date
+    match_day: dt.date
+
+    @property
+    def certainty(self) -> str:
+        return "published" if self.published else "estimated"
+
+    @property
+    def residency_start(self) -> dt.date:
+        return dt.date(self.match_year, 7, 1)
+
+
+def match_season(year: int, data: CalendarData | None = None) -> MatchSeason:
+    data = data or calendar()
+    if year in data.seasons:
+        s = data.seasons[year]
+        return MatchSeason(
+            year,
+            True,
+            s.source,
+            s.eras_opens,
+            s.eras_submit,
+            s.programs_review,
+            s.rank_list_deadline,
+            s.soap_start,
+            s.soap_end,
+            s.match_day,
+        )
+    p = data.pattern
+    submit = nth_weekday(year - 1, 9, WED, 1)
+    match_day = nth_weekday(year, 3, FRI, 3)
+    return MatchSeason(
+        year,
+        False,
+        p.source,
+        eras_opens=nth_weekday(year - 1, 6, WED, 1),
+        eras_submit=submit,
+        programs_review=submit + dt.timedelta(days=p.programs_review_days_after_submit),
+        rank_list_deadline=match_day - dt.timedelta(days=p.rank_list_deadline_days_before_match),
+        soap_start=match_day - dt.timedelta(days=4),
+        soap_end=match_day - dt.timedelta(days=1),
+        match_day=match_day,
+    )
+
+
+def fellowship_submit(year: int, data: CalendarData | None = None) -> tuple[Dated, Dated]:
+    """(ERAS fellowship July-cycle submission opens, programs review) for applications in year."""
+    data = data or calendar()
+    if year in data.fellowship_seasons:
+        f = data.fellowship_seasons[year]
+        return Dated(f.eras_submit, "published", f.source), Dated(
+            f.programs_review, "published", f.source
+        )
+    submit = nth_weekday(year, 7, WED, 1)
+    review = submit + dt.timedelta(days=data.pattern.fellowship_review_days_after_submit)
+    return Dated(submit, "estimated", data.pattern.source), Dated(
+        review, "estimated", data.pattern.source
+    )
+
+
+def amia_match(year: int, data: CalendarData | None = None) -> tuple[Dated, Dated]:
+    """(rank commit deadline, results) of the AMIA CI fellowship match in December of year."""
+    data = data or calendar()
+    if year in data.amia_match:
+        m = data.amia_match[year]
+        return Dated(m.commit_deadline, "published", m.source), Dated(
+            m.results, "published", m.source
+        )
+    commit = nth_weekday(year, 12, THU, 1)
+    results = commit + dt.timedelta(days=data.pattern.amia_results_days_after_commit)
+    return Dated(commit, "estimated", data.pattern.source), Dated(
+        results, "estimated", data.pattern.source
+    )

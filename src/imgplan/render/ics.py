@@ -1,0 +1,43 @@
+"""The timeline as an iCalendar file (RFC 5545) built with the icalendar library.
+
+All-day events; each UID is derived from the profile's name and the event's stable key, so
+re-importing an updated plan updates events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from icalendar import Calendar, Event
+
+from ..timeline import Timeline
+
+
+def uid(timeline: Timeline, key: str) -> str:
+    owner = timeline.name or "generic"
+    digest = hashlib.sha256(f"{owner}\0{key}".encode()).hexdigest()[:20]
+    return f"{key}-{digest}@imgplan"
+
+
+def render(timeline: Timeline) -> str:
+    cal = Calendar()
+    cal.add("prodid", "-//imgplan//timeline//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"imgplan: {timeline.name or 'generic roadmap'}")
+    stamp = dt.datetime.combine(timeline.today, dt.time(0, 0), tzinfo=dt.UTC)
+    for e in timeline.events:
+        event = Event()
+        event.add("uid", uid(timeline, e.key))
+        event.add("dtstamp", stamp)
+        event.add("summary", e.title)
+        event.add("dtstart", e.date)
+        event.add("dtend", (e.end or e.date) + dt.timedelta(days=1))
+        description = [e.detail] if e.detail else []
+        description.append(f"{e.certainty}; source: {e.source}")
+        event.add("description", "\n".join(description))
+        event.add("categories", [e.kind])
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return cal.to_ical().decode("utf-8")

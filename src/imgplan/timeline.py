@@ -1,0 +1,573 @@
+"""The dated personal plan, from Step 2 CK study to the CI fellowship and boards.
+
+Pure: (profile or None, reference, calendar, today) in, a :class:`Timeline` out. Dates the
+applicant chose are ``personal``; published calendar dates ``published``; everything derived
+from a pattern ``estimated``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .calendar import CalendarData, amia_match, calendar, fellowship_submit, match_season
+from .models import vocab
+from .models.profile import Profile
+from .reference import Reference
+from .rules.step3 import Step3Facts, decide
+
+KINDS = (
+    "study",
+    "exam",
+    "ecfmg",
+    "application",
+    "match",
+    "residency",
+    "informatics",
+    "fellowship",
+    "visa",
+    "boards",
+)
+PHASES = (
+    "Step 2 CK",
+    "Licensing and certification",
+    "Residency application",
+    "Residency",
+    "CI fellowship",
+    "Boards",
+)
+
+# The guide's Step 2 CK study framework (FACTS.md §1), in days: (name, min, max, what).
+STUDY_PHASES = (
+    (
+        "Diagnostic phase",
+        14,
+        28,
+        "Take a baseline self-assessment; map weak systems; build the schedule.",
+    ),
+    ("Content + questions", 91, 152, "Work through content with timed question blocks daily."),
+    (
+        "Consolidation",
+        30,
+        61,
+        "Review missed concepts; at least two timed full-length practice tests.",
+    ),
+    ("Final review", 14, 21, "High-yield review, rest, exam logistics."),
+)
+SIX_MONTHS = 182
+
+
+@dataclass
+class Event:
+    key: str  # stable identity (for calendar UIDs)
+    date: dt.date
+    title: str
+    kind: str
+    certainty: str  # published | estimated | personal
+    source: str
+    phase: str
+    end: dt.date | None = None
+    detail: str = ""
+    status: str = "upcoming"  # done | missed | next | upcoming
+
+
+@dataclass
+class Timeline:
+    events: list[Event]
+    warnings: list[str]
+    generic: bool
+    today: dt.date
+    name: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _months(days: int) -> str:
+    return f"{days / 30.4:.1f} months"
+
+
+def study_plan(
+    today: dt.date, exam: dt.date
+) -> tuple[list[tuple[str, dt.date, dt.date, str]], list[str]]:
+    """The four phases sized to the time between today and the exam (guide: 6–9 months)."""
+    lo = sum(p[1] for p in STUDY_PHASES)
+    hi = sum(p[2] for p in STUDY_PHASES)
+    available = (exam - today).days
+    warnings: list[str] = []
+    if available <= 0:
+        return [], warnings
+    if available >= hi:
+        start = exam - dt.timedelta(days=hi)
+        durations = [p[2] for p in STUDY_PHASES]
+    elif available >= lo:
+        f = (available - lo) / (hi - lo)
+        durations = [round(p[1] + f * (p[2] - p[1])) for p in STUDY_PHASES]
+        start = today
+    else:
+        scale = max(available, 0) / lo
+        durations = [max(1, round(p[1] * scale)) for p in STUDY_PHASES]
+        start = today
+    durations[-1] += (exam - start).days - sum(durations) if available < hi else 0
+    if available < SIX_MONTHS:
+        warnings.append(
+            f"Only {_months(max(available, 0))} until the Step 2 CK date {exam.isoformat()}: "
+            "shorter than the guide's 6–9 months of study for IMGs. Consider a later date."
+        )
+    out = []
+    cursor = start
+    for (name, _, _, what), days in zip(STUDY_PHASES, durations, strict=True):
+        end = min(cursor + dt.timedelta(days=days), exam)
+        out.append((name, cursor, end - dt.timedelta(days=1), what))
+        cursor = end
+    return out, warnings
+
+
+def build(
+    profile: Profile | None, ref: Reference, today: dt.date, data: CalendarData | None = None
+) -> Timeline:
+    data = data or calendar()
+    guide = ref.cite("guide")
+    events: list[Event] = []
+    warnings: list[str] = []
+    generic = profile is None
+    spec = vocab.Specialty.internal_medicine
+    in_residency_start = profile.residency.start if profile and profile.residency else None
+
+    if profile is not None:
+        match_year = profile.targets.match_year
+        spec = profile.residency.specialty if profile.residency else profile.targets.specialties[0]
+    else:
+        # The first season whose submission opening leaves the guide's 6 months of study
+        # plus the score release.
+        match_year = today.year + 1
+        while (match_season(match_year, data).eras_submit - today).days < SIX_MONTHS + 35:
+            match_year += 1
+    season = match_season(match_year, data)
+    release = dt.timedelta(weeks=data.pattern.score_release_weeks)
+
+    def add(
+        key: str,
+        date: dt.date,
+        title: str,
+        kind: str,
+        certainty: str,
+        source: str,
+        phase: str,
+        end: dt.date | None = None,
+        detail: str = "",
+    ) -> None:
+        events.append(Event(key, date, title, kind, certainty, source, phase, end, detail))
+
+    # Step 2 CK ---------------------------------------------------------------------
+    step2 = profile.usmle.step2ck if profile else None
+    if in_residency_start is None and (step2 is None or not step2.taken):
+        planned = step2.planned if step2 and step2.planned else None
+        if planned is None:
+            exam = season.eras_submit - release - dt.timedelta(weeks=1)
+            how = "placed so the score is back before ERAS submission opens"
+            certainty = "estimated"
+        else:
+            exam, how, certainty = planned, "your planned date", "personal"
+        if exam < today:
+            warnings.append(
+                f"The planned Step 2 CK date {exam.isoformat()} is past: record the "
+                "score (usmle.step2ck.score) or a new planned date."
+            )
+        phases, study_warnings = study_plan(today, exam)
+        warnings += study_warnings
+        for i, (name, start, end, what) in enumerate(phases, 1):
+            add(
+                f"step2-phase-{i}",
+                start,
+                f"Step 2 CK study: {name}",
+                "study",
+                "estimated",
+                f"{guide} (study framework, sized by imgplan)",
+                "Step 2 CK",
+                end,
+                what,
+            )
+        target = f" (target {step2.target})" if step2 and step2.target else ""
+        add(
+            "step2-exam",
+            exam,
+            f"Step 2 CK exam{target}",
+            "exam",
+            certainty,
+            "your profile" if certainty == "personal" else guide,
+            "Step 2 CK",
+            detail=how,
+        )
+        score_back = exam + release
+        add(
+            "step2-score",
+            score_back,
+            "Step 2 CK score released (about 4 weeks)",
+            "exam",
+            "estimated",
+            data.pattern.source + " (USMLE reporting time unconfirmed)",
+            "Step 2 CK",
+        )
+        if score_back > season.eras_submit:
+            warnings.append(
+                f"The Step 2 CK score would arrive about {score_back.isoformat()}, after ERAS "
+                f"submission opens ({season.eras_submit.isoformat()}) for the {match_year} "
+                "Match: programs screen on it, so apply with the score or move the exam earlier."
+            )
+
+    # ECFMG ---------------------------------------------------------------------------
+    ecfmg_src = ref.cite("ecfmg_nrmp")
+    if profile is not None and profile.certified:
+        date = profile.ecfmg_certified if isinstance(profile.ecfmg_certified, dt.date) else today
+        add(
+            "ecfmg",
+            date,
+            "ECFMG certified",
+            "ecfmg",
+            "personal",
+            "your profile",
+            "Licensing and certification",
+        )
+    elif in_residency_start is None:
+        missing = _ecfmg_missing(profile)
+        add(
+            "ecfmg",
+            season.rank_list_deadline,
+            "ECFMG certification confirmed to NRMP (else "
+            "withdrawn from the Match); also needed to start residency",
+            "ecfmg",
+            season.certainty,
+            ecfmg_src,
+            "Licensing and certification",
+            detail="Still missing: " + "; ".join(missing),
+        )
+
+    # Application season --------------------------------------------------------------
+    if in_residency_start is None:
+        c, s = season.certainty, season.source
+        phase = "Residency application"
+        add(
+            "eras-opens",
+            season.eras_opens,
+            f"MyERAS opens ({match_year} Match)",
+            "application",
+            c,
+            s,
+            phase,
+            detail="Register, start the application, request letters.",
+        )
+        add(
+            "eras-submit",
+            season.eras_submit,
+            "ERAS: applications can be submitted",
+            "application",
+            c,
+            s,
+            phase,
+            detail="Submit on day one: programs screen early.",
+        )
+        add(
+            "programs-review",
+            season.programs_review,
+            "Programs start reviewing applications",
+            "application",
+            c,
+            s,
+            phase,
+        )
+        reg = dt.date(match_year - 1, 9, 15)
+        add(
+            "nrmp-registration",
+            reg,
+            "NRMP Main Residency Match registration (about mid-September)",
+            "match",
+            "estimated",
+            data.pattern.source + "; verify on nrmp.org",
+            phase,
+        )
+        add(
+            "interviews",
+            dt.date(match_year - 1, 10, 1),
+            "Interview season",
+            "application",
+            "estimated",
+            data.pattern.source,
+            phase,
+            end=dt.date(match_year, 1, 31),
+        )
+        add(
+            "rank-list",
+            season.rank_list_deadline,
+            "NRMP rank order list deadline (9 pm ET)",
+            "match",
+            c,
+            s,
+            phase,
+        )
+        add(
+            "soap",
+            season.soap_start,
+            "SOAP, if unmatched",
+            "match",
+            c,
+            s,
+            phase,
+            end=season.soap_end,
+        )
+        add("match-day", season.match_day, f"Match Day {match_year}", "match", c, s, phase)
+
+    # Step 3 --------------------------------------------------------------------------
+    start = in_residency_start or season.residency_start
+    if profile is not None:
+        verdict = decide(Step3Facts.from_profile(profile), ref, today)
+        facts_src = ref.cite("guide")
+        if verdict.verdict == "take-now":
+            readiness = profile.step3_readiness
+            weeks = max((readiness.study_weeks if readiness else None) or 6, 6)
+            title = (
+                "Step 3: study and sit it before the H-1B petition"
+                if profile.visa == vocab.Visa.h1b
+                else "Step 3: study and sit it now"
+            )
+            add(
+                "step3",
+                today,
+                title,
+                "exam",
+                "personal",
+                facts_src,
+                "Licensing and certification",
+                end=today + dt.timedelta(weeks=weeks),
+                detail=f"check-step3 says take it now: {verdict.reasons[0].message}",
+            )
+        elif verdict.verdict != "done":
+            when = max(start + dt.timedelta(days=183), today)
+            add(
+                "step3",
+                when,
+                "Step 3 early in residency",
+                "exam",
+                "estimated",
+                facts_src,
+                "Licensing and certification",
+                detail=f"check-step3: {verdict.verdict}. {verdict.reasons[0].message}",
+            )
+
+    # Residency -----------------------------------------------------------------------
+    years = data.residency_years.get(str(spec), 3)
+    label = vocab.specialty_label(spec)
+    res_c = "personal" if in_residency_start else season.certainty
+    res_src = "your profile" if in_residency_start else season.source
+    milestones = {
+        1: "PGY-1: observe and assist: join an EHR, order-set or QI committee; meet the CMIO "
+        "or informatics faculty; join AMIA.",
+        2: "PGY-2: lead a small QI or EHR project with a measurable outcome.",
+        3: "PGY-3+: present and publish; prepare the CI fellowship application; take Step 3 "
+        "if not yet done.",
+    }
+    for pgy in range(1, years + 1):
+        year_start = _add_years(start, pgy - 1)
+        text = milestones[min(pgy, 3)] if pgy < years else milestones[3]
+        if pgy == 1:
+            key, title, kind, cert, src = (
+                "residency-start",
+                f"{label} residency starts ({years} years): PGY-1",
+                "residency",
+                res_c,
+                res_src,
+            )
+        else:
+            key, title, kind, cert, src = (
+                f"pgy{pgy}",
+                f"PGY-{pgy} begins",
+                "informatics",
+                "estimated",
+                guide,
+            )
+        title += " (final year)" if pgy == years else ""
+        add(
+            key,
+            year_start,
+            title,
+            kind,
+            cert,
+            src,
+            "Residency",
+            end=_add_years(start, pgy) - dt.timedelta(days=1),
+            detail=text,
+        )
+    end = _add_years(start, years)
+
+    # CI fellowship -------------------------------------------------------------------
+    final_year = _add_years(start, years - 1)
+    submit, review = fellowship_submit(final_year.year, data)
+    commit, results = amia_match(final_year.year, data)
+    fphase = "CI fellowship"
+    amia_src = "AMIA Clinical Informatics Fellowship Match (official)"
+    add(
+        "fellowship-letters",
+        submit.date - dt.timedelta(weeks=8),
+        "Ask for fellowship letters (informatics leaders, program director)",
+        "fellowship",
+        "estimated",
+        guide,
+        fphase,
+    )
+    add(
+        "amia-membership",
+        submit.date - dt.timedelta(weeks=4),
+        "AMIA membership active (required for the AMIA match)",
+        "fellowship",
+        "estimated",
+        amia_src,
+        fphase,
+    )
+    add(
+        "fellowship-submit",
+        submit.date,
+        "ERAS fellowship (July cycle): submit CI fellowship applications",
+        "fellowship",
+        submit.certainty,
+        submit.source,
+        fphase,
+        detail="Median 10 applications per applicant (AMIA, 2021–22).",
+    )
+    add(
+        "fellowship-review",
+        review.date,
+        "Fellowship programs start reviewing",
+        "fellowship",
+        review.certainty,
+        review.source,
+        fphase,
+    )
+    add(
+        "fellowship-interviews",
+        review.date + dt.timedelta(days=30),
+        "Fellowship interviews",
+        "fellowship",
+        "estimated",
+        data.pattern.source,
+        fphase,
+        end=commit.date - dt.timedelta(days=7),
+    )
+    add(
+        "amia-commit",
+        commit.date,
+        "AMIA match: rank list commit deadline",
+        "fellowship",
+        commit.certainty,
+        commit.source,
+        fphase,
+    )
+    add(
+        "amia-results",
+        results.date,
+        "AMIA match results",
+        "fellowship",
+        results.certainty,
+        results.source,
+        fphase,
+    )
+    fyears = data.fellowship_years
+    add(
+        "fellowship-start",
+        end,
+        "CI fellowship starts (2 years)",
+        "fellowship",
+        "estimated",
+        ref.cite("guide"),
+        fphase,
+        end=_add_years(end, fyears) - dt.timedelta(days=1),
+    )
+
+    # Boards --------------------------------------------------------------------------
+    add(
+        "primary-boards",
+        end + dt.timedelta(days=45),
+        f"{label} board certification exam (after residency; verify the date with your board)",
+        "boards",
+        "estimated",
+        "imgplan estimate (no date in the reference); verify",
+        "Boards",
+    )
+    add(
+        "ci-boards",
+        _add_years(end, fyears) + dt.timedelta(days=90),
+        "Clinical Informatics board "
+        "exam (ABPM; ABPath for pathologists), after primary certification",
+        "boards",
+        "estimated",
+        "ABMS/ABPM subspecialty (secondary); exam dates not in the reference: verify",
+        "Boards",
+    )
+
+    # Visa ------------------------------------------------------------------------------
+    if profile is not None and profile.visa in (vocab.Visa.j1, vocab.Visa.any):
+        cap = ref["j1_cap_years"]
+        used = years + fyears
+        ok = "within" if used <= cap else "OVER"
+        add(
+            "j1-cap",
+            end,
+            f"J-1 check: residency {years} y + fellowship {fyears} y = {used} of "
+            f"the {cap}-year cap ({ok})",
+            "visa",
+            "estimated",
+            ref.cite("j1_cap_years"),
+            fphase,
+            detail="The 2-year home-country requirement (212(e)) applies unless waived.",
+        )
+        if used > cap:
+            warnings.append(f"J-1: {used} years of training exceed the {cap}-year cap.")
+
+    events.sort(key=lambda e: (e.date, PHASES.index(e.phase), e.key))
+    _mark_status(events, today)
+    name = profile.name if profile else None
+    notes = []
+    if generic:
+        notes.append(
+            f"Generic roadmap (no profile): Step 2 CK not yet taken, aiming at the "
+            f"{match_year} Match, a 3-year Internal Medicine residency. Give a profile "
+            "for your own dates."
+        )
+    if in_residency_start:
+        notes.append(
+            f"You are in residency since {in_residency_start.isoformat()}: the plan starts there."
+        )
+    return Timeline(events, warnings, generic, today, name, notes)
+
+
+def _ecfmg_missing(profile: Profile | None) -> list[str]:
+    out = []
+    step1 = profile.usmle.step1 if profile else None
+    if step1 is None or step1.result == "fail":
+        out.append("Step 1 pass")
+    step2 = profile.usmle.step2ck if profile else None
+    if step2 is None or not step2.taken:
+        out.append("Step 2 CK pass")
+    out.append(
+        "clinical-skills pathway, OET Medicine and a verified diploma (not in the "
+        "profile: verify with ECFMG)"
+    )
+    return out
+
+
+def _add_years(date: dt.date, years: int) -> dt.date:
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + years, day=28)
+
+
+def _mark_status(events: list[Event], today: dt.date) -> None:
+    upcoming = None
+    for e in events:
+        last = e.end or e.date
+        if last < today:
+            e.status = "missed" if e.key == "step2-exam" and e.certainty == "personal" else "done"
+        elif e.date <= today:
+            e.status = "now"
+        elif upcoming is None:
+            e.status = upcoming = "next"
+        else:
+            e.status = "upcoming"

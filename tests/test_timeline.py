@@ -1,0 +1,230 @@
+"""timeline: phase sizing, stages of life, published vs estimated seasons, ICS, golden files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import icalendar
+import pytest
+
+from imgplan.calendar import calendar, match_season
+from imgplan.loading import load_profile
+from imgplan.models.profile import Residency
+from imgplan.reference import reference
+from imgplan.timeline import STUDY_PHASES, build, study_plan
+
+from conftest import PROFILES, golden
+
+TODAY = dt.date(2026, 11, 25)
+REF = reference()
+
+
+def plan(name: str | None, today: dt.date = TODAY, **changes):
+    prof = load_profile(PROFILES / f"{name}.yaml", today) if name else None
+    if prof is not None and changes:
+        prof = prof.model_copy(update=changes)
+    return build(prof, REF, today)
+
+
+def keyed(timeline):
+    return {e.key: e for e in timeline.events}
+
+
+# Study phases ---------------------------------------------------------------------------
+
+
+def test_long_runway_uses_the_guides_maximum_and_ends_on_the_exam():
+    exam = TODAY + dt.timedelta(days=400)
+    phases, warnings = study_plan(TODAY, exam)
+    assert warnings == []
+    assert [(end - start).days + 1 for _, start, end, _ in phases] == [p[2] for p in STUDY_PHASES]
+    assert phases[-1][2] == exam - dt.timedelta(days=1)
+    assert phases[0][1] == exam - dt.timedelta(days=sum(p[2] for p in STUDY_PHASES))
+
+
+def test_six_to_nine_months_scales_between_min_and_max():
+    exam = TODAY + dt.timedelta(days=230)
+    phases, warnings = study_plan(TODAY, exam)
+    assert warnings == []
+    assert phases[0][1] == TODAY and phases[-1][2] == exam - dt.timedelta(days=1)
+    for (name, lo, hi, _), (_, start, end, _) in zip(STUDY_PHASES, phases, strict=True):
+        assert lo <= (end - start).days + 1 <= hi + 1, name
+
+
+def test_short_runway_warns_and_compresses():
+    exam = TODAY + dt.timedelta(days=100)
+    phases, warnings = study_plan(TODAY, exam)
+    assert len(phases) == 4 and phases[-1][2] == exam - dt.timedelta(days=1)
+    assert len(warnings) == 1 and "shorter than the guide's 6–9 months" in warnings[0]
+
+
+def test_no_date_places_exam_so_score_is_back_before_submission():
+    prof = load_profile(PROFILES / "step2-planned.yaml", TODAY)
+    step2 = prof.usmle.step2ck.model_copy(update={"planned": None})
+    usmle = prof.usmle.model_copy(update={"step2ck": step2})
+    t = build(prof.model_copy(update={"usmle": usmle}), REF, TODAY)
+    events = keyed(t)
+    assert events["step2-score"].date <= events["eras-submit"].date
+    assert events["step2-exam"].certainty == "estimated"
+
+
+def test_score_after_submission_is_warned():
+    prof = load_profile(PROFILES / "step2-planned.yaml", TODAY)
+    step2 = prof.usmle.step2ck.model_copy(update={"planned": dt.date(2027, 8, 20)})
+    t = build(
+        prof.model_copy(update={"usmle": prof.usmle.model_copy(update={"step2ck": step2})}),
+        REF,
+        TODAY,
+    )
+    assert any("after ERAS submission opens" in w for w in t.warnings)
+
+
+# Stages of life -------------------------------------------------------------------------
+
+
+def test_pre_step2_has_study_ecfmg_season_residency_fellowship():
+    events = keyed(plan("step2-planned"))
+    assert {
+        "step2-phase-1",
+        "step2-exam",
+        "step2-score",
+        "ecfmg",
+        "eras-submit",
+        "match-day",
+        "residency-start",
+        "fellowship-submit",
+        "amia-results",
+        "ci-boards",
+    } <= set(events)
+    assert events["step2-exam"].certainty == "personal"
+    assert "Step 2 CK pass" in events["ecfmg"].detail
+    assert events["match-day"].date == dt.date(2028, 3, 17)  # third Friday of March 2028
+
+
+def test_applying_now_has_no_study_and_marks_past_events_done():
+    t = plan("strong-scores")
+    events = keyed(t)
+    assert "step2-phase-1" not in events
+    assert events["eras-submit"].status == "done"
+    assert [e.status for e in t.events].count("next") == 1
+    nxt = next(e for e in t.events if e.status == "next")
+    assert nxt.date > TODAY
+
+
+def test_matched_applicant_starts_at_residency():
+    prof = load_profile(PROFILES / "strong-scores.yaml", TODAY)
+    residency = Residency(specialty="internal_medicine", start=dt.date(2027, 7, 1))
+    events = keyed(build(prof.model_copy(update={"residency": residency}), REF, TODAY))
+    assert "eras-submit" not in events and "step2-phase-1" not in events
+    assert events["residency-start"].date == dt.date(2027, 7, 1)
+    assert events["residency-start"].certainty == "personal"
+    assert events["fellowship-submit"].date.year == 2029
+
+
+def test_pgy2_resident_plan_starts_where_they_are():
+    t = plan("resident-pgy2")
+    events = keyed(t)
+    assert "eras-submit" not in events
+    assert events["pgy2"].status == "now"
+    assert events["fellowship-submit"].date == dt.date(2027, 7, 7)  # first Wednesday, July 2027
+    assert events["amia-results"].date.month == 12 and events["amia-results"].date.year == 2027
+    assert events["fellowship-start"].date == dt.date(2028, 7, 1)
+    assert "5 of the 7-year cap (within)" in events["j1-cap"].title
+    assert any("in residency since 2025-07-01" in n for n in t.notes)
+
+
+def test_pathology_is_four_years():
+    prof = load_profile(PROFILES / "low-step1-legacy.yaml", TODAY)
+    targets = prof.targets.model_copy(update={"specialties": ["pathology"]})
+    events = keyed(build(prof.model_copy(update={"targets": targets}), REF, TODAY))
+    assert "pgy4" in events and events["fellowship-start"].date == dt.date(2031, 7, 1)
+
+
+def test_h1b_take_now_shows_step3_window():
+    events = keyed(plan("needs-h1b"))
+    assert events["step3"].title == "Step 3: study and sit it before the H-1B petition"
+    assert events["step3"].date == TODAY and events["step3"].end == TODAY + dt.timedelta(weeks=8)
+
+
+def test_generic_roadmap_says_so(cli):
+    result = cli("timeline", "--format", "json")
+    doc = json.loads(result.out)
+    assert doc["generic"] is True and "Generic roadmap" in doc["notes"][0]
+    assert "generic roadmap" in result.err
+
+
+# Published vs estimated -----------------------------------------------------------------
+
+
+def test_published_season_comes_from_calendar_data():
+    season = match_season(2026)
+    assert season.published and season.match_day == dt.date(2026, 3, 20)
+    assert match_season(2027).certainty == "estimated"
+
+
+def test_pattern_reproduces_the_published_season():
+    data = calendar().model_copy(update={"seasons": {}})
+    estimated, published = match_season(2026, data), match_season(2026)
+    for name in (
+        "eras_opens",
+        "eras_submit",
+        "programs_review",
+        "rank_list_deadline",
+        "soap_start",
+        "soap_end",
+        "match_day",
+    ):
+        assert getattr(estimated, name) == getattr(published, name), name
+
+
+def test_events_carry_certainty_and_source(cli):
+    doc = json.loads(cli("timeline", "profiles/step2-planned.yaml", "-f", "json").out)
+    kinds = {
+        "study",
+        "exam",
+        "ecfmg",
+        "application",
+        "match",
+        "residency",
+        "informatics",
+        "fellowship",
+        "visa",
+        "boards",
+    }
+    for e in doc["events"]:
+        assert e["kind"] in kinds and e["certainty"] in {"published", "estimated", "personal"}
+        assert e["source"]
+        dt.date.fromisoformat(e["date"])
+    assert {e["certainty"] for e in doc["events"]} == {"estimated", "personal"}
+
+
+# ICS ---------------------------------------------------------------------------------
+
+
+def test_ics_parses_and_has_stable_uids(cli, tmp_path):
+    out = cli("timeline", "profiles/step2-planned.yaml", "-f", "ics").out
+    cal = icalendar.Calendar.from_ical(out)
+    events = cal.walk("VEVENT")
+    summaries = [str(e["SUMMARY"]) for e in events]
+    assert "Step 2 CK exam (target 240)" in summaries
+    assert any(s.startswith("Match Day 2028") for s in summaries)
+    exam = next(e for e in events if str(e["SUMMARY"]).startswith("Step 2 CK exam"))
+    assert exam["DTSTART"].dt == dt.date(2027, 6, 15)  # all-day
+    assert exam["DTEND"].dt == dt.date(2027, 6, 16)
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    later = cli("timeline", "profiles/step2-planned.yaml", "-f", "ics", "--today", "2027-01-10").out
+    assert {str(e["UID"]) for e in icalendar.Calendar.from_ical(later).walk("VEVENT")} == set(uids)
+
+
+# Golden --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["step2-planned", "resident-pgy2"])
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+def test_golden_timeline(cli, name, fmt):
+    result = cli("timeline", f"profiles/{name}.yaml", "--format", fmt)
+    assert result.code == 0
+    ext = {"table": "txt", "json": "json", "markdown": "md"}[fmt]
+    golden(f"timeline-{name}.{ext}", result.out)
