@@ -522,7 +522,7 @@ def build(
 
     events.sort(key=lambda e: (e.date, PHASES.index(e.phase), e.key))
     _mark_status(events, today)
-    name = profile.name if profile else None
+    owner = profile.name if profile else None
     notes = []
     if generic:
         notes.append(
@@ -534,7 +534,7 @@ def build(
         notes.append(
             f"You are in residency since {in_residency_start.isoformat()}: the plan starts there."
         )
-    return Timeline(events, warnings, generic, today, name, notes)
+    return Timeline(events, warnings, generic, today, owner, notes)
 
 
 def _ecfmg_missing(profile: Profile | None) -> list[str]:
