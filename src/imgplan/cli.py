@@ -477,15 +477,73 @@ def _h1b_only(person: Profile | None, programs: Path | None, day: dt.date) -> in
 
 
 @app.command()
-def chances(profile: Annotated[Path, typer.Argument(help="Your profile YAML.")]) -> None:
+def chances(
+    profile: Annotated[Path, typer.Argument(help="Your profile YAML.")],
+    programs: ProgramsOpt = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    today: TodayOpt = None,
+) -> None:
     """Specialty match likelihood and percentile from public figures; programs and fees."""
-    not_yet("chances", 7)
+    from .chances import chances as run
+    from .recommend import recommend as recommend_run
+    from .reference import reference
+
+    check_format(fmt, ("table", "json"))
+    day = today_from(today)
+    person = load_profile(profile, day)
+    rec = recommend_run(person, load_programs(programs, day), reference(), day)
+    result = run(person, rec)
+    if fmt == "json":
+        from .render import json_out
+
+        text = json_out.dumps(json_out.chances(result))
+    else:
+        from .render import table
+
+        text = table.chances(result, width=width(), color=is_tty() and output is None)
+    emit(text, output, (profile, programs))
 
 
 @app.command()
-def assess(profile: Annotated[Path, typer.Argument(help="Your profile YAML.")]) -> None:
+def assess(
+    profile: Annotated[Path, typer.Argument(help="Your profile YAML.")],
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    today: TodayOpt = None,
+) -> None:
     """Informatics-portfolio strength on the guide's four core elements, and next actions."""
-    not_yet("assess", 7)
+    from .reference import reference
+    from .rules.portfolio import current_pgy, fellowship_readiness, strength
+
+    check_format(fmt, ("table", "json", "markdown"))
+    day = today_from(today)
+    person = load_profile(profile, day)
+    result = strength(person)
+    readiness = fellowship_readiness(person) if person.residency else None
+    pgy = current_pgy(person, day)
+    source = reference().cite("exceptional_strength")
+    if fmt == "json":
+        from .render import json_out
+
+        text = json_out.dumps(json_out.assess(person.name, result, readiness, pgy, source))
+    elif fmt == "markdown":
+        from .render.text import assess_markdown
+
+        text = assess_markdown(person.name, result, readiness, pgy, source)
+    else:
+        from .render import table
+
+        text = table.assess(
+            person.name,
+            result,
+            readiness,
+            pgy,
+            source,
+            width=width(),
+            color=is_tty() and output is None,
+        )
+    emit(text, output, (profile,))
 
 
 @app.command()

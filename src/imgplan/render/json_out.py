@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..chances import Chances
 from ..models.programs import Dataset, Program
 from ..recommend import WEIGHTS, Assessed, Recommendation
+from ..rules.portfolio import ELEMENT_TITLES, ReadinessItem, Strength
 from ..timeline import Timeline
 from . import example_notice
 
@@ -131,4 +133,76 @@ def timeline(t: Timeline) -> dict[str, Any]:
             }
             for e in t.events
         ],
+    }
+
+
+def _r(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def chances(c: Chances) -> dict[str, Any]:
+    return {
+        "format": 1,
+        "command": "chances",
+        "profile": c.profile.name,
+        "step2ck": c.profile.step2,
+        "step2ck_planned": c.profile.step2_planned,
+        "source": c.source,
+        "derivation": c.derivation,
+        "limits": c.limits,
+        "specialties": [
+            {
+                "specialty": s.specialty,
+                "match_rate": _r(s.base_rate),
+                "matched": s.matched,
+                "ranked_first": s.ranked,
+                "percentile_matched": _r(s.percentile_matched, 1),
+                "percentile_unmatched": _r(s.percentile_unmatched, 1),
+                "likelihood": _r(s.likelihood),
+                "score_separates": s.separates,
+                "contiguous_ranks_median": {
+                    "matched": s.ranks_matched,
+                    "unmatched": s.ranks_unmatched,
+                },
+                "eligible_programs": s.eligible,
+                "tiers": s.tiers,
+                "eras_fees": [{"applications": n, "fee_usd": fee} for n, fee in s.fees],
+                "notes": s.notes,
+            }
+            for s in c.specialties
+        ],
+        "nrmp_extra_rank_fees": [{"ranks": r, "fee_usd": fee} for r, fee in c.nrmp],
+        "fee_sources": {"eras": c.eras_source, "nrmp": c.nrmp_source},
+    }
+
+
+def assess(
+    name: str | None,
+    strength: Strength,
+    readiness: list[ReadinessItem] | None,
+    pgy: int | None,
+    source: str,
+) -> dict[str, Any]:
+    return {
+        "format": 1,
+        "command": "assess",
+        "profile": name,
+        "strength": strength.score,
+        "source": source,
+        "elements": [
+            {"element": key, "title": ELEMENT_TITLES[key], "score": e.score, "evidence": e.evidence}
+            for key, e in strength.elements.items()
+        ],
+        "actions": [
+            {"element": a.element, "gain": a.gain, "action": a.text} for a in strength.actions()
+        ],
+        "fellowship_readiness": None
+        if readiness is None
+        else {
+            "current_pgy": pgy,
+            "items": [
+                {"pgy": i.pgy, "item": i.item, "met": i.met, "evidence": i.evidence}
+                for i in readiness
+            ],
+        },
     }

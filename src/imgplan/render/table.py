@@ -12,10 +12,12 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ..chances import Chances
 from ..models import vocab
 from ..models.programs import Dataset
 from ..recommend import WEIGHTS, Assessed, Recommendation
 from ..rules.findings import Finding
+from ..rules.portfolio import ELEMENT_TITLES, ReadinessItem, Strength
 from ..timeline import PHASES, Timeline
 from . import example_notice
 
@@ -243,4 +245,107 @@ def timeline(t: Timeline, *, width: int = 120, color: bool = False) -> str:
             style="dim",
         )
     )
+    return render(parts, width=width, color=color)
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return "unknown"
+    n = round(value)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def chances(c: Chances, *, width: int = 120, color: bool = False) -> str:
+    who = c.profile.name or "this profile"
+    parts: list[Any] = [
+        Text(f"imgplan chances — {who}", style="bold"),
+        Text(f"Source: {c.source}", style="dim"),
+    ]
+    if c.score_note:
+        parts.append(Text(c.score_note, style="yellow"))
+    table = Table(
+        title="\nBy target specialty (non-US IMGs who ranked it first)", title_justify="left"
+    )
+    for col in (
+        "specialty",
+        "match rate",
+        "your Step 2 CK",
+        "percentile among matched",
+        "among unmatched",
+        "likelihood given your score",
+        "ranks M / U",
+    ):
+        table.add_column(col)
+    for sc in c.specialties:
+        table.add_row(
+            vocab.specialty_label(sc.specialty),
+            "unknown" if sc.ranked == 0 else f"{sc.base_rate:.1%} ({sc.matched:,}/{sc.ranked:,})",
+            "unknown" if sc.score is None else str(sc.score),
+            _pct(sc.percentile_matched),
+            _pct(sc.percentile_unmatched),
+            "unknown"
+            if sc.likelihood is None
+            else (f"{sc.likelihood:.0%}" + ("" if sc.separates else " (= base rate)")),
+            f"{sc.ranks_matched:g} / {sc.ranks_unmatched:g}",
+        )
+    parts.append(table)
+    parts.append(Text(f"How: {c.derivation}", style="dim"))
+    for sc in c.specialties:
+        parts.append(Text(f"\n{vocab.specialty_label(sc.specialty)}", style="bold underline"))
+        parts += [Text(f"- {note}") for note in sc.notes]
+        parts.append(
+            Text(
+                f"- Eligible programs on your list: {sc.eligible} ({sc.tiers['safety']} safety, "
+                f"{sc.tiers['target']} target, {sc.tiers['reach']} reach; from `imgplan recommend`)."
+            )
+        )
+        parts.append(
+            Text("- ERAS fees: " + ", ".join(f"{n} programs ${fee:,}" for n, fee in sc.fees))
+        )
+    parts.append(
+        Text("\nNRMP extra-rank fees: " + ", ".join(f"{r} ranks ${fee}" for r, fee in c.nrmp))
+    )
+    parts.append(Text(f"Fees: {c.eras_source}. {c.nrmp_source}.", style="dim"))
+    parts.append(Text("\nLimits", style="bold underline"))
+    parts += [Text(f"- {limit}") for limit in c.limits]
+    return render(parts, width=width, color=color)
+
+
+def assess(
+    name: str | None,
+    strength: Strength,
+    readiness: list[ReadinessItem] | None,
+    pgy: int | None,
+    source: str,
+    *,
+    width: int = 120,
+    color: bool = False,
+) -> str:
+    parts: list[Any] = [
+        Text(f"imgplan assess — {name or 'this profile'}", style="bold"),
+        Text(
+            f"Informatics strength {strength.score}/100 (mean of the guide's four core elements)",
+            style="bold",
+        ),
+        Text(f"Points: {source}", style="dim"),
+    ]
+    table = Table(title="\nCore elements", title_justify="left")
+    for col in ("element", "score", "evidence counted"):
+        table.add_column(col)
+    for key, e in strength.elements.items():
+        table.add_row(ELEMENT_TITLES[key], f"{e.score}/100", "\n".join(e.evidence) or "none yet")
+    parts.append(table)
+    actions = strength.actions()
+    parts.append(Text("\nNext actions, most valuable first", style="bold underline"))
+    if not actions:
+        parts.append(Text("Every element is at its maximum: keep the evidence current."))
+    for i, a in enumerate(actions, 1):
+        parts.append(Text(f"{i}. {a.text} (+{a.gain} strength; {ELEMENT_TITLES[a.element]})"))
+    if readiness is not None:
+        now = f" — you are in PGY-{pgy}" if pgy else " — residency not started"
+        parts.append(Text(f"\nFellowship readiness by PGY year{now}", style="bold underline"))
+        for item in readiness:
+            mark = "✓" if item.met else ("!" if pgy and item.pgy <= pgy else "·")
+            parts.append(Text(f"{mark} PGY-{item.pgy}: {item.item} — {item.evidence}"))
     return render(parts, width=width, color=color)

@@ -6,6 +6,7 @@ import csv
 import io
 
 from ..recommend import Recommendation
+from ..rules.portfolio import ELEMENT_TITLES, ReadinessItem, Strength
 from ..timeline import PHASES, Timeline
 from . import example_notice
 
@@ -109,4 +110,36 @@ def timeline_markdown(t: Timeline) -> str:
                 f"| {e.date.isoformat()} | {e.end.isoformat() if e.end else ''} | "
                 f"{title} | {e.status} | {e.certainty} | {_md(e.source)} |"
             )
+    return "\n".join(lines) + "\n"
+
+
+def assess_markdown(
+    name: str | None,
+    strength: Strength,
+    readiness: list[ReadinessItem] | None,
+    pgy: int | None,
+    source: str,
+) -> str:
+    lines = [
+        f"# Informatics portfolio — {name or 'profile'}",
+        "",
+        f"**Strength {strength.score}/100**, the mean of the guide's four core elements. "
+        f"Points: {_md(source)}.",
+        "",
+        "| element | score | evidence |",
+        "|---|---|---|",
+    ]
+    for key, e in strength.elements.items():
+        lines.append(
+            f"| {ELEMENT_TITLES[key]} | {e.score}/100 | "
+            f"{_md('; '.join(e.evidence) or 'none yet')} |"
+        )
+    lines += ["", "## Next actions", ""]
+    lines += [f"{i}. {_md(a.text)} (+{a.gain})" for i, a in enumerate(strength.actions(), 1)]
+    if readiness is not None:
+        lines += ["", f"## Fellowship readiness (PGY-{pgy or '-'} now)", ""]
+        lines += [
+            f"- [{'x' if r.met else ' '}] PGY-{r.pgy}: {_md(r.item)} — {_md(r.evidence)}"
+            for r in readiness
+        ]
     return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ convention (the guide names the elements, not weights) and are printed with the 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from ..models.profile import Profile
@@ -213,3 +214,67 @@ def _networking(profile: Profile) -> Element:
 def strength(profile: Profile) -> Strength:
     parts = (_training, _projects, _scholarship, _networking)
     return Strength({e.name: e for e in (part(profile) for part in parts)})
+
+
+@dataclass(frozen=True)
+class ReadinessItem:
+    pgy: int
+    item: str
+    met: bool
+    evidence: str
+
+
+def current_pgy(profile: Profile, today: dt.date) -> int | None:
+    """The residency year (1-based) today, or None before residency / without one."""
+    if profile.residency is None or profile.residency.start > today:
+        return None
+    start = profile.residency.start
+    years = today.year - start.year - ((today.month, today.day) < (start.month, start.day))
+    return years + 1
+
+
+def fellowship_readiness(profile: Profile) -> list[ReadinessItem]:
+    """The guide's residency milestones towards the CI fellowship application, per PGY year."""
+    info = profile.informatics
+    led = [p for p in info.projects if p.lead]
+    measured = [p for p in led if p.outcome]
+    shown = [
+        s
+        for s in info.scholarship
+        if s.kind in ("poster", "presentation", "publication", "abstract")
+    ]
+    shown_ci = [s for s in shown if _is_informatics(s.venue, s.informatics)]
+    letters = [m for m in info.mentors if m.letter and m.informatics]
+    amia = any(_norm(m) == "amia" for m in info.memberships)
+
+    def names(items: list, attr: str) -> str:
+        return ", ".join(str(getattr(i, attr)) for i in items) or "none yet"
+
+    return [
+        ReadinessItem(
+            1,
+            "Take part in an informatics project or committee (observe and assist)",
+            bool(info.projects),
+            names(info.projects, "title"),
+        ),
+        ReadinessItem(
+            1,
+            "Join AMIA (the AMIA fellowship match requires membership)",
+            amia,
+            "AMIA member" if amia else "not a member",
+        ),
+        ReadinessItem(2, "Lead a small QI or EHR project", bool(led), names(led, "title")),
+        ReadinessItem(2, "Measure its outcome", bool(measured), names(measured, "outcome")),
+        ReadinessItem(
+            3,
+            "Present or publish, ideally at an informatics venue",
+            bool(shown_ci),
+            names(shown_ci or shown, "title"),
+        ),
+        ReadinessItem(
+            3,
+            "Letters from informatics leaders (CMIO, CI faculty): aim for 2+",
+            len(letters) >= 2,
+            names(letters, "name"),
+        ),
+    ]

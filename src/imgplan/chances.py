@@ -1,0 +1,310 @@
+"""Specialty-level chances from public figures (data/outcomes.yaml), with the derivation said.
+
+Two models, both fitted to NRMP Charting Outcomes' published Step 2 CK quartiles:
+
+* **Percentile** among matched (and among unmatched) applicants: each group's distribution is
+  a two-piece normal through its Q1, median and Q3, so it reproduces the three figures exactly.
+* **Likelihood of matching given the score**: Bayes' rule with the specialty's match rate as the
+  prior and each group modelled as a normal centred on its median with one shared spread (from
+  the two interquartile ranges). The shared spread makes the likelihood rise steadily with the
+  score and equal the base rate halfway between the two medians. Where the medians differ by
+  less than ``MIN_SEPARATION`` points the score does not separate the groups, and the base rate
+  is reported unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from functools import cache
+
+from pydantic import Field
+
+from .models import vocab
+from .models.profile import Profile
+from .models.types import Date, Strict, Text
+from .recommend import Recommendation
+from .reference import data_path
+
+Z75 = 0.6744897501960817  # the standard normal's 75th percentile
+MIN_SEPARATION = 3  # points between the medians below which the score does not separate
+APPLICATION_COUNTS = (10, 20, 30, 40, 60, 80, 100)
+RANK_COUNTS = (10, 15, 20, 25, 30)
+
+
+class SpecialtyOutcome(Strict):
+    matched: int
+    ranked: int
+    step2_matched: list[float] = Field(min_length=5, max_length=5)
+    step2_unmatched: list[float] = Field(min_length=5, max_length=5)
+    ranks: list[float] = Field(min_length=2, max_length=2)
+
+    @property
+    def rate(self) -> float:
+        return self.matched / self.ranked
+
+
+class Pooled(Strict):
+    matched: int
+    ranked: int
+    step2_median_matched: float
+    step2_median_unmatched: float
+    ranks: list[float]
+
+
+class Charting(Strict):
+    source: Text
+    tag: Text
+    edition: Text
+    published: Date
+    applicants: Text
+    specialties: dict[str, SpecialtyOutcome]
+    pooled: Pooled
+
+
+class MatchResult(Strict):
+    year: int
+    group: Text
+    rate: float
+    matched: int | None = None
+    applicants: int | None = None
+    source: Text
+    tag: Text
+
+
+class FeeTier(Strict):
+    up_to: int | None
+    per_program: int
+
+
+class ErasFees(Strict):
+    source: Text
+    edition: Text
+    tiers: list[FeeTier]
+    per: Text
+
+
+class NrmpFees(Strict):
+    source: Text
+    edition: Text
+    ranks_included: int
+    per_extra_rank: int
+    note: Text
+
+
+class Fees(Strict):
+    eras: ErasFees
+    nrmp: NrmpFees
+
+
+class Outcomes(Strict):
+    format: int
+    charting_outcomes: Charting
+    match_results: list[MatchResult]
+    fees: Fees
+
+
+@cache
+def outcomes() -> Outcomes:
+    from .loading import parse_yaml, validate_as
+
+    parsed = parse_yaml(data_path("outcomes.yaml"), 1 << 20)
+    return validate_as(parsed, Outcomes, dt.date.max, "outcome figures")
+
+
+# The models -------------------------------------------------------------------------------
+
+
+def _phi(x: float) -> float:
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+def percentile(score: float, q1: float, median: float, q3: float) -> float:
+    """Percent of a group below ``score`` (two-piece normal through Q1, median, Q3)."""
+    sigma = (median - q1) / Z75 if score < median else (q3 - median) / Z75
+    return 100 * _phi((score - median) / sigma)
+
+
+def shared_sigma(o: SpecialtyOutcome) -> float:
+    m, u = o.step2_matched, o.step2_unmatched
+    return ((m[2] - m[0]) + (u[2] - u[0])) / 2 / (2 * Z75)
+
+
+def separates(o: SpecialtyOutcome) -> bool:
+    return o.step2_matched[1] - o.step2_unmatched[1] >= MIN_SEPARATION
+
+
+def likelihood(score: float, o: SpecialtyOutcome) -> float:
+    """P(match | Step 2 CK = score) among applicants who ranked the specialty first."""
+    p = o.rate
+    if not separates(o):
+        return p
+    mu_m, mu_u, sigma = o.step2_matched[1], o.step2_unmatched[1], shared_sigma(o)
+    log_lr = (mu_m - mu_u) / sigma**2 * (score - (mu_m + mu_u) / 2)
+    lr = math.exp(max(-50.0, min(50.0, log_lr)))
+    return p * lr / (p * lr + (1 - p))
+
+
+def eras_fee(n: int, fees: ErasFees) -> int:
+    total, done = 0, 0
+    for tier in fees.tiers:
+        upto = n if tier.up_to is None else min(n, tier.up_to)
+        if upto > done:
+            total += (upto - done) * tier.per_program
+            done = upto
+    return total
+
+
+def nrmp_extra(ranks: int, fees: NrmpFees) -> int:
+    return max(0, ranks - fees.ranks_included) * fees.per_extra_rank
+
+
+# The result -------------------------------------------------------------------------------
+
+
+@dataclass
+class SpecialtyChances:
+    specialty: str
+    base_rate: float
+    matched: int
+    ranked: int
+    score: int | None
+    percentile_matched: float | None
+    percentile_unmatched: float | None
+    likelihood: float | None
+    separates: bool
+    ranks_matched: float
+    ranks_unmatched: float
+    tiers: dict[str, int]
+    fees: list[tuple[int, int]]  # (applications, ERAS fee)
+    eligible: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Chances:
+    profile: Profile
+    specialties: list[SpecialtyChances]
+    derivation: str
+    source: str
+    limits: list[str]
+    nrmp: list[tuple[int, int]]  # (ranks, extra fee)
+    eras_source: str
+    nrmp_source: str
+    score_note: str
+
+
+def chances(profile: Profile, rec: Recommendation, figures: Outcomes | None = None) -> Chances:
+    figures = figures or outcomes()
+    co = figures.charting_outcomes
+    score = profile.step2
+    out = []
+    for spec in profile.targets.specialties:
+        o = co.specialties.get(str(spec))
+        mine = [a for a in rec.programs if a.program.specialty == spec]
+        tiers = {t: sum(1 for a in mine if a.tier == t) for t in ("safety", "target", "reach")}
+        counts = sorted({*APPLICATION_COUNTS, len(mine)} - {0})
+        fees = [(n, eras_fee(n, figures.fees.eras)) for n in counts]
+        if o is None:
+            out.append(
+                SpecialtyChances(
+                    str(spec),
+                    math.nan,
+                    0,
+                    0,
+                    score,
+                    None,
+                    None,
+                    None,
+                    False,
+                    math.nan,
+                    math.nan,
+                    tiers,
+                    fees,
+                    len(mine),
+                    ["No Charting Outcomes figures for this specialty in data/outcomes.yaml."],
+                )
+            )
+            continue
+        m, u = o.step2_matched, o.step2_unmatched
+        notes = []
+        if not separates(o):
+            notes.append(
+                f"In {vocab.specialty_label(spec)} Step 2 CK does not separate matched (median "
+                f"{m[1]:g}) from unmatched (median {u[1]:g}) applicants: the likelihood is the "
+                "base rate; contiguous ranks matter more."
+            )
+        notes.append(
+            f"Matched applicants ranked a median of {o.ranks[0]:g} programs in the specialty, "
+            f"unmatched {o.ranks[1]:g}: aim for interviews at {math.ceil(o.ranks[0]) + 1}+ "
+            "programs so that you can rank at least as many as a typical matched applicant."
+        )
+        out.append(
+            SpecialtyChances(
+                str(spec),
+                o.rate,
+                o.matched,
+                o.ranked,
+                score,
+                None if score is None else percentile(score, *m[:3]),
+                None if score is None else percentile(score, *u[:3]),
+                None if score is None else likelihood(score, o),
+                separates(o),
+                o.ranks[0],
+                o.ranks[1],
+                tiers,
+                fees,
+                len(mine),
+                notes,
+            )
+        )
+    derivation = (
+        "Likelihood = Bayes' rule: base rate × f_matched(score) / (base rate × f_matched(score) + "
+        "(1 − base rate) × f_unmatched(score)), each group a normal centred on its published "
+        "median with one spread from the two interquartile ranges; percentiles from a two-piece "
+        "normal through each group's published Q1, median and Q3."
+    )
+    limits = [
+        "The groups are self-selected: applicants who ranked the specialty first, not a random "
+        "sample; the figures describe them, not you.",
+        "Step 2 CK is only one factor: letters, US clinical experience, visa, interviews and "
+        "the number of programs ranked matter as much.",
+        f"Figures are for {co.applicants}.",
+        "There are no public interview-rate figures for IMGs: imgplan gives no interview "
+        "probabilities.",
+    ]
+    if profile.visa == vocab.Visa.none:
+        us = next((r for r in figures.match_results if r.group == "US IMGs"), None)
+        non = next((r for r in figures.match_results if r.group == "non-US IMGs"), None)
+        if us and non:
+            limits.insert(
+                0,
+                (
+                    f"If you are a US citizen or permanent resident who studied abroad (a US IMG), "
+                    f"these non-US IMG figures do not describe your group: in {us.year} US IMGs "
+                    f"matched {us.rate:.1%} and non-US IMGs {non.rate:.1%} ({us.source})."
+                ),
+            )
+    score_note = ""
+    if profile.step2_planned:
+        score_note = f"Step 2 CK not taken: figures use your planned target {score}."
+    elif score is None:
+        score_note = "No Step 2 CK score or target: percentiles and likelihoods are unknown."
+    nrmp = [(r, nrmp_extra(r, figures.fees.nrmp)) for r in RANK_COUNTS]
+    eras = figures.fees.eras
+    return Chances(
+        profile,
+        out,
+        derivation,
+        f"{co.source} ({co.edition}; secondary)",
+        limits,
+        nrmp,
+        f"{eras.source} ({eras.edition}): ${eras.tiers[0].per_program} per "
+        f"program up to {eras.tiers[0].up_to}, then ${eras.tiers[-1].per_program}, per "
+        "specialty",
+        f"{figures.fees.nrmp.source}: {figures.fees.nrmp.ranks_included} "
+        f"ranks included, ${figures.fees.nrmp.per_extra_rank} per extra rank; "
+        f"{figures.fees.nrmp.note}",
+        score_note,
+    )

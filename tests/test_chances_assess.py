@@ -1,0 +1,195 @@
+"""chances (public figures, derivation, limits) and assess (four elements, actions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from imgplan.chances import (
+    eras_fee,
+    likelihood,
+    nrmp_extra,
+    outcomes,
+    percentile,
+    separates,
+)
+from imgplan.loading import load_profile
+from imgplan.models.profile import Profile
+from imgplan.rules.portfolio import current_pgy, fellowship_readiness, strength
+
+from conftest import PROFILES, golden
+
+TODAY = dt.date(2026, 11, 25)
+FIGURES = outcomes()
+SPECIALTIES = FIGURES.charting_outcomes.specialties
+SEPARATING = [name for name, o in SPECIALTIES.items() if separates(o)]
+
+
+def test_family_medicine_and_radiology_do_not_separate():
+    assert set(SPECIALTIES) - set(SEPARATING) == {"family_medicine", "diagnostic_radiology"}
+    fm = SPECIALTIES["family_medicine"]
+    assert likelihood(200, fm) == likelihood(270, fm) == pytest.approx(599 / 1112)
+
+
+@pytest.mark.parametrize("name", SEPARATING)
+def test_likelihood_rises_with_the_score(name):
+    o = SPECIALTIES[name]
+    values = [likelihood(s, o) for s in range(180, 301)]
+    assert all(b > a for a, b in zip(values, values[1:], strict=False))
+
+
+@pytest.mark.parametrize("name", SEPARATING)
+def test_likelihood_is_the_base_rate_between_the_medians(name):
+    o = SPECIALTIES[name]
+    middle = (o.step2_matched[1] + o.step2_unmatched[1]) / 2
+    assert likelihood(middle, o) == pytest.approx(o.rate)
+    assert likelihood(middle - 2, o) < o.rate < likelihood(middle + 2, o)
+
+
+def test_pooled_median_neighbourhood():
+    """At the pooled medians' midpoint (245) IM's likelihood is near the pooled base rate."""
+    pooled = FIGURES.charting_outcomes.pooled
+    assert pooled.matched / pooled.ranked == pytest.approx(0.49, abs=0.001)
+    im = SPECIALTIES["internal_medicine"]
+    midpoint = (pooled.step2_median_matched + pooled.step2_median_unmatched) / 2
+    assert abs(likelihood(midpoint, im) - pooled.matched / pooled.ranked) < 0.05
+
+
+@pytest.mark.parametrize("name", list(SPECIALTIES))
+def test_percentiles_reproduce_the_published_quartiles(name):
+    o = SPECIALTIES[name]
+    for group in (o.step2_matched, o.step2_unmatched):
+        q1, median, q3 = group[:3]
+        assert percentile(q1, q1, median, q3) == pytest.approx(25, abs=1e-9)
+        assert percentile(median, q1, median, q3) == pytest.approx(50, abs=1e-9)
+        assert percentile(q3, q1, median, q3) == pytest.approx(75, abs=1e-9)
+
+
+def test_fees():
+    eras = FIGURES.fees.eras
+    assert [eras_fee(n, eras) for n in (0, 10, 30, 31, 40)] == [0, 110, 330, 360, 630]
+    nrmp = FIGURES.fees.nrmp
+    assert [nrmp_extra(r, nrmp) for r in (15, 20, 21, 30)] == [0, 0, 30, 300]
+
+
+def test_chances_json(cli):
+    doc = json.loads(cli("chances", "profiles/borderline-informatics.yaml", "-f", "json").out)
+    assert doc["format"] == 1 and doc["command"] == "chances"
+    im = doc["specialties"][0]
+    assert im["specialty"] == "internal_medicine" and im["match_rate"] == pytest.approx(
+        0.485, abs=1e-3
+    )
+    assert im["percentile_matched"] < im["percentile_unmatched"] < 50
+    assert im["likelihood"] < im["match_rate"]
+    assert {"applications": 40, "fee_usd": 630} in im["eras_fees"]
+    assert any(
+        "Family Medicine Step 2 CK does not separate" in n for n in doc["specialties"][1]["notes"]
+    )
+    assert "Charting Outcomes" in doc["source"] and "Bayes" in doc["derivation"]
+    assert any("no interview probabilities" in limit for limit in doc["limits"])
+
+
+def test_us_img_is_told_the_figures_are_not_theirs(cli, tmp_path):
+    text = (PROFILES / "strong-scores.yaml").read_text().replace("visa: j1", "visa: none")
+    path = tmp_path / "us-img.yaml"
+    path.write_text(text)
+    doc = json.loads(cli("chances", str(path), "-f", "json").out)
+    assert "US IMG" in doc["limits"][0] and "67.8%" in doc["limits"][0]
+
+
+def test_planned_score_is_said(cli):
+    out = cli("chances", "profiles/step2-planned.yaml").out
+    assert "Step 2 CK not taken: figures use your planned target 240." in out
+
+
+# assess ----------------------------------------------------------------------------------
+
+
+def profile(name: str, **informatics) -> Profile:
+    base = load_profile(PROFILES / f"{name}.yaml", TODAY)
+    if not informatics:
+        return base
+    info = {**base.informatics.model_dump(), **informatics}
+    return Profile.model_validate(
+        {**base.model_dump(), "informatics": info}, context={"today": TODAY}
+    )
+
+
+def actions(prof: Profile) -> list[str]:
+    return [a.text for a in strength(prof).actions()]
+
+
+def test_empty_portfolio_scores_zero_and_joining_amia_comes_first():
+    s = strength(profile("step2-planned"))
+    assert s.score == 0
+    assert actions(profile("step2-planned"))[0].startswith("Join AMIA")
+
+
+@pytest.mark.parametrize(
+    ("change", "gone"),
+    [
+        ({"memberships": ["AMIA"]}, "Join AMIA"),
+        (
+            {"mentors": [{"name": "x", "us_based": True, "informatics": True}]},
+            "Find a US-based clinical-informatics mentor",
+        ),
+        ({"skills": ["sql"]}, "Learn an analytics language"),
+        ({"certificates": [{"name": "AMIA 10x10"}]}, "Complete a health-IT certificate"),
+        (
+            {"scholarship": [{"kind": "poster", "title": "t", "venue": "AMIA"}]},
+            "Submit a poster or abstract",
+        ),
+        ({"projects": [{"title": "t", "kind": "qi"}]}, "Start an informatics project"),
+    ],
+)
+def test_each_action_rule_goes_away_when_met(change, gone):
+    assert any(a.startswith(gone) for a in actions(profile("step2-planned")))
+    assert not any(a.startswith(gone) for a in actions(profile("step2-planned", **change)))
+
+
+def test_project_without_outcome_asks_for_a_measurement():
+    prof = profile("step2-planned", projects=[{"title": "Alert audit", "kind": "cds"}])
+    assert any(a.startswith("Measure an outcome of 'Alert audit'") for a in actions(prof))
+
+
+def test_full_portfolio_has_no_actions_and_scores_100():
+    s = strength(profile("borderline-informatics"))
+    assert s.score == 100 and s.actions() == []
+
+
+def test_strength_is_the_one_recommend_uses(cli):
+    rec = json.loads(cli("recommend", "profiles/resident-pgy2.yaml", "-f", "json").out)
+    ass = json.loads(cli("assess", "profiles/resident-pgy2.yaml", "-f", "json").out)
+    assert rec["informatics_strength"] == ass["strength"] == 59
+
+
+def test_resident_readiness_by_pgy():
+    prof = profile("resident-pgy2")
+    assert current_pgy(prof, TODAY) == 2
+    items = {(i.pgy, i.item.split(" ")[0]): i.met for i in fellowship_readiness(prof)}
+    assert items[(2, "Lead")] is True
+    assert items[(3, "Letters")] is False  # one informatics letter, aim for 2+
+
+
+@pytest.mark.parametrize("name", ["resident-pgy2", "step2-planned"])
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+def test_golden_assess(cli, name, fmt):
+    result = cli("assess", f"profiles/{name}.yaml", "--format", fmt)
+    ext = {"table": "txt", "json": "json", "markdown": "md"}[fmt]
+    golden(f"assess-{name}.{ext}", result.out)
+
+
+@pytest.mark.parametrize("name", ["borderline-informatics", "needs-h1b"])
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_golden_chances(cli, name, fmt):
+    result = cli(
+        "chances",
+        f"profiles/{name}.yaml",
+        "--programs",
+        "tests/data/programs-golden.yaml",
+        "--format",
+        fmt,
+    )
+    golden(f"chances-{name}.{'txt' if fmt == 'table' else 'json'}", result.out)
