@@ -627,27 +627,159 @@ def schema(
 
 
 @programs_app.command("list")
-def programs_list() -> None:
-    """List the programs of a dataset."""
-    not_yet("programs list", 4)
+def programs_list(
+    programs: ProgramsOpt = None,
+    specialty: Annotated[
+        list[str] | None, typer.Option(help="Only this specialty (repeatable).")
+    ] = None,
+    state: Annotated[list[str] | None, typer.Option(help="Only this state (repeatable).")] = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    today: TodayOpt = None,
+) -> None:
+    """List the programs of a dataset (unknown figures shown as '?')."""
+    from .models import vocab
+    from .render import listing
+
+    check_format(fmt, ("table", "json", "csv", "markdown"))
+    day = today_from(today)
+    try:
+        specialties = {vocab.specialty(s) for s in specialty or []}
+        states = {vocab.state(s) for s in state or []}
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    dataset = load_programs(programs, day)
+    chosen = [
+        p
+        for p in dataset.programs
+        if (not specialties or p.specialty in specialties) and (not states or p.state in states)
+    ]
+    text = listing.render_list(dataset, chosen, fmt, width=width())
+    emit(text, output, (programs,))
 
 
 @programs_app.command("show")
-def programs_show(program_id: str) -> None:
-    """Show one program's figures."""
-    not_yet("programs show", 4)
+def programs_show(
+    program_id: Annotated[str, typer.Argument(help="The program's id.")],
+    programs: ProgramsOpt = None,
+    fmt: FormatOpt = "table",
+    today: TodayOpt = None,
+) -> None:
+    """Show every figure of one program (unknown ones said so)."""
+    from .models import vocab
+    from .render import listing
+
+    check_format(fmt, ("table", "json"))
+    dataset = load_programs(programs, today_from(today))
+    program = dataset.by_id(program_id)
+    if program is None:
+        hint = vocab.suggest(program_id, [p.id for p in dataset.programs])
+        raise UsageError(
+            f"no program with id '{program_id}' in {dataset.name}{hint}; "
+            "expected an id from `imgplan programs list`"
+        )
+    sys.stdout.write(listing.render_show(dataset, program, fmt, width=width()))
 
 
 @programs_app.command("import")
-def programs_import(file: Path) -> None:
-    """Turn a spreadsheet (CSV) of programs into a dataset."""
-    not_yet("programs import", 4)
+def programs_import(
+    file: Annotated[Path, typer.Argument(help="A CSV export of your spreadsheet.")],
+    output: OutputOpt = None,
+    name: Annotated[str | None, typer.Option(help="Dataset name (default: the file name).")] = None,
+    source: Annotated[str | None, typer.Option(help="Where the figures come from.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date of the figures (default: today).")
+    ] = None,
+    skip_bad_rows: Annotated[
+        bool, typer.Option("--skip-bad-rows", help="Write the good rows; report the skipped ones.")
+    ] = False,
+    ignore_unknown_columns: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-unknown-columns", help="Drop columns imgplan does not know (reported)."
+        ),
+    ] = False,
+    today: TodayOpt = None,
+) -> None:
+    """Turn a spreadsheet (CSV) of programs into a dataset; nothing is written unless every row is good."""
+    from .datasets import dataset_yaml
+    from .errors import InputError
+    from .importing import MAX_BYTES, read_csv, to_dataset
+    from .loading import read_text
+
+    day = today_from(today)
+    dated = today_from(as_of) if as_of else day
+    text = read_text(file, MAX_BYTES)
+    result = read_csv(text, str(file), ignore_unknown_columns=ignore_unknown_columns)
+    if result.header_problems:
+        raise InputError(result.header_problems)
+    if result.problems and not skip_bad_rows:
+        raise InputError(result.problems + [_hint_skip(file, result)])
+    for column in result.ignored_columns:
+        sys.stderr.write(f"imgplan: ignored unknown column '{column}'\n")
+    for problem in result.problems:
+        sys.stderr.write(f"skipped: {problem}\n")
+    dataset, problems = to_dataset(
+        result,
+        name=name or file.stem,
+        as_of=dated,
+        source=source or f"imported from {file.name}",
+        file=str(file),
+    )
+    if dataset is None:
+        raise InputError(problems)
+    yaml_text = dataset_yaml(
+        dataset.name,
+        dataset.as_of.isoformat(),
+        dataset.source,
+        False,
+        result.programs,
+        f"# Imported from {file.name} by imgplan programs import",
+    )
+    emit(yaml_text, output, (file,))
+    skipped = f", skipped {len(result.skipped_rows)} bad row(s)" if result.skipped_rows else ""
+    sys.stderr.write(
+        f"imgplan: imported {len(result.programs)} program(s){skipped}"
+        + (f" into {output}\n" if output else "\n")
+    )
+
+
+def _hint_skip(file: Path, result: Any) -> Any:
+    from .errors import Problem
+
+    return Problem(
+        str(file),
+        None,
+        None,
+        "",
+        (
+            f"{len(result.skipped_rows)} row(s) cannot be read, so nothing was written; expected "
+            "every row good (fix them, or pass --skip-bad-rows to write the others)"
+        ),
+    )
 
 
 @programs_app.command("diff")
-def programs_diff(old: Path, new: Path) -> None:
-    """What changed between two datasets, program by program."""
-    not_yet("programs diff", 4)
+def programs_diff(
+    old: Annotated[Path, typer.Argument(help="The older dataset.")],
+    new: Annotated[Path, typer.Argument(help="The newer dataset.")],
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when the datasets differ (like git diff).")
+    ] = False,
+    today: TodayOpt = None,
+) -> None:
+    """What changed between two datasets, program by program and field by field."""
+    from .datasets import diff
+    from .render import listing
+
+    check_format(fmt, ("table", "json"))
+    day = today_from(today)
+    result = diff(load_programs(old, day), load_programs(new, day))
+    emit(listing.render_diff(result, str(old), str(new), fmt), output, (old, new))
+    if exit_code and not result.empty:
+        raise typer.Exit(EXIT_NO)
 
 
 # The error boundary -----------------------------------------------------------------------

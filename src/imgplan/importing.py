@@ -1,0 +1,465 @@
+"""`imgplan programs import`: a spreadsheet export (CSV) to a program dataset.
+
+Comma or semicolon separated, UTF-8 with or without a BOM, Excel-style quoting. Headers are
+matched in plain words (``HEADERS``); values in the spellings people type (``J-1, H-1B``,
+``40%``, ``yes``). Every problem is reported as ``file:row:column: header: what; expected``,
+where row 1 is the header row, as a spreadsheet numbers it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import Problem
+from .models import vocab
+from .models.programs import Dataset
+
+MAX_BYTES = 64 << 20
+
+#: field -> the header spellings accepted (compared lower-case, spaces/punctuation folded)
+HEADERS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "program id", "program code", "acgme id", "nrmp code", "code"),
+    "name": ("program name", "name", "program"),
+    "specialty": ("specialty", "speciality"),
+    "state": ("state", "us state"),
+    "city": ("city", "town"),
+    "setting": ("setting", "program type", "type"),
+    "positions": ("positions", "pgy1 positions", "pgy 1 positions", "spots", "slots"),
+    "img_share": ("img %", "img percent", "img share", "% img", "imgs", "img", "img residents"),
+    "visas": ("visas", "visa", "visa sponsorship", "visas sponsored", "sponsors"),
+    "step2ck_min": (
+        "step 2 ck minimum",
+        "step 2 ck min",
+        "step 2 minimum",
+        "step 2 min",
+        "step2 min",
+        "step 2 ck cutoff",
+        "step 2 cutoff",
+        "minimum step 2",
+        "min step 2",
+        "step2ck min",
+    ),
+    "step2ck_preferred": (
+        "step 2 ck preferred",
+        "step 2 preferred",
+        "preferred step 2",
+        "step2 preferred",
+        "step2ck preferred",
+    ),
+    "max_attempts": ("max attempts", "attempts allowed", "attempts", "maximum attempts"),
+    "yog_max_years": (
+        "yog cutoff",
+        "yog",
+        "yog max years",
+        "years since graduation",
+        "graduation cutoff",
+        "yog cutoff years",
+    ),
+    "usce": ("usce", "usce required", "us clinical experience", "usce requirement"),
+    "usce_min_months": (
+        "usce months",
+        "usce min months",
+        "usce minimum months",
+        "minimum usce months",
+    ),
+    "ecfmg_by": ("ecfmg by", "ecfmg certification by", "ecfmg required by", "ecfmg"),
+    "ci_fellowship": ("ci fellowship", "clinical informatics fellowship", "informatics fellowship"),
+    "informatics_faculty": ("informatics faculty", "cmio", "cmio on faculty"),
+    "informatics_track": ("informatics track", "informatics curriculum"),
+    "ehr_projects": ("ehr projects", "ehr optimization projects", "resident ehr projects"),
+    "analytics_team": ("analytics team", "data analytics team"),
+    "ehr_vendor": ("ehr vendor", "ehr", "emr"),
+    "url": ("url", "website", "web site", "link"),
+    "verified": ("verified", "last verified", "checked", "date checked"),
+    "notes": ("notes", "comments", "comment"),
+}
+INFORMATICS_FIELDS = (
+    "ci_fellowship",
+    "informatics_faculty",
+    "informatics_track",
+    "ehr_projects",
+    "analytics_team",
+    "ehr_vendor",
+)
+_UNKNOWN = {"", "?", "unknown", "n/a", "na", "-", "--", "tbd", "not listed", "not published"}
+_YES = {"yes", "y", "true", "1", "x", "✓"}
+_NO = {"no", "n", "false", "0"}
+ABBR = {
+    "internal_medicine": "im",
+    "family_medicine": "fm",
+    "pediatrics": "peds",
+    "pathology": "path",
+    "emergency_medicine": "em",
+    "neurology": "neuro",
+    "psychiatry": "psych",
+    "anesthesiology": "anes",
+    "diagnostic_radiology": "rad",
+}
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s_\-./()]+", " ", text.strip().lower()).strip()
+
+
+_HEADER_INDEX = {_fold(h): name for name, spellings in HEADERS.items() for h in spellings}
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA (as a spreadsheet names columns)."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+# Value parsers: each returns the dataset value (None = unknown) or raises ValueError -------
+
+
+def _int(lo: int, hi: int, what: str) -> Callable[[str], int | None]:
+    def parse(text: str) -> int | None:
+        digits = re.sub(r"^(≤|<=|<|max|up to)\s*|\s*(years?|y|months?|mo)$", "", text.lower())
+        if not re.fullmatch(r"\d+(\.0+)?", digits):
+            raise ValueError(f"'{text}' is not a whole number; expected {what} ({lo}–{hi})")
+        value = int(float(digits))
+        if not lo <= value <= hi:
+            raise ValueError(f"{value} is outside {lo}–{hi}; expected {what}")
+        return value
+
+    return parse
+
+
+def _share(text: str) -> float:
+    raw = text.rstrip("%").strip().replace(",", ".")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is not a share; expected a percentage like 40% or 0.40"
+        ) from None
+    if text.endswith("%") or value > 1:
+        value /= 100
+    if not 0 <= value <= 1:
+        raise ValueError(f"'{text}' is outside 0–100%; expected a percentage like 40%")
+    return round(value, 4)
+
+
+def _visas(text: str) -> list[str]:
+    lowered = text.lower()
+    if lowered in {"none", "no", "no visas", "citizens only", "0"}:
+        return []
+    out = []
+    for part in re.split(r"[,;/+&]|\band\b|\s+or\s+", lowered):
+        part = part.replace("only", "").strip()
+        if not part:
+            continue
+        out.append(vocab.program_visa(part))
+    if not out:
+        raise ValueError(f"'{text}' names no visa; expected J-1, H-1B, both, or none")
+    return list(dict.fromkeys(out))
+
+
+def _bool(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in _YES:
+        return True
+    if lowered in _NO:
+        return False
+    raise ValueError(f"'{text}' is not yes/no; expected yes or no (blank = unknown)")
+
+
+def _usce(text: str) -> str:
+    lowered = _fold(text)
+    table = {
+        "yes": "required",
+        "required": "required",
+        "mandatory": "required",
+        "preferred": "preferred",
+        "recommended": "preferred",
+        "no": "not_required",
+        "not required": "not_required",
+        "none": "not_required",
+        "optional": "not_required",
+    }
+    if lowered in table:
+        return table[lowered]
+    raise ValueError(
+        f"'{text}' is not a USCE requirement; expected required, preferred or not required"
+    )
+
+
+def _ecfmg(text: str) -> str:
+    lowered = _fold(text)
+    for word, value in (
+        ("application", "application"),
+        ("apply", "application"),
+        ("rank", "rank_list"),
+        ("start", "start"),
+        ("residency", "start"),
+    ):
+        if word in lowered:
+            return value
+    raise ValueError(f"'{text}' is not an ECFMG deadline; expected application, rank list or start")
+
+
+def _ci(text: str) -> str:
+    lowered = _fold(text)
+    if lowered in {"yes", "in house", "inhouse", "own", "y"}:
+        return "in_house"
+    if lowered in {"affiliated", "partner", "partnership", "affiliate"}:
+        return "affiliated"
+    if lowered in {"no", "none", "n"}:
+        return "none"
+    raise ValueError(
+        f"'{text}' is not understood; expected in-house (yes), affiliated or none (no)"
+    )
+
+
+def _date(text: str) -> str:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        dt.date.fromisoformat(text)
+        return text
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if match:
+        month, day, year = (int(g) for g in match.groups())
+        return dt.date(year, month, day).isoformat()
+    raise ValueError(f"'{text}' is not a date; expected YYYY-MM-DD (or M/D/YYYY)")
+
+
+def _setting(text: str) -> str:
+    lowered = _fold(text)
+    if "affiliat" in lowered:
+        return "community_university_affiliated"
+    return vocab.choose(text, vocab.Setting, "setting")
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "id": lambda t: t.strip(),
+    "name": lambda t: t.strip(),
+    "specialty": vocab.specialty,
+    "state": vocab.state,
+    "city": lambda t: t.strip(),
+    "setting": _setting,
+    "positions": _int(1, 500, "a number of positions"),
+    "img_share": _share,
+    "visas": _visas,
+    "step2ck_min": _int(1, 300, "a Step 2 CK score"),
+    "step2ck_preferred": _int(1, 300, "a Step 2 CK score"),
+    "max_attempts": _int(1, 4, "an attempt limit"),
+    "yog_max_years": _int(0, 60, "a number of years"),
+    "usce": _usce,
+    "usce_min_months": _int(0, 120, "a number of months"),
+    "ecfmg_by": _ecfmg,
+    "ci_fellowship": _ci,
+    "informatics_faculty": _bool,
+    "informatics_track": _bool,
+    "ehr_projects": _bool,
+    "analytics_team": _bool,
+    "ehr_vendor": lambda t: t.strip().lower(),
+    "url": lambda t: t.strip(),
+    "verified": _date,
+    "notes": lambda t: t.strip(),
+}
+
+
+@dataclass
+class ImportResult:
+    programs: list[dict[str, Any]]
+    problems: list[Problem]  # rows that cannot be read (fatal unless skipped)
+    header_problems: list[Problem]  # unknown or duplicate headers, missing required columns
+    skipped_rows: list[int] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    delimiter: str = ","
+
+
+def _where(header: list[str], i: int) -> str:
+    return f"{header[i].strip()} (column {column_letter(i)})"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "program"
+
+
+def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> ImportResult:
+    sample = text[:4096]
+    first = sample.splitlines()[0] if sample else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    result = ImportResult([], [], [], delimiter=delimiter)
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        result.header_problems.append(
+            Problem(
+                file,
+                1,
+                1,
+                "",
+                "no header row; expected a first row naming the columns (e.g. Program name, State)",
+            )
+        )
+        return result
+    header = rows[0]
+    columns: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(header):
+        name = _HEADER_INDEX.get(_fold(raw))
+        where = (file, 1, i + 1, f"{raw.strip()} (column {column_letter(i)})")
+        if not raw.strip():
+            continue
+        if name is None:
+            hint = vocab.suggest(_fold(raw), list(_HEADER_INDEX))
+            if ignore_unknown_columns:
+                result.ignored_columns.append(raw.strip())
+            else:
+                result.header_problems.append(
+                    Problem(
+                        *where,
+                        (
+                            f"unknown column '{raw.strip()}'{hint}; expected a known header (see README: "
+                            "import), or pass --ignore-unknown-columns to drop it"
+                        ),
+                    )
+                )
+            continue
+        if name in seen:
+            result.header_problems.append(
+                Problem(
+                    *where,
+                    (
+                        f"column '{raw.strip()}' is a second {name} column (first: column "
+                        f"{column_letter(seen[name])}); expected each field once"
+                    ),
+                )
+            )
+            continue
+        seen[name] = i
+        columns[i] = name
+    for required in ("name", "specialty"):
+        if required not in seen:
+            result.header_problems.append(
+                Problem(
+                    file,
+                    1,
+                    1,
+                    "",
+                    (
+                        f"no {required} column; expected a header such as '{HEADERS[required][0].title()}'"
+                    ),
+                )
+            )
+    if result.header_problems:
+        return result
+    used_ids: set[str] = set()
+    for row_no, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+            result.problems.append(
+                Problem(
+                    file,
+                    row_no,
+                    len(header) + 1,
+                    "",
+                    (
+                        f"the row has {len(row)} cells but the header {len(header)}; expected one cell per "
+                        f"column (check the quoting or the '{delimiter}' separator)"
+                    ),
+                )
+            )
+            continue
+        program: dict[str, Any] = {}
+        info: dict[str, Any] = {}
+        bad = False
+        for i, name in columns.items():
+            cell = row[i].strip() if i < len(row) else ""
+            if cell.lower() in _UNKNOWN:
+                continue
+            try:
+                value = PARSERS[name](cell)
+            except ValueError as exc:
+                result.problems.append(Problem(file, row_no, i + 1, _where(header, i), str(exc)))
+                bad = True
+                continue
+            (info if name in INFORMATICS_FIELDS else program)[name] = value
+        for required in ("name", "specialty"):
+            if required not in program and not bad:
+                i = seen[required]
+                result.problems.append(
+                    Problem(
+                        file,
+                        row_no,
+                        i + 1,
+                        _where(header, i),
+                        f"empty; expected the program's {required}",
+                    )
+                )
+                bad = True
+        if bad:
+            result.skipped_rows.append(row_no)
+            continue
+        if info:
+            program["informatics"] = info
+        pid = program.pop("id", None) or _slug(
+            f"{ABBR[program['specialty']]}-{program['name']}-{program.get('state', '')}"
+        )
+        base, n = pid, 2
+        while pid in used_ids:
+            if "id" in seen:
+                i = seen["id"]
+                result.problems.append(
+                    Problem(
+                        file,
+                        row_no,
+                        i + 1,
+                        _where(header, i),
+                        (f"id '{pid}' is used by an earlier row; expected unique ids"),
+                    )
+                )
+                bad = True
+                break
+            pid, n = f"{base}-{n}", n + 1
+        if bad:
+            result.skipped_rows.append(row_no)
+            continue
+        used_ids.add(pid)
+        result.programs.append({"id": pid, **program})
+    return result
+
+
+def to_dataset(
+    result: ImportResult, *, name: str, as_of: dt.date, source: str, file: str
+) -> tuple[Dataset | None, list[Problem]]:
+    """Validate the imported programs as a dataset; problems name the program's id."""
+    doc = {
+        "format": 1,
+        "name": name,
+        "as_of": as_of.isoformat(),
+        "source": source,
+        "example": False,
+        "programs": result.programs,
+    }
+    try:
+        return Dataset.model_validate(doc), []
+    except ValidationError as exc:
+        out = []
+        for error in exc.errors():
+            loc = error["loc"]
+            where = ".".join(str(x) for x in loc)
+            if len(loc) > 1 and loc[0] == "programs" and isinstance(loc[1], int):
+                where = f"program '{result.programs[loc[1]]['id']}': " + ".".join(
+                    str(x) for x in loc[2:]
+                )
+            out.append(
+                Problem(
+                    file, None, None, where, str(error.get("ctx", {}).get("error", error["msg"]))
+                )
+            )
+        return None, out

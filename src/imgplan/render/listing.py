@@ -1,0 +1,199 @@
+"""Views of a dataset: `programs list`, `programs show`, `programs diff`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from ..datasets import DatasetDiff, program_dict
+from ..models.programs import Dataset, Program
+from . import example_notice
+
+COLUMNS = (
+    "id",
+    "name",
+    "specialty",
+    "state",
+    "setting",
+    "step2ck_min",
+    "step2ck_preferred",
+    "visas",
+    "img_share",
+    "ci_fellowship",
+    "verified",
+)
+UNKNOWN = "?"
+
+
+def _cell(p: Program, column: str) -> str:
+    if column == "ci_fellowship":
+        value: Any = p.informatics.ci_fellowship
+    else:
+        value = getattr(p, column)
+    if value is None:
+        return UNKNOWN
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value) or "none"
+    if column == "img_share":
+        return f"{value:.0%}"
+    return str(value)
+
+
+def _header(dataset: Dataset) -> str:
+    return (
+        f"{dataset.name}: {len(dataset.programs)} programs, as of {dataset.as_of.isoformat()}"
+        f"; source: {dataset.source}"
+    )
+
+
+def render_list(dataset: Dataset, programs: list[Program], fmt: str, *, width: int = 120) -> str:
+    if fmt == "json":
+        from .json_out import dataset_info, dumps
+
+        return dumps(
+            {
+                "format": 1,
+                "command": "programs list",
+                "dataset": dataset_info(dataset),
+                "programs": [p.model_dump(mode="json") for p in programs],
+            }
+        )
+    rows = [[_cell(p, c) for c in COLUMNS] for p in programs]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+        return buffer.getvalue()
+    if fmt == "markdown":
+        lines = [f"# {dataset.name}", "", _header(dataset)]
+        if dataset.example:
+            lines += ["", f"> **{example_notice(dataset.name, dataset.as_of.isoformat())}**"]
+        lines += ["", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..models import vocab
+    from .table import dataset_header, render
+
+    table = Table(title=f"{len(programs)} program(s); ? = unknown, verify", title_justify="left")
+    for column in (
+        "id",
+        "spec.",
+        "st",
+        "2CK min",
+        "2CK pref.",
+        "visas",
+        "IMG",
+        "CI fellowship",
+        "verified",
+    ):
+        table.add_column(column, no_wrap=column == "id")
+    for p in programs:
+        table.add_row(
+            p.id,
+            vocab.SPECIALTY_SHORT[p.specialty],
+            _cell(p, "state"),
+            _cell(p, "step2ck_min"),
+            _cell(p, "step2ck_preferred"),
+            _cell(p, "visas"),
+            _cell(p, "img_share"),
+            _cell(p, "ci_fellowship"),
+            _cell(p, "verified"),
+        )
+    return render(
+        [*dataset_header(dataset), Text(f"Source: {dataset.source}", style="dim"), table],
+        width=width,
+    )
+
+
+def render_show(dataset: Dataset, p: Program, fmt: str, *, width: int = 120) -> str:
+    if fmt == "json":
+        from .json_out import dataset_info, dumps
+
+        return dumps(
+            {
+                "format": 1,
+                "command": "programs show",
+                "program": p.model_dump(mode="json"),
+                "dataset": dataset_info(dataset),
+            }
+        )
+    from rich.table import Table
+
+    from .table import dataset_header, render
+
+    table = Table(title=f"{p.name} ({p.id})", title_justify="left", show_header=False)
+    table.add_column("field")
+    table.add_column("value")
+    data = p.model_dump(mode="json")
+    info = data.pop("informatics")
+    for key, value in [*data.items(), *((f"informatics.{k}", v) for k, v in info.items())]:
+        shown = (
+            "unknown — verify on the program's site"
+            if value is None
+            else (", ".join(map(str, value)) or "none" if isinstance(value, list) else str(value))
+        )
+        table.add_row(key, shown)
+    figures = p.verified or dataset.as_of
+    return render(
+        [
+            *dataset_header(dataset),
+            table,
+            f"Figures from: {dataset.source} (checked {figures.isoformat()})",
+        ],
+        width=width,
+    )
+
+
+def render_diff(d: DatasetDiff, old: str, new: str, fmt: str) -> str:
+    if fmt == "json":
+        doc = {
+            "format": 1,
+            "command": "programs diff",
+            "old": old,
+            "new": new,
+            "added": [program_dict(p) for p in d.added],
+            "removed": [program_dict(p) for p in d.removed],
+            "changed": [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "changes": [
+                        {"field": c.field, "old": c.old, "new": c.new, "change": c.kind}
+                        for c in changes
+                    ],
+                }
+                for p, changes in d.changed
+            ],
+            "unchanged": d.unchanged,
+            "notes": d.notes,
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    lines = [f"--- {old}", f"+++ {new}"]
+    lines += [f"  {note}" for note in d.notes]
+    for p in d.added:
+        lines.append(f"+ added   {p.id}: {p.name}")
+    for p in d.removed:
+        lines.append(f"- removed {p.id}: {p.name}")
+    for p, changes in d.changed:
+        lines.append(f"~ changed {p.id}: {p.name}")
+        for c in changes:
+            lines.append(f"    {c.field}: {_v(c.old)} → {_v(c.new)}  ({c.kind})")
+    lines.append(
+        f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed, "
+        f"{d.unchanged} unchanged"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _v(value: Any) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
