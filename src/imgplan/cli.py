@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -128,6 +127,8 @@ def emit(text: str, output: Path | None, inputs: tuple[Path | None, ...] = ()) -
 
 
 def write_atomic(path: Path, text: str, *, overwrite: bool) -> None:
+    import tempfile
+
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError(

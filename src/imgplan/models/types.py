@@ -23,7 +23,7 @@ _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 class Strict(BaseModel):
     """Base of every file-format model: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 def _date(value: Any) -> dt.date:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..chances import Chances
 from ..models.programs import Dataset, Program
 from ..recommend import WEIGHTS, Assessed, Recommendation
-from ..rules.portfolio import ELEMENT_TITLES, ReadinessItem, Strength
-from ..timeline import Timeline
 from . import example_notice
+
+if TYPE_CHECKING:
+    from ..chances import Chances
+    from ..rules.portfolio import ReadinessItem, Strength
+    from ..timeline import Timeline
 
 
 def dumps(doc: dict[str, Any]) -> str:
@@ -183,6 +185,8 @@ def assess(
     pgy: int | None,
     source: str,
 ) -> dict[str, Any]:
+    from ..rules.portfolio import ELEMENT_TITLES
+
     return {
         "format": 1,
         "command": "assess",

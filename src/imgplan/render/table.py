@@ -5,21 +5,24 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ..chances import Chances
 from ..models import vocab
 from ..models.programs import Dataset
 from ..recommend import WEIGHTS, Assessed, Recommendation
 from ..rules.findings import Finding
-from ..rules.portfolio import ELEMENT_TITLES, ReadinessItem, Strength
-from ..timeline import PHASES, Timeline
 from . import example_notice
+
+if TYPE_CHECKING:
+    from ..chances import Chances
+    from ..rules.portfolio import ReadinessItem, Strength
+    from ..timeline import Timeline
+
 
 ICONS = {
     "ok": ("✓", "green"),
@@ -209,6 +212,8 @@ STATUS_STYLE = {
 
 
 def timeline(t: Timeline, *, width: int = 120, color: bool = False) -> str:
+    from ..timeline import PHASES
+
     parts: list[Any] = [
         Text(
             f"imgplan timeline — {t.name or 'generic roadmap'} (today {t.today.isoformat()})",
@@ -322,6 +327,8 @@ def assess(
     width: int = 120,
     color: bool = False,
 ) -> str:
+    from ..rules.portfolio import ELEMENT_TITLES
+
     parts: list[Any] = [
         Text(f"imgplan assess — {name or 'this profile'}", style="bold"),
         Text(

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from ..recommend import Recommendation
-from ..rules.portfolio import ELEMENT_TITLES, ReadinessItem, Strength
-from ..timeline import PHASES, Timeline
 from . import example_notice
+
+if TYPE_CHECKING:
+    from ..rules.portfolio import ReadinessItem, Strength
+    from ..timeline import Timeline
+
 
 CSV_COLUMNS = (
     "rank",
@@ -90,6 +94,8 @@ def recommend_markdown(rec: Recommendation) -> str:
 
 
 def timeline_markdown(t: Timeline) -> str:
+    from ..timeline import PHASES
+
     lines = [f"# Timeline — {t.name or 'generic roadmap'}", "", f"As of {t.today.isoformat()}."]
     lines += [f"\n> {note}" for note in t.notes]
     lines += [f"\n> **Warning:** {w}" for w in t.warnings]
@@ -120,6 +126,8 @@ def assess_markdown(
     pgy: int | None,
     source: str,
 ) -> str:
+    from ..rules.portfolio import ELEMENT_TITLES
+
     lines = [
         f"# Informatics portfolio — {name or 'profile'}",
         "",
