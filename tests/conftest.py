@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,10 @@ GOLDEN = ROOT / "tests" / "golden"
 PROFILES = ROOT / "profiles"
 TODAY = "2026-11-25"
 UPDATE = os.environ.get("IMGPLAN_UPDATE_GOLDEN") == "1"
+
+# The tests never touch the user's cache: one fresh cache folder per test session, inherited
+# by the console-script subprocesses.
+os.environ["IMGPLAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="imgplan-test-cache-")
 
 
 @dataclass

@@ -12,7 +12,6 @@ from functools import cache
 from pydantic import Field
 
 from .models.types import Date, Strict, Text
-from .reference import data_path
 
 
 class Season(Strict):
@@ -69,10 +68,9 @@ class CalendarData(Strict):
 
 @cache
 def calendar() -> CalendarData:
-    from .loading import parse_yaml, validate_as
+    from .loading import load_bundled
 
-    parsed = parse_yaml(data_path("calendar.yaml"), 1 << 20)
-    return validate_as(parsed, CalendarData, dt.date.max, "calendar data")
+    return load_bundled("calendar.yaml", CalendarData)
 
 
 def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:

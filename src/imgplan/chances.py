@@ -14,7 +14,6 @@ Two models, both fitted to NRMP Charting Outcomes' published Step 2 CK quartiles
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,7 +24,6 @@ from .models import vocab
 from .models.profile import Profile
 from .models.types import Date, Strict, Text
 from .recommend import Recommendation
-from .reference import data_path
 
 Z75 = 0.6744897501960817  # the standard normal's 75th percentile
 MIN_SEPARATION = 3  # points between the medians below which the score does not separate
@@ -107,10 +105,9 @@ class Outcomes(Strict):
 
 @cache
 def outcomes() -> Outcomes:
-    from .loading import parse_yaml, validate_as
+    from .loading import load_bundled
 
-    parsed = parse_yaml(data_path("outcomes.yaml"), 1 << 20)
-    return validate_as(parsed, Outcomes, dt.date.max, "outcome figures")
+    return load_bundled("outcomes.yaml", Outcomes)
 
 
 # The models -------------------------------------------------------------------------------

@@ -5,9 +5,8 @@ The one error boundary is :func:`main`: bad input exits 2 with located messages,
 commands that need them, so ``imgplan --version`` stays fast.
 """
 
-from __future__ import annotations
-
 import datetime as dt
+import gc
 import os
 import sys
 from pathlib import Path
@@ -79,6 +78,19 @@ TodayOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format.")]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read and validate the files again; neither use nor update "
+        "the cache (also IMGPLAN_NO_CACHE=1).",
+    ),
+]
+
+
+def bypass_cache(no_cache: bool) -> None:
+    if no_cache:
+        os.environ["IMGPLAN_NO_CACHE"] = "1"  # read by imgplan.cache for this process
 
 
 def today_from(value: str | None) -> dt.date:
@@ -100,17 +112,44 @@ def check_format(value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def load_profile(path: Path, today: dt.date) -> Profile:
+def load_profile(path: Path, today: dt.date) -> "Profile":
     from .loading import load_profile as load
 
     return load(path, today)
 
 
-def load_programs(path: Path | None, today: dt.date) -> Dataset:
+def load_programs(path: Path | None, today: dt.date) -> "Dataset":
     from .loading import load_dataset
     from .reference import data_path
 
-    return load_dataset(path or data_path("programs.yaml"), today)
+    target = path or data_path("programs.yaml")
+    progress = Progress(target) if sys.stderr.isatty() else None
+    try:
+        return load_dataset(target, today, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+class Progress:
+    """'reading FILE: 42%' on stderr while a large file is parsed (only on a terminal, and
+    only when the file is actually parsed: a cache hit prints nothing)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.shown = path, False
+
+    def __call__(self, fraction: float) -> None:
+        self.shown = True
+        from .cache import disabled
+
+        note = "" if disabled() else " (once: later runs use the cache)"
+        sys.stderr.write(f"\rimgplan: reading {self.path.name}{note}: {fraction:.0%}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def emit(text: str, output: Path | None, inputs: tuple[Path | None, ...] = ()) -> None:
@@ -180,7 +219,10 @@ def not_yet(command: str, issue: int) -> None:
 
 @app.command()
 def recommend(
-    profile: Annotated[Path, typer.Argument(help="Your profile YAML.")],
+    profiles: Annotated[
+        list[Path],
+        typer.Argument(help="Your profile YAML; several for a batch (an advisor's list)."),
+    ],
     programs: ProgramsOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
@@ -209,8 +251,18 @@ def recommend(
     fail_if_empty: Annotated[
         bool, typer.Option("--fail-if-empty", help="Exit 1 when no program is left.")
     ] = False,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("--output-dir", help="Batch: write one file per profile here (NAME.FORMAT)."),
+    ] = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
-    """Ranked, tiered, explained program list, with profile findings on top."""
+    """Ranked, tiered, explained program list, with profile findings on top.
+
+    With several profiles, the dataset is read once and each profile gets its own output:
+    concatenated on stdout (JSON: one object with a `results` list), or one file per
+    profile with --output-dir.
+    """
     from .models import vocab
     from .recommend import recommend as run
     from .recommend import with_overrides
@@ -225,41 +277,73 @@ def recommend(
         states = [vocab.state(s) for s in state or []]
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    person = load_profile(profile, day)
+    bypass_cache(no_cache)
+    if output_dir is not None and not output_dir.is_dir():
+        raise UsageError(f"--output-dir {output_dir} is not a folder; expected an existing folder")
+    # Every profile is read and validated before anything is written.
+    people = [load_profile(path, day) for path in profiles]
     dataset = load_programs(programs, day)
-    person = with_overrides(
-        person, step2=step2, usce_months=usce_months, step3_pass=step3 is not None, ecfmg=ecfmg
-    )
-    rec = run(
-        person,
-        dataset,
-        reference(),
-        day,
-        specialties=specialties or None,
-        states=states or None,
-        top=top,
-        unlock=unlock,
-    )
-    if fmt == "json":
+    ref = reference()
+    texts: list[tuple[Path, str]] = []
+    docs = []
+    empty = False
+    for path, person in zip(profiles, people, strict=True):
+        person = with_overrides(
+            person, step2=step2, usce_months=usce_months, step3_pass=step3 is not None, ecfmg=ecfmg
+        )
+        rec = run(
+            person,
+            dataset,
+            ref,
+            day,
+            specialties=specialties or None,
+            states=states or None,
+            top=top,
+            unlock=unlock,
+        )
+        empty = empty or not rec.programs
+        if fmt == "json":
+            from .render import json_out
+
+            doc = json_out.recommend(rec)
+            docs.append({"path": str(path), **doc})
+            texts.append((path, json_out.dumps(doc)))
+        elif fmt == "csv":
+            from .render.text import recommend_csv
+
+            texts.append((path, recommend_csv(rec)))
+        elif fmt == "markdown":
+            from .render.text import recommend_markdown
+
+            texts.append((path, recommend_markdown(rec)))
+        else:
+            from .render import plain
+
+            texts.append(
+                (
+                    path,
+                    plain.recommend(
+                        rec,
+                        width=width(),
+                        color=is_tty() and output is None and output_dir is None,
+                        include_excluded=include_excluded,
+                    ),
+                )
+            )
+    inputs = (*profiles, programs)
+    if output_dir is not None:
+        ext = {"table": "txt", "json": "json", "csv": "csv", "markdown": "md"}[fmt]
+        for path, text in texts:
+            emit(text, output_dir / f"{path.stem}.{ext}", inputs)
+    elif len(texts) == 1:
+        emit(texts[0][1], output, inputs)
+    elif fmt == "json":
         from .render import json_out
 
-        text = json_out.dumps(json_out.recommend(rec))
-    elif fmt == "csv":
-        from .render.text import recommend_csv
-
-        text = recommend_csv(rec)
-    elif fmt == "markdown":
-        from .render.text import recommend_markdown
-
-        text = recommend_markdown(rec)
+        emit(json_out.dumps({"format": 1, "command": "recommend", "results": docs}), output, inputs)
     else:
-        from .render import table
-
-        text = table.recommend(
-            rec, width=width(), color=is_tty() and output is None, include_excluded=include_excluded
-        )
-    emit(text, output, (profile, programs))
-    if fail_if_empty and not rec.programs:
+        emit("\n".join(f"==> {path} <==\n{text}" for path, text in texts), output, inputs)
+    if fail_if_empty and empty:
         raise typer.Exit(EXIT_NO)
 
 
@@ -271,8 +355,10 @@ def explain(
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
     today: TodayOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Every rule's finding for one program, with the figures and weights used."""
+    bypass_cache(no_cache)
     from .models import vocab
     from .recommend import assess
     from .reference import reference
@@ -313,8 +399,10 @@ def timeline(
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
     today: TodayOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Dated personal plan from Step 2 CK study to the CI fellowship match and boards."""
+    bypass_cache(no_cache)
     from .reference import reference
     from .timeline import build
 
@@ -417,8 +505,10 @@ def check_step3(
     residency_start: Annotated[
         str | None, typer.Option(help="Matched/in residency: start date YYYY-MM-DD.")
     ] = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Step 3 go/no-go verdict with reasons; exit 0 only for 'take it now'."""
+    bypass_cache(no_cache)
     from .models import vocab
     from .reference import reference
     from .rules.step3 import Step3Facts, decide
@@ -465,7 +555,7 @@ def check_step3(
     raise typer.Exit(verdict.exit_code)
 
 
-def _h1b_only(person: Profile | None, programs: Path | None, day: dt.date) -> int:
+def _h1b_only(person: "Profile | None", programs: Path | None, day: dt.date) -> int:
     """Programs that sponsor only the H-1B: on the applicant's list, or in the whole dataset."""
     from .recommend import recommend as run
     from .reference import reference
@@ -484,8 +574,10 @@ def chances(
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
     today: TodayOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Specialty match likelihood and percentile from public figures; programs and fees."""
+    bypass_cache(no_cache)
     from .chances import chances as run
     from .recommend import recommend as recommend_run
     from .reference import reference
@@ -512,8 +604,10 @@ def assess(
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
     today: TodayOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Informatics-portfolio strength on the guide's four core elements, and next actions."""
+    bypass_cache(no_cache)
     from .reference import reference
     from .rules.portfolio import current_pgy, fellowship_readiness, strength
 
@@ -637,8 +731,10 @@ def programs_list(
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
     today: TodayOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """List the programs of a dataset (unknown figures shown as '?')."""
+    bypass_cache(no_cache)
     from .models import vocab
     from .render import listing
 
@@ -665,8 +761,10 @@ def programs_show(
     programs: ProgramsOpt = None,
     fmt: FormatOpt = "table",
     today: TodayOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Show every figure of one program (unknown ones said so)."""
+    bypass_cache(no_cache)
     from .models import vocab
     from .render import listing
 
@@ -770,8 +868,10 @@ def programs_diff(
         bool, typer.Option("--exit-code", help="Exit 1 when the datasets differ (like git diff).")
     ] = False,
     today: TodayOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """What changed between two datasets, program by program and field by field."""
+    bypass_cache(no_cache)
     from .datasets import diff
     from .render import listing
 
@@ -787,6 +887,9 @@ def programs_diff(
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A run builds many small objects and few reference cycles, then exits: the cyclic
+    # garbage collector only costs time here (about 2x on a 13,000-program dataset).
+    gc.disable()
     try:
         app(args=argv, prog_name="imgplan")
     except SystemExit as exc:
@@ -813,8 +916,6 @@ def main(argv: list[str] | None = None) -> int:
             "with the traceback above.\n"
         )
         return EXIT_BUG
+    finally:
+        gc.enable()
     return EXIT_OK
-
-
-def run() -> None:
-    sys.exit(main())

@@ -17,22 +17,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Problem
 from .models import vocab
 from .models.profile import Profile
 from .models.programs import Dataset
-
-try:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 PROFILE_MAX_BYTES = 1 << 20  # 1 MiB: a profile is a page of text
 DATASET_MAX_BYTES = 256 << 20  # 256 MiB: ~300,000 programs
@@ -72,8 +67,8 @@ def display_path(path: Path_) -> str:
     return out
 
 
-def read_text(path: Path | str, max_bytes: int) -> str:
-    """Read a UTF-8 file (BOM allowed) or raise a located InputError."""
+def read_bytes(path: Path | str, max_bytes: int) -> bytes:
+    """A file's bytes, or a located InputError (missing, a folder, unreadable, too big)."""
     name = str(path)
     try:
         size = os.stat(path).st_size
@@ -118,6 +113,11 @@ def read_text(path: Path | str, max_bytes: int) -> str:
         raise InputError(
             [Problem(name, None, None, "", "the file grew over the size limit while read")]
         )
+    return raw
+
+
+def decode(raw: bytes, name: str) -> str:
+    """UTF-8 text (a BOM allowed), or a located InputError at the first bad byte."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -138,6 +138,11 @@ def read_text(path: Path | str, max_bytes: int) -> str:
                 )
             ]
         ) from None
+
+
+def read_text(path: Path | str, max_bytes: int) -> str:
+    """Read a UTF-8 file (BOM allowed) or raise a located InputError."""
+    return decode(read_bytes(path, max_bytes), str(path))
 
 
 def _scalar(event: Any) -> Any:
@@ -161,11 +166,22 @@ def _mark(event: Any) -> tuple[int, int]:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
-def _build(text: str, file: str, marks: dict[Path_, tuple[int, int, int, int]] | None) -> Parsed:
+def _build(
+    text: str,
+    file: str,
+    marks: dict[Path_, tuple[int, int, int, int]] | None,
+    progress: Callable[[float], None] | None = None,
+) -> Parsed:
     """Turn YAML text into Python values without recursion; optionally record marks.
 
     ``marks[path]`` is (key line, key column, value line, value column), 1-based.
     """
+    import yaml  # only when a file is parsed (not on a cache hit)
+
+    try:
+        loader: Any = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+        loader = yaml.SafeLoader
     problems: list[Problem] = []
     # frame: [container, path, pending key or None, key mark, node count, anchor, seen keys]
     stack: list[list[Any]] = []
@@ -241,7 +257,12 @@ def _build(text: str, file: str, marks: dict[Path_, tuple[int, int, int, int]] |
 
     try:
         event: Any
-        for event in yaml.parse(text, Loader=_Loader):
+        count = 0
+        for event in yaml.parse(text, Loader=loader):
+            if progress is not None:
+                count += 1
+                if not count & 0xFFFF:
+                    progress(event.start_mark.index / max(1, len(text)))
             kind = type(event)
             if kind is yaml.ScalarEvent:
                 if event.tag is not None and event.tag != "!":
@@ -328,9 +349,11 @@ def _build(text: str, file: str, marks: dict[Path_, tuple[int, int, int, int]] |
     return Parsed(file, text, root, problems)
 
 
-def parse_yaml(path: Path | str, max_bytes: int) -> Parsed:
+def parse_yaml(
+    path: Path | str, max_bytes: int, progress: Callable[[float], None] | None = None
+) -> Parsed:
     text = read_text(path, max_bytes)
-    return _build(text, str(path), None)
+    return _build(text, str(path), None, progress)
 
 
 # Turning pydantic's errors into located, plain messages ----------------------------------
@@ -506,11 +529,82 @@ def kind_of(data: Any) -> str:
     return "programs" if isinstance(data, dict) and "programs" in data else "profile"
 
 
-def load_profile(path: Path | str, today: dt.date) -> Profile:
-    parsed = parse_yaml(path, PROFILE_MAX_BYTES)
-    return validate_as(parsed, Profile, today, "a profile (see `imgplan init`)")
+def _cached(
+    path: Path | str,
+    max_bytes: int,
+    model: type[M],
+    today: dt.date,
+    what: str,
+    *,
+    kind: str,
+    salt: str,
+    use_cache: bool,
+    progress: Callable[[float], None] | None,
+) -> M:
+    """Validate a file as ``model``, through the content-keyed cache (see cache.py)."""
+    from . import cache
+
+    raw = read_bytes(path, max_bytes)
+    key = None
+    if use_cache and not cache.disabled():
+        key = cache.key_for(raw, kind, salt)
+        hit = cache.load(key)
+        if isinstance(hit, model):
+            return hit
+    parsed = _build(decode(raw, str(path)), str(path), None, progress)
+    result = validate_as(parsed, model, today, what)
+    if key is not None:
+        cache.store(key, result)
+    return result
 
 
-def load_dataset(path: Path | str, today: dt.date) -> Dataset:
-    parsed = parse_yaml(path, DATASET_MAX_BYTES)
-    return validate_as(parsed, Dataset, today, "a program dataset with a 'programs' list")
+def load_profile(path: Path | str, today: dt.date, *, use_cache: bool = True) -> Profile:
+    # The graduation-year check depends on today's year: it is part of the key.
+    return _cached(
+        path,
+        PROFILE_MAX_BYTES,
+        Profile,
+        today,
+        "a profile (see `imgplan init`)",
+        kind="profile",
+        salt=str(today.year),
+        use_cache=use_cache,
+        progress=None,
+    )
+
+
+def load_dataset(
+    path: Path | str,
+    today: dt.date,
+    *,
+    use_cache: bool = True,
+    progress: Callable[[float], None] | None = None,
+) -> Dataset:
+    return _cached(
+        path,
+        DATASET_MAX_BYTES,
+        Dataset,
+        today,
+        "a program dataset with a 'programs' list",
+        kind="programs",
+        salt="",
+        use_cache=use_cache,
+        progress=progress,
+    )
+
+
+def load_bundled(name: str, model: type[M]) -> M:
+    """One of imgplan's own data files (data/NAME), validated once and then cached."""
+    from .reference import data_path
+
+    return _cached(
+        data_path(name),
+        1 << 20,
+        model,
+        dt.date.max,
+        f"imgplan's {name}",
+        kind=f"bundled:{name}",
+        salt="",
+        use_cache=True,
+        progress=None,
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .models import vocab
 from .models.profile import Profile, Step2CK, Step3, Usce
@@ -48,7 +49,7 @@ class Assessed:
     score: int = 0
     tier_reason: str = ""
 
-    @property
+    @cached_property
     def excluded(self) -> bool:
         return any(f.status == "fail" for f in self.findings)
 
@@ -87,6 +88,9 @@ class Recommendation:
         return counts
 
 
+NO_FIT = Fit(0, [], [])
+
+
 def _competitiveness(margin: int | None) -> float | None:
     if margin is None:
         return None
@@ -105,11 +109,22 @@ def _preference(ctx: Context, p: Program) -> float:
     return sum(parts) / len(parts) if parts else 1.0
 
 
-def assess(ctx: Context, p: Program, as_of: dt.date) -> Assessed:
-    """Every screen's finding for one program, then its fit, margin, tier and score."""
-    findings = [screen(ctx, p, as_of) for screen in SCREENS]
+def assess(ctx: Context, p: Program, as_of: dt.date, *, full: bool = True) -> Assessed:
+    """Every screen's finding for one program, then its fit, margin, tier and score.
+
+    With ``full=False`` a program outside the target specialties stops at that screen (the
+    list only needs the reason); `explain` always runs every screen.
+    """
+    if not full and p.specialty not in ctx.targets:
+        # The same finding for every program of a non-target specialty: build it once.
+        first = ctx.memo.get(p.specialty)
+        if first is None:
+            first = ctx.memo[p.specialty] = SCREENS[0](ctx, p, as_of)
+        return Assessed(p, [first], NO_FIT, None, dict.fromkeys(WEIGHTS))
+    first = SCREENS[0](ctx, p, as_of)
+    findings = [first] + [screen(ctx, p, as_of) for screen in SCREENS[1:]]
     fit = informatics_fit(p)
-    score = ctx.profile.step2
+    score = ctx.step2
     ref_score = p.reference_score
     margin = score - ref_score if score is not None and ref_score is not None else None
     img = None if p.img_share is None else min(1.0, p.img_share / IMG_SHARE_FULL)
@@ -178,7 +193,9 @@ def recommend(
 ) -> Recommendation:
     ctx = Context.of(profile, ref, today)
     assessed = [
-        assess(ctx, p, dataset.as_of) for p in dataset.programs if _in_view(p, specialties, states)
+        assess(ctx, p, dataset.as_of, full=False)
+        for p in dataset.programs
+        if _in_view(p, specialties, states)
     ]
     included = [a for a in assessed if not a.excluded]
     excluded = [a for a in assessed if a.excluded]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -40,10 +39,19 @@ class Reference(Strict):
         return self.figures[name].value
 
     def cite(self, source_or_figure: str) -> str:
-        """The citation of a source id, or of the source behind a figure name."""
-        if source_or_figure in self.figures:
-            source_or_figure = self.figures[source_or_figure].source
-        return self.sources[source_or_figure].cite()
+        """The citation of a source id, or of the source behind a figure name (memoised:
+        the rules ask for the same few citations for every program)."""
+        memo = _CITES.setdefault(id(self), {})
+        text = memo.get(source_or_figure)
+        if text is None:
+            key = source_or_figure
+            if key in self.figures:
+                key = self.figures[key].source
+            text = memo[source_or_figure] = self.sources[key].cite()
+        return text
+
+
+_CITES: dict[int, dict[str, str]] = {}
 
 
 def data_path(name: str) -> Path:
@@ -53,7 +61,6 @@ def data_path(name: str) -> Path:
 
 @cache
 def reference() -> Reference:
-    from .loading import parse_yaml, validate_as
+    from .loading import load_bundled
 
-    parsed = parse_yaml(data_path("reference.yaml"), 1 << 20)
-    return validate_as(parsed, Reference, dt.date.max, "reference data")
+    return load_bundled("reference.yaml", Reference)

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import io
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from ..models import vocab
 from ..models.programs import Dataset
-from ..recommend import WEIGHTS, Assessed, Recommendation
+from ..recommend import WEIGHTS, Assessed
 from ..rules.findings import Finding
 from . import example_notice
 
@@ -78,86 +76,6 @@ def _visas(a: Assessed) -> str:
     if a.program.visas is None:
         return "?"
     return ",".join(v.value.upper() for v in a.program.visas) or "none"
-
-
-def recommend(
-    rec: Recommendation, *, width: int = 120, color: bool = False, include_excluded: bool = False
-) -> str:
-    parts: list[Any] = []
-    who = rec.profile.name or "this profile"
-    parts.append(Text(f"imgplan recommend — {who}", style="bold"))
-    parts.extend(dataset_header(rec.dataset))
-    parts.append(Text("\nProfile findings", style="bold underline"))
-    parts.extend(finding_line(f) for f in rec.findings)
-    table = Table(
-        title=f"\nRanked programs ({len(rec.programs)})", title_justify="left", show_lines=False
-    )
-    for col, justify in (
-        ("#", "right"),
-        ("Program", "left"),
-        ("Spec.", "left"),
-        ("St", "left"),
-        ("Tier", "left"),
-        ("Note", "left"),
-        ("Score", "right"),
-        ("Fit", "right"),
-        ("Margin", "right"),
-        ("Visas", "left"),
-        ("Verify / flags", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    for i, a in enumerate(rec.programs, 1):
-        p = a.program
-        table.add_row(
-            str(i),
-            escape(p.name),
-            vocab.SPECIALTY_SHORT[p.specialty],
-            p.state or "?",
-            Text(a.tier or "", style=TIER_STYLE.get(a.tier or "", "")),
-            "" if a.status == "eligible" else a.status,
-            str(a.score),
-            str(a.fit.score),
-            "?" if a.margin is None else f"{a.margin:+d}",
-            _visas(a),
-            ", ".join(a.flags),
-        )
-    parts.append(table)
-    summary = rec.summary()
-    parts.append(
-        Text(
-            f"{summary['safety']} safety, {summary['target']} target, {summary['reach']} reach; "
-            f"{summary['excluded']} excluded. Score = "
-            + " + ".join(f"{w}×{k}" for k, w in WEIGHTS.items())
-            + ". `imgplan explain PROFILE ID` shows every finding for a program.",
-            style="dim",
-        )
-    )
-    if include_excluded and rec.excluded:
-        parts.append(Text("\nExcluded, grouped by the first failed screen", style="bold underline"))
-        for rule, items in excluded_by_rule(rec.excluded).items():
-            parts.append(Text(f"{rule} ({len(items)})", style="bold"))
-            if rule == "specialty":
-                parts.append(Text("  programs outside your target specialties"))
-                continue
-            for a, f in items:
-                parts.append(Text(f"  {a.program.id}: {f.message}"))
-    if rec.unlocks is not None:
-        parts.append(Text("\nWhat would open the most excluded programs", style="bold underline"))
-        if not rec.unlocks:
-            parts.append(
-                Text("No single change opens an excluded program in your target specialties.")
-            )
-        for u in rec.unlocks:
-            parts.append(Text(f"  {u.change}: opens {u.opens} program(s)"))
-    return render(parts, width=width, color=color)
-
-
-def excluded_by_rule(items: list[Assessed]) -> dict[str, list[tuple[Assessed, Finding]]]:
-    grouped: dict[str, list[tuple[Assessed, Finding]]] = defaultdict(list)
-    for a in items:
-        first = a.reasons[0]
-        grouped[first.rule].append((a, first))
-    return dict(sorted(grouped.items(), key=lambda kv: -len(kv[1])))
 
 
 def explain(a: Assessed, dataset: Dataset, *, width: int = 120, color: bool = False) -> str:

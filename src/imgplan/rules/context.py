@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..models.profile import Profile
 from ..reference import Reference
+from .findings import Finding
 from .portfolio import Strength, strength
 
 
@@ -31,3 +33,26 @@ class Context:
     @property
     def exceptional(self) -> bool:
         return self.strength.score >= self.ref["exceptional_strength"]
+
+    # Figures of the profile that every screen reads, computed once per run.
+
+    @cached_property
+    def step2(self) -> int | None:
+        return self.profile.step2
+
+    @cached_property
+    def usce_months(self) -> float:
+        return self.profile.clinical_usce_months
+
+    @cached_property
+    def most_attempts(self) -> int:
+        return self.profile.max_attempts
+
+    @cached_property
+    def memo(self) -> dict[object, Finding]:
+        """Findings that are the same for many programs (e.g. a non-target specialty)."""
+        return {}
+
+    @cached_property
+    def targets(self) -> list[str]:
+        return [str(s) for s in self.profile.targets.specialties]

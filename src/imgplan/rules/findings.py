@@ -2,19 +2,49 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
 #: ok, info, warn, fail for profile findings (SPEC.md); program screens add
 #: verify (the program left the field empty), conditional and exception.
 STATUSES = ("ok", "info", "warn", "fail", "verify", "conditional", "exception")
 
 
-@dataclass(frozen=True)
 class Finding:
-    rule: str
-    status: str
-    message: str
-    source: str
+    """A rule's verdict: rule id, status, a sentence built from the figures used, its source.
+
+    ``message`` may be given as a function that builds the sentence: the program screens run
+    for every program in a dataset, and most sentences are never shown, so they are only
+    written when first read.
+    """
+
+    __slots__ = ("rule", "status", "_message", "source")
+
+    def __init__(
+        self, rule: str, status: str, message: str | Callable[[], str], source: str
+    ) -> None:
+        self.rule = rule
+        self.status = status
+        self._message = message
+        self.source = source
+
+    @property
+    def message(self) -> str:
+        text = self._message
+        if not isinstance(text, str):
+            text = self._message = text()
+        return text
+
+    def _key(self) -> tuple[str, str, str, str]:
+        return (self.rule, self.status, self.message, self.source)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Finding) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Finding(rule={self.rule!r}, status={self.status!r}, message={self.message!r})"
 
     def as_json(self) -> dict[str, str]:
         return {

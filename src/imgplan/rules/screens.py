@@ -17,23 +17,27 @@ from .context import Context
 from .findings import Finding
 
 VERIFY = "unknown — verify on the program's site"
+VISA_NAMES = {"j1": "J-1", "h1b": "H-1B"}
 
 Screen = Callable[[Context, Program, dt.date], Finding]
 
 
 def specialty(ctx: Context, p: Program, as_of: dt.date) -> Finding:
-    targets = ctx.profile.targets.specialties
+    targets = ctx.targets
     label = vocab.specialty_label(p.specialty)
     if p.specialty in targets:
         rank = targets.index(p.specialty) + 1
         return Finding(
-            "specialty", "ok", f"{label} is your target specialty #{rank}.", ctx.ref.cite("spec")
+            "specialty",
+            "ok",
+            lambda: f"{label} is your target specialty #{rank}.",
+            ctx.ref.cite("spec"),
         )
     wanted = ", ".join(vocab.specialty_label(s) for s in targets)
     return Finding(
         "specialty",
         "fail",
-        f"{label} is not among your target specialties ({wanted}).",
+        lambda: f"{label} is not among your target specialties ({wanted}).",
         ctx.ref.cite("spec"),
     )
 
@@ -44,20 +48,19 @@ def visa(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         return Finding("visa", "ok", "You need no visa sponsorship.", ctx.ref.cite("spec"))
     if p.visas is None:
         return Finding(
-            "visa", "verify", f"Visa sponsorship: {VERIFY}.", ctx.ref.cite("freida_quality")
+            "visa", "verify", lambda: f"Visa sponsorship: {VERIFY}.", ctx.ref.cite("freida_quality")
         )
     usable_kinds = (
         {vocab.ProgramVisa.j1, vocab.ProgramVisa.h1b} if need == vocab.Visa.any else {need}
     )
     usable = {v for v in p.visas if v in usable_kinds}
-    offered = ", ".join(v.upper().replace("H1B", "H-1B").replace("J1", "J-1") for v in p.visas)
-    offered = offered or "no visas"
     if not usable:
+        offered = ", ".join(VISA_NAMES[v] for v in p.visas) or "no visas"
         you = {"j1": "a J-1", "h1b": "an H-1B"}.get(need, "a visa")
         return Finding(
             "visa",
             "fail",
-            f"Sponsors {offered}; you need {you}.",
+            lambda: f"Sponsors {offered}; you need {you}.",
             ctx.ref.cite("visa_j1" if need == "j1" else "visa_h1b"),
         )
     if usable == {vocab.ProgramVisa.h1b} and not ctx.profile.step3_passed:
@@ -72,7 +75,7 @@ def visa(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         )
     names = " and ".join(sorted("H-1B" if v == "h1b" else "J-1" for v in usable))
     return Finding(
-        "visa", "ok", f"Sponsors the {names}, which you can use.", ctx.ref.cite("visa_j1")
+        "visa", "ok", lambda: f"Sponsors the {names}, which you can use.", ctx.ref.cite("visa_j1")
     )
 
 
@@ -84,8 +87,10 @@ def graduation(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             "graduation",
             "verify",
             (
-                f"Year-of-graduation cutoff: {VERIFY} (you will be {years} years from graduation "
-                f"at the {year} Match; cutoffs of 3–5 years are common)."
+                lambda: (
+                    f"Year-of-graduation cutoff: {VERIFY} (you will be {years} years from graduation "
+                    f"at the {year} Match; cutoffs of 3–5 years are common)."
+                )
             ),
             ctx.ref.cite("yog_practice"),
         )
@@ -94,8 +99,10 @@ def graduation(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             "graduation",
             "ok",
             (
-                f"Graduated {years} years before the {year} Match; the program accepts up to "
-                f"{p.yog_max_years}."
+                lambda: (
+                    f"Graduated {years} years before the {year} Match; the program accepts up to "
+                    f"{p.yog_max_years}."
+                )
             ),
             ctx.ref.cite("yog_practice"),
         )
@@ -103,15 +110,17 @@ def graduation(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         "graduation",
         "fail",
         (
-            f"Graduated {years} years before the {year} Match; the program accepts at most "
-            f"{p.yog_max_years}."
+            lambda: (
+                f"Graduated {years} years before the {year} Match; the program accepts at most "
+                f"{p.yog_max_years}."
+            )
         ),
         ctx.ref.cite("yog_practice"),
     )
 
 
 def attempts(ctx: Context, p: Program, as_of: dt.date) -> Finding:
-    most = ctx.profile.max_attempts
+    most = ctx.most_attempts
     if most == 1:
         return Finding(
             "attempts",
@@ -124,8 +133,10 @@ def attempts(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             "attempts",
             "verify",
             (
-                f"Attempt policy: {VERIFY}; you needed {most} attempts at a Step, and 74.1% of "
-                "program directors cite a failed attempt in interview decisions."
+                lambda: (
+                    f"Attempt policy: {VERIFY}; you needed {most} attempts at a Step, and 74.1% of "
+                    "program directors cite a failed attempt in interview decisions."
+                )
             ),
             ctx.ref.cite("pd_survey"),
         )
@@ -133,7 +144,7 @@ def attempts(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         return Finding(
             "attempts",
             "ok",
-            f"Accepts up to {p.max_attempts} attempts per Step; your most is {most}.",
+            lambda: f"Accepts up to {p.max_attempts} attempts per Step; your most is {most}.",
             ctx.ref.cite("pd_survey"),
         )
     rule = (
@@ -142,7 +153,7 @@ def attempts(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     return Finding(
         "attempts",
         "fail",
-        f"Takes {rule}; you needed {most} attempts at a Step.",
+        lambda: f"Takes {rule}; you needed {most} attempts at a Step.",
         ctx.ref.cite("pd_survey"),
     )
 
@@ -158,7 +169,7 @@ def strong_informatics(p: Program) -> list[str]:
 
 
 def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
-    score = ctx.profile.step2
+    score = ctx.step2
     src = ctx.ref.cite("guide")
     if score is None:
         return Finding(
@@ -173,17 +184,15 @@ def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         return Finding(
             "step2ck",
             "verify",
-            f"Step 2 CK minimum: {VERIFY}{pref}.",
+            lambda: f"Step 2 CK minimum: {VERIFY}{pref}.",
             ctx.ref.cite("freida_quality"),
         )
     if score >= p.step2ck_min:
+        plus = score - p.step2ck_min
         return Finding(
             "step2ck",
             "ok",
-            (
-                f"{ctx.step2_words} meets the minimum {p.step2ck_min} "
-                f"(+{score - p.step2ck_min}){planned}."
-            ),
+            (lambda: f"{ctx.step2_words} meets the minimum {p.step2ck_min} (+{plus}){planned}."),
             src,
         )
     gap = p.step2ck_min - score
@@ -195,10 +204,12 @@ def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             "step2ck",
             "exception",
             (
-                f"{ctx.step2_words} is {gap} points under the minimum {p.step2ck_min}, but the "
-                f"program has {' and '.join(strong)} and your informatics portfolio is exceptional "
-                f"({ctx.strength.score}/100, at least {need}): the guide's exception keeps it, as "
-                "a reach."
+                lambda: (
+                    f"{ctx.step2_words} is {gap} points under the minimum {p.step2ck_min}, but the "
+                    f"program has {' and '.join(strong)} and your informatics portfolio is exceptional "
+                    f"({ctx.strength.score}/100, at least {need}): the guide's exception keeps it, as "
+                    "a reach."
+                )
             ),
             src,
         )
@@ -211,19 +222,19 @@ def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     return Finding(
         "step2ck",
         "fail",
-        (f"{ctx.step2_words} is {gap} points under the minimum {p.step2ck_min}.{hint}"),
+        (lambda: f"{ctx.step2_words} is {gap} points under the minimum {p.step2ck_min}.{hint}"),
         src,
     )
 
 
 def usce(ctx: Context, p: Program, as_of: dt.date) -> Finding:
-    months = ctx.profile.clinical_usce_months
+    months = ctx.usce_months
     have = f"you have {months:g} months of clinical USCE"
     if p.usce is None:
         return Finding(
             "usce",
             "verify",
-            f"US clinical experience requirement: {VERIFY}; {have}.",
+            lambda: f"US clinical experience requirement: {VERIFY}; {have}.",
             ctx.ref.cite("freida_quality"),
         )
     if p.usce == vocab.UsceRequirement.required:
@@ -233,23 +244,29 @@ def usce(ctx: Context, p: Program, as_of: dt.date) -> Finding:
                 return Finding(
                     "usce",
                     "verify",
-                    (f"Requires USCE, minimum months {VERIFY}; {have}."),
+                    (lambda: f"Requires USCE, minimum months {VERIFY}; {have}."),
                     ctx.ref.cite("spec"),
                 )
             need = 1
         if months >= need:
             return Finding(
-                "usce", "ok", f"Requires {need:g} months of USCE; {have}.", ctx.ref.cite("spec")
+                "usce",
+                "ok",
+                lambda: f"Requires {need:g} months of USCE; {have}.",
+                ctx.ref.cite("spec"),
             )
         return Finding(
-            "usce", "fail", f"Requires {need:g} months of USCE; {have}.", ctx.ref.cite("spec")
+            "usce",
+            "fail",
+            lambda: f"Requires {need:g} months of USCE; {have}.",
+            ctx.ref.cite("spec"),
         )
     if p.usce == vocab.UsceRequirement.preferred and months == 0:
         return Finding(
             "usce", "warn", "Prefers US clinical experience; you have none.", ctx.ref.cite("spec")
         )
     words = "prefers" if p.usce == vocab.UsceRequirement.preferred else "does not require"
-    return Finding("usce", "ok", f"The program {words} USCE; {have}.", ctx.ref.cite("spec"))
+    return Finding("usce", "ok", lambda: f"The program {words} USCE; {have}.", ctx.ref.cite("spec"))
 
 
 def ecfmg(ctx: Context, p: Program, as_of: dt.date) -> Finding:
@@ -260,7 +277,7 @@ def ecfmg(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         return Finding(
             "ecfmg",
             "verify",
-            f"When ECFMG certification is needed: {VERIFY}; you are not certified yet.",
+            lambda: f"When ECFMG certification is needed: {VERIFY}; you are not certified yet.",
             src,
         )
     if p.ecfmg_by == vocab.EcfmgBy.application:
@@ -296,15 +313,17 @@ def freshness(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             "freshness",
             "warn",
             (
-                f"Figures are stale: {what} {checked.isoformat()}, {months} months ago (over "
-                f"{limit}); verify on the program's site."
+                lambda: (
+                    f"Figures are stale: {what} {checked.isoformat()}, {months} months ago (over "
+                    f"{limit}); verify on the program's site."
+                )
             ),
             ctx.ref.cite("stale_months"),
         )
     return Finding(
         "freshness",
         "ok",
-        f"Figures {what} {checked.isoformat()} ({months} months ago).",
+        lambda: f"Figures {what} {checked.isoformat()} ({months} months ago).",
         ctx.ref.cite("stale_months"),
     )
 

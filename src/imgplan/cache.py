@@ -1,0 +1,204 @@
+"""A cache of validated input files, keyed by their content.
+
+Parsing a 13,000-program YAML file takes seconds; unpickling the validated dataset takes
+milliseconds. Each entry is one file in the user's cache directory:
+
+    IMGPLAN-CACHE 1\\n
+    {"key": ..., "payload_sha256": ..., "payload_bytes": ...}\\n
+    <pickle of the validated object>
+
+``key`` is a BLAKE2 hash of the input file's bytes, the kind of file, imgplan's version and a
+salt (e.g. the year, for checks that depend on it); the entry's file name is derived from it.
+An entry is used only if its header names the expected key (a moved or renamed entry is not),
+its payload matches its SHA-256 (a corrupted one is not), and it unpickles with an allow-list
+of imgplan's own model classes, enums and ``datetime.date`` (nothing else can be constructed).
+Anything else is ignored and rebuilt. Writes are atomic; an unwritable cache is skipped.
+
+Location: ``$IMGPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/imgplan``, else ``~/.cache/imgplan``.
+``IMGPLAN_NO_CACHE=1`` or ``--no-cache`` bypasses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+MAGIC = b"IMGPLAN-CACHE 1\n"
+KEEP = 32  # entries kept; older ones are pruned
+
+ALLOWED = {
+    ("datetime", "date"),
+    ("imgplan.models.programs", "Dataset"),
+    ("imgplan.models.programs", "Program"),
+    ("imgplan.models.programs", "ProgramInformatics"),
+    ("imgplan.reference", "Reference"),
+    ("imgplan.reference", "Source"),
+    ("imgplan.reference", "Figure"),
+    *(
+        ("imgplan.calendar", name)
+        for name in ("CalendarData", "Season", "FellowshipSeason", "AmiaMatch", "Pattern")
+    ),
+    *(
+        ("imgplan.chances", name)
+        for name in (
+            "Outcomes",
+            "Charting",
+            "SpecialtyOutcome",
+            "Pooled",
+            "MatchResult",
+            "FeeTier",
+            "ErasFees",
+            "NrmpFees",
+            "Fees",
+        )
+    ),
+    *(
+        ("imgplan.models.profile", name)
+        for name in (
+            "Profile",
+            "Usmle",
+            "Step1",
+            "Step2CK",
+            "Step3",
+            "Usce",
+            "Targets",
+            "Informatics",
+            "Certificate",
+            "Project",
+            "Scholarship",
+            "Mentor",
+            "Step3Readiness",
+            "Residency",
+        )
+    ),
+    *(
+        ("imgplan.models.vocab", name)
+        for name in (
+            "Specialty",
+            "Visa",
+            "ProgramVisa",
+            "Setting",
+            "UsceKind",
+            "ProjectKind",
+            "ScholarshipKind",
+            "UsceRequirement",
+            "EcfmgBy",
+            "CiFellowship",
+        )
+    ),
+}
+
+
+class _Refused(Exception):
+    pass
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in ALLOWED:
+            raise _Refused(f"{module}.{name}")
+        return super().find_class(module, name)
+
+
+def directory() -> Path:
+    configured = os.environ.get("IMGPLAN_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "imgplan"
+
+
+def disabled() -> bool:
+    return os.environ.get("IMGPLAN_NO_CACHE", "") not in ("", "0")
+
+
+def key_for(data: bytes, kind: str, salt: str = "") -> str:
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{kind}\0{__version__}\0{salt}\0".encode())
+    h.update(data)
+    return h.hexdigest()
+
+
+def entry_path(key: str) -> Path:
+    return directory() / f"{key}.pickle"
+
+
+def load(key: str) -> Any | None:
+    """The cached object for ``key``, or None if absent or not to be trusted."""
+    try:
+        with open(entry_path(key), "rb") as fh:
+            blob = fh.read()
+    except OSError:
+        return None
+    try:
+        if not blob.startswith(MAGIC):
+            return None
+        end = blob.index(b"\n", len(MAGIC))
+        header = json.loads(blob[len(MAGIC) : end])
+        payload = memoryview(blob)[end + 1 :]
+        if header.get("key") != key or header.get("payload_bytes") != len(payload):
+            return None
+        if hashlib.sha256(payload).hexdigest() != header.get("payload_sha256"):
+            return None
+        obj = _Unpickler(io.BytesIO(payload)).load()
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        EOFError,
+        _Refused,
+        pickle.UnpicklingError,
+        AttributeError,
+        ImportError,
+        IndexError,
+    ):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(entry_path(key))  # recently used: kept by the pruning
+    return obj
+
+
+def store(key: str, obj: Any) -> bool:
+    """Write an entry atomically; False (and nothing left behind) if it cannot be written."""
+    folder = directory()
+    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    header = json.dumps(
+        {
+            "key": key,
+            "payload_sha256": hashlib.sha256(payload).hexdigest(),
+            "payload_bytes": len(payload),
+            "imgplan": __version__,
+        }
+    ).encode()
+    tmp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(MAGIC + header + b"\n")
+            fh.write(payload)
+        os.replace(tmp, entry_path(key))
+        tmp = None
+        _prune(folder)
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()

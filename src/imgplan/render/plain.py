@@ -1,0 +1,208 @@
+"""The ranked program list as plain text, without rich.
+
+`recommend` is the command people and scripts run most, on lists of up to tens of thousands of
+programs; rich's Table takes seconds for that and its import alone is a noticeable part of the
+start-up. This view is a fixed-width grid with ANSI colours when the output is a terminal.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+
+from ..models import vocab
+from ..models.programs import Dataset
+from ..recommend import WEIGHTS, Assessed, Recommendation
+from ..rules.findings import Finding
+from . import example_notice
+
+ANSI = {
+    "green": "\033[32m",
+    "cyan": "\033[36m",
+    "yellow": "\033[33m",
+    "red": "\033[31m",
+    "blue": "\033[34m",
+    "magenta": "\033[35m",
+    "bold": "\033[1m",
+    "dim": "\033[2m",
+}
+RESET = "\033[0m"
+ICONS = {
+    "ok": ("✓", "green"),
+    "info": ("i", "blue"),
+    "warn": ("!", "yellow"),
+    "fail": ("✗", "red"),
+    "verify": ("?", "magenta"),
+    "conditional": ("~", "yellow"),
+    "exception": ("*", "cyan"),
+}
+TIER_STYLE = {"safety": "green", "target": "cyan", "reach": "yellow"}
+
+
+class Writer:
+    """Lines of output, wrapped to a width, styled only when colour is on."""
+
+    def __init__(self, width: int, color: bool) -> None:
+        self.width, self.color, self.lines = width, color, []  # type: ignore[var-annotated]
+
+    def style(self, text: str, style: str) -> str:
+        return f"{ANSI[style]}{text}{RESET}" if self.color and style in ANSI else text
+
+    def para(self, text: str, style: str = "", indent: str = "") -> None:
+        for line in textwrap.wrap(text, self.width, subsequent_indent=indent) or [""]:
+            self.lines.append(self.style(line, style))
+
+    def raw(self, text: str) -> None:
+        self.lines.append(text)
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def finding(w: Writer, f: Finding) -> None:
+    icon, colour = ICONS.get(f.status, ("-", ""))
+    lines = textwrap.wrap(f"{icon} [{f.rule}] {f.message}", w.width, subsequent_indent="  ")
+    if lines:
+        lines[0] = w.style(icon, colour) + lines[0][len(icon) :]
+    w.lines.extend(lines)
+    w.para(f"    source: {f.source}", "dim", indent="    ")
+
+
+def dataset_header(w: Writer, dataset: Dataset) -> None:
+    w.para(
+        f"Programs: {dataset.name} — {len(dataset.programs)} programs, figures as of "
+        f"{dataset.as_of.isoformat()}",
+        "dim",
+    )
+    if dataset.example:
+        w.para(example_notice(dataset.name, dataset.as_of.isoformat()), "yellow")
+
+
+def grid(
+    headers: tuple[str, ...],
+    rows: list[list[str]],
+    *,
+    right: set[int],
+    flex: int,
+    width: int,
+    styles: dict[int, dict[str, str]] | None = None,
+) -> str:
+    """A fixed-width table: the ``flex`` column is shortened with '…' to fit ``width``;
+    ``styles`` maps a column to value -> colour (given only when colour is on)."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            if len(cell) > widths[i]:
+                widths[i] = len(cell)
+    total = sum(widths) + 2 * (len(widths) - 1)
+    if total > width:
+        widths[flex] = max(12, widths[flex] - (total - width))
+    limit = widths[flex]
+
+    def line(cells: list[str] | tuple[str, ...]) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            if i == flex and len(cell) > limit:
+                cell = cell[: limit - 1] + "…"
+            text = cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            if styles and i in styles and cell in styles[i]:
+                text = f"{ANSI[styles[i][cell]]}{text}{RESET}"
+            out.append(text)
+        return "  ".join(out).rstrip()
+
+    lines = [line(headers), "  ".join("─" * w for w in widths)]
+    lines += [line(row) for row in rows]
+    return "\n".join(lines)
+
+
+def _visas(a: Assessed) -> str:
+    if a.program.visas is None:
+        return "?"
+    return ",".join(v.value.upper() for v in a.program.visas) or "none"
+
+
+def excluded_by_rule(items: list[Assessed]) -> dict[str, list[tuple[Assessed, Finding]]]:
+    """Excluded programs grouped by their first failed screen, largest group first."""
+    grouped: dict[str, list[tuple[Assessed, Finding]]] = defaultdict(list)
+    for a in items:
+        first = a.reasons[0]
+        grouped[first.rule].append((a, first))
+    return dict(sorted(grouped.items(), key=lambda kv: -len(kv[1])))
+
+
+def recommend(
+    rec: Recommendation, *, width: int = 120, color: bool = False, include_excluded: bool = False
+) -> str:
+    w = Writer(width, color)
+    w.para(f"imgplan recommend — {rec.profile.name or 'this profile'}", "bold")
+    dataset_header(w, rec.dataset)
+    w.raw("")
+    w.para("Profile findings", "bold")
+    for f in rec.findings:
+        finding(w, f)
+    w.raw("")
+    w.para(f"Ranked programs ({len(rec.programs)})", "bold")
+    rows = [
+        [
+            str(i),
+            a.program.name,
+            vocab.SPECIALTY_SHORT[a.program.specialty],
+            a.program.state or "?",
+            a.tier or "",
+            "" if a.status == "eligible" else a.status,
+            str(a.score),
+            str(a.fit.score),
+            "?" if a.margin is None else f"{a.margin:+d}",
+            _visas(a),
+            ", ".join(a.flags),
+        ]
+        for i, a in enumerate(rec.programs, 1)
+    ]
+    w.raw(
+        grid(
+            (
+                "#",
+                "Program",
+                "Spec.",
+                "St",
+                "Tier",
+                "Note",
+                "Score",
+                "Fit",
+                "Margin",
+                "Visas",
+                "Verify / flags",
+            ),
+            rows,
+            right={0, 6, 7, 8},
+            flex=1,
+            width=width,
+            styles={4: TIER_STYLE} if color else None,
+        )
+    )
+    s = rec.summary()
+    w.para(
+        f"{s['safety']} safety, {s['target']} target, {s['reach']} reach; {s['excluded']} "
+        "excluded. Score = "
+        + " + ".join(f"{v}×{k}" for k, v in WEIGHTS.items())
+        + ". `imgplan explain PROFILE ID` shows every finding for a program.",
+        "dim",
+    )
+    if include_excluded and rec.excluded:
+        w.raw("")
+        w.para("Excluded, grouped by the first failed screen", "bold")
+        for rule, items in excluded_by_rule(rec.excluded).items():
+            w.para(f"{rule} ({len(items)})", "bold")
+            if rule == "specialty":
+                w.raw("  programs outside your target specialties")
+                continue
+            for a, f in items:
+                w.para(f"  {a.program.id}: {f.message}", indent="    ")
+    if rec.unlocks is not None:
+        w.raw("")
+        w.para("What would open the most excluded programs", "bold")
+        if not rec.unlocks:
+            w.raw("No single change opens an excluded program in your target specialties.")
+        for u in rec.unlocks:
+            w.raw(f"  {u.change}: opens {u.opens} program(s)")
+    return w.text()
