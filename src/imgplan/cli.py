@@ -890,6 +890,7 @@ def main(argv: list[str] | None = None) -> int:
     # A run builds many small objects and few reference cycles, then exits: the cyclic
     # garbage collector only costs time here (about 2x on a 13,000-program dataset).
     gc.disable()
+    no_cache = os.environ.get("IMGPLAN_NO_CACHE")  # --no-cache sets it for this run only
     try:
         app(args=argv, prog_name="imgplan")
     except SystemExit as exc:
@@ -918,4 +919,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BUG
     finally:
         gc.enable()
+        if no_cache is None:
+            os.environ.pop("IMGPLAN_NO_CACHE", None)
+        else:
+            os.environ["IMGPLAN_NO_CACHE"] = no_cache
     return EXIT_OK

@@ -1,0 +1,175 @@
+"""The machinery behind the speed goals: cache safety, lazy imports, batch runs, progress.
+
+Timings themselves are measured by benchmarks/bench.py, never asserted here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PROFILES, ROOT, TODAY, script
+from imgplan import cache
+from imgplan.loading import load_dataset
+
+DAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("IMGPLAN_CACHE_DIR", str(folder))
+    monkeypatch.delenv("IMGPLAN_NO_CACHE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def dataset_file(tmp_path):
+    path = tmp_path / "programs.yaml"
+    path.write_text((ROOT / "tests" / "data" / "programs-golden.yaml").read_text())
+    return path
+
+
+def entries(folder):
+    return sorted(folder.glob("*.pickle"))
+
+
+def test_second_load_comes_from_the_cache(cache_dir, dataset_file, monkeypatch):
+    first = load_dataset(dataset_file, DAY)
+    assert len(entries(cache_dir)) == 1
+    import imgplan.loading
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(imgplan.loading, "_build", no_parse)
+    again = load_dataset(dataset_file, DAY)
+    assert again == first
+
+
+def test_changed_file_is_not_served_from_the_cache(cache_dir, dataset_file):
+    load_dataset(dataset_file, DAY)
+    dataset_file.write_text(dataset_file.read_text().replace("step2ck_min: 225", "step2ck_min: 231", 1))
+    assert load_dataset(dataset_file, DAY).by_id("im-full-fit").step2ck_min == 231
+
+
+def test_changed_file_with_an_error_is_still_reported(cache_dir, dataset_file):
+    from imgplan.errors import InputError
+
+    load_dataset(dataset_file, DAY)
+    dataset_file.write_text(dataset_file.read_text().replace("img_share: 0.40", "img_share: 4.0", 1))
+    with pytest.raises(InputError):
+        load_dataset(dataset_file, DAY)
+
+
+def test_corrupted_entry_is_detected_and_rebuilt(cache_dir, dataset_file):
+    load_dataset(dataset_file, DAY)
+    (entry,) = entries(cache_dir)
+    blob = bytearray(entry.read_bytes())
+    blob[-10] ^= 0xFF
+    entry.write_bytes(bytes(blob))
+    key = entry.stem
+    assert cache.load(key) is None  # checksum mismatch: not trusted
+    assert load_dataset(dataset_file, DAY).by_id("im-full-fit") is not None
+    assert cache.load(key) is not None  # rebuilt
+
+
+def test_moved_entry_is_not_trusted(cache_dir, dataset_file, tmp_path):
+    load_dataset(dataset_file, DAY)
+    (entry,) = entries(cache_dir)
+    other = tmp_path / "other.yaml"
+    other.write_text(dataset_file.read_text().replace("Golden test programs", "Other"))
+    other_key = cache.key_for(other.read_bytes(), "programs")
+    entry.rename(cache.entry_path(other_key))  # an entry under another file's name
+    assert cache.load(other_key) is None
+    assert load_dataset(other, DAY).name == "Other"
+
+
+def test_foreign_pickle_is_refused(cache_dir):
+    """Only imgplan's own classes may be unpickled, whatever the checksum says."""
+    key = "f" * 40
+    payload = pickle.dumps(os.system)
+    import hashlib
+
+    header = json.dumps({"key": key, "payload_sha256": hashlib.sha256(payload).hexdigest(),
+                         "payload_bytes": len(payload)}).encode()
+    cache_dir.mkdir(parents=True)
+    cache.entry_path(key).write_bytes(cache.MAGIC + header + b"\n" + payload)
+    assert cache.load(key) is None
+
+
+def test_no_cache_flag_and_environment(cache_dir, cli):
+    assert cli("recommend", "profiles/strong-scores.yaml", "--no-cache", "--top", "1").code == 0
+    assert not cache_dir.exists() or entries(cache_dir) == []
+    assert cli("recommend", "profiles/strong-scores.yaml", "--top", "1").code == 0
+    assert len(entries(cache_dir)) >= 2  # profile, dataset (and the bundled reference)
+
+
+def test_unwritable_cache_is_skipped(tmp_path, monkeypatch, dataset_file):
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("IMGPLAN_CACHE_DIR", str(blocker / "cache"))
+    assert load_dataset(dataset_file, DAY).name == "Golden test programs"
+
+
+# Imports --------------------------------------------------------------------------------
+
+def modules_after(args: list[str], env: dict[str, str]) -> set[str]:
+    code = ("import sys, io; sys.argv = ['imgplan', *%r]; out = io.StringIO(); sys.stdout = out\n"
+            "from imgplan.__main__ import run\n"
+            "try:\n    run()\nexcept SystemExit:\n    pass\n"
+            "sys.stdout = sys.__stdout__; print(' '.join(sorted(sys.modules)))") % (args,)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, **env}, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return set(proc.stdout.split())
+
+
+def test_version_imports_nothing_heavy():
+    loaded = modules_after(["--version"], {})
+    assert not {"typer", "pydantic", "rich", "yaml", "click"} & {m.split(".")[0] for m in loaded}
+
+
+def test_recommend_from_cache_imports_neither_rich_nor_yaml(tmp_path):
+    env = {"IMGPLAN_CACHE_DIR": str(tmp_path / "c"), "IMGPLAN_TODAY": TODAY}
+    args = ["recommend", str(PROFILES / "strong-scores.yaml"), "--top", "3"]
+    modules_after(args, env)  # fills the cache
+    roots = {m.split(".")[0] for m in modules_after(args, env)}
+    assert "yaml" not in roots and "rich" not in roots and "icalendar" not in roots
+
+
+# Batch ----------------------------------------------------------------------------------
+
+def test_batch_one_output_per_profile(cli, tmp_path):
+    doc = json.loads(cli("recommend", "profiles/strong-scores.yaml", "profiles/needs-h1b.yaml",
+                         "-f", "json", "--top", "2").out)
+    assert doc["format"] == 1 and doc["command"] == "recommend"
+    assert [r["path"] for r in doc["results"]] == ["profiles/strong-scores.yaml",
+                                                    "profiles/needs-h1b.yaml"]
+    assert doc["results"][1]["profile"] == "Elena Petrova (example)"
+    text = cli("recommend", "profiles/strong-scores.yaml", "profiles/needs-h1b.yaml").out
+    assert text.count("==> profiles/") == 2
+    out = tmp_path / "out"
+    out.mkdir()
+    assert cli("recommend", *[str(p) for p in sorted(PROFILES.glob("*.yaml"))],
+               "--output-dir", str(out), "-f", "markdown").code == 0
+    assert len(list(out.glob("*.md"))) == len(list(PROFILES.glob("*.yaml")))
+
+
+def test_batch_with_one_bad_profile_writes_nothing(cli, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    result = cli("recommend", "profiles/strong-scores.yaml", "tests/data/invalid/unknown-keys.yaml",
+                 "--output-dir", str(out))
+    assert result.code == 2 and list(out.iterdir()) == []
+
+
+def test_progress_is_silent_when_stderr_is_not_a_terminal():
+    result = script("recommend", "profiles/strong-scores.yaml", "--no-cache", "--top", "1")
+    assert result.code == 0 and result.err == ""
