@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from .models import vocab
 from .models.profile import Profile, Step2CK, Step3, Usce
@@ -19,7 +18,7 @@ from .rules.context import Context
 from .rules.findings import Finding
 from .rules.fit import Fit, informatics_fit
 from .rules.profile_findings import profile_findings
-from .rules.screens import SCREENS
+from .rules.screens import KEYS, SCREENS
 
 #: Score = sum of weight × component (each component 0–1).
 WEIGHTS: dict[str, int] = {
@@ -44,14 +43,11 @@ class Assessed:
     fit: Fit
     margin: int | None
     components: dict[str, float | None]
+    excluded: bool = False  # some screen failed
     status: str = "eligible"  # eligible | conditional | exception
     tier: str | None = None
     score: int = 0
     tier_reason: str = ""
-
-    @cached_property
-    def excluded(self) -> bool:
-        return any(f.status == "fail" for f in self.findings)
 
     @property
     def reasons(self) -> list[Finding]:
@@ -89,6 +85,7 @@ class Recommendation:
 
 
 NO_FIT = Fit(0, [], [])
+NO_COMPONENTS: dict[str, float | None] = dict.fromkeys(WEIGHTS)
 
 
 def _competitiveness(margin: int | None) -> float | None:
@@ -109,21 +106,20 @@ def _preference(ctx: Context, p: Program) -> float:
     return sum(parts) / len(parts) if parts else 1.0
 
 
-def assess(ctx: Context, p: Program, as_of: dt.date, *, full: bool = True) -> Assessed:
-    """Every screen's finding for one program, then its fit, margin, tier and score.
+def assess(ctx: Context, p: Program, as_of: dt.date) -> Assessed:
+    """Every screen's finding for one program, then its fit, margin, tier and score."""
+    return _finish(ctx, p, [screen(ctx, p, as_of) for screen in SCREENS], informatics_fit(p))
 
-    With ``full=False`` a program outside the target specialties stops at that screen (the
-    list only needs the reason); `explain` always runs every screen.
-    """
-    if not full and p.specialty not in ctx.targets:
-        # The same finding for every program of a non-target specialty: build it once.
-        first = ctx.memo.get(p.specialty)
-        if first is None:
-            first = ctx.memo[p.specialty] = SCREENS[0](ctx, p, as_of)
-        return Assessed(p, [first], NO_FIT, None, dict.fromkeys(WEIGHTS))
-    first = SCREENS[0](ctx, p, as_of)
-    findings = [first] + [screen(ctx, p, as_of) for screen in SCREENS[1:]]
-    fit = informatics_fit(p)
+
+FIT_SOURCE = "imgplan weighting of the guide's residency-choice features (README: Scoring)"
+
+
+def _finish(ctx: Context, p: Program, findings: list[Finding], fit: Fit) -> Assessed:
+    """Compose a program's findings: excluded if any failed, else its margin, components,
+    score and tier (and an informatics-fit finding)."""
+    statuses = {f.status for f in findings}
+    if "fail" in statuses:
+        return Assessed(p, findings, fit, None, dict.fromkeys(WEIGHTS), excluded=True)
     score = ctx.step2
     ref_score = p.reference_score
     margin = score - ref_score if score is not None and ref_score is not None else None
@@ -135,7 +131,6 @@ def assess(ctx: Context, p: Program, as_of: dt.date, *, full: bool = True) -> As
         "preference": _preference(ctx, p),
     }
     a = Assessed(p, findings, fit, margin, components)
-    statuses = {f.status for f in findings}
     a.status = (
         "exception"
         if "exception" in statuses
@@ -145,15 +140,69 @@ def assess(ctx: Context, p: Program, as_of: dt.date, *, full: bool = True) -> As
     )
     a.score = round(sum(WEIGHTS[k] * (v or 0.0) for k, v in components.items()))
     a.tier, a.tier_reason = _tier(a, p)
-    a.findings.append(
-        Finding(
-            "informatics-fit",
-            "info",
-            fit.describe(),
-            "imgplan weighting of the guide's residency-choice features (README: Scoring)",
-        )
-    )
+    a.findings.append(Finding("informatics-fit", "info", fit.describe, FIT_SOURCE))
     return a
+
+
+class _Index:
+    """What a dataset's programs look like to the screens, computed once per dataset: each
+    screen's key per program (see rules.screens.KEYS) and each program's informatics fit."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        programs = dataset.programs
+        self.keys = [[KEYS[screen](p) for p in programs] for screen in SCREENS]
+        self.fits = [informatics_fit(p) for p in programs]
+
+
+_INDEXES: dict[int, _Index] = {}
+
+
+def _index(dataset: Dataset) -> _Index:
+    found = _INDEXES.get(id(dataset))
+    if found is None or found.dataset is not dataset:
+        if len(_INDEXES) > 8:
+            _INDEXES.clear()
+        found = _INDEXES[id(dataset)] = _Index(dataset)
+    return found
+
+
+def evaluate(ctx: Context, dataset: Dataset, indices: list[int]) -> list[Assessed]:
+    """Assess the programs at ``indices``, evaluating each screen once per distinct key.
+
+    A program outside the target specialties stops at that screen (the list needs only that
+    reason; `explain` runs every screen).
+    """
+    index = _index(dataset)
+    programs, as_of = dataset.programs, dataset.as_of
+    first, *rest = SCREENS
+    memo: dict[object, Finding] = {}
+    keys = index.keys[0]
+    heads = []
+    for i in indices:
+        f = memo.get(keys[i])
+        if f is None:
+            f = memo[keys[i]] = first(ctx, programs[i], as_of)
+        heads.append(f)
+    out: list[Assessed] = []
+    targets = [i for i, f in zip(indices, heads, strict=True) if f.status != "fail"]
+    for i, f in zip(indices, heads, strict=True):
+        if f.status == "fail":
+            out.append(Assessed(programs[i], [f], NO_FIT, None, NO_COMPONENTS, excluded=True))
+    columns = [[f for i, f in zip(indices, heads, strict=True) if f.status != "fail"]]
+    for n, screen in enumerate(rest, start=1):
+        memo = {}
+        keys = index.keys[n]
+        column = []
+        for i in targets:
+            f = memo.get(keys[i])
+            if f is None:
+                f = memo[keys[i]] = screen(ctx, programs[i], as_of)
+            column.append(f)
+        columns.append(column)
+    for j, i in enumerate(targets):
+        out.append(_finish(ctx, programs[i], [column[j] for column in columns], index.fits[i]))
+    return out
 
 
 def _tier(a: Assessed, p: Program) -> tuple[str, str]:
@@ -192,11 +241,8 @@ def recommend(
     unlock: bool = False,
 ) -> Recommendation:
     ctx = Context.of(profile, ref, today)
-    assessed = [
-        assess(ctx, p, dataset.as_of, full=False)
-        for p in dataset.programs
-        if _in_view(p, specialties, states)
-    ]
+    view = [i for i, p in enumerate(dataset.programs) if _in_view(p, specialties, states)]
+    assessed = evaluate(ctx, dataset, view)
     included = [a for a in assessed if not a.excluded]
     excluded = [a for a in assessed if a.excluded]
     included.sort(key=lambda a: (-a.score, TIERS.index(a.tier or "target"), a.program.id))
@@ -312,12 +358,17 @@ def unlock_report(
     states: list[str] | None,
 ) -> list[Unlock]:
     """Which single change opens the most excluded programs (in your target specialties)."""
-    pool = [a.program for a in excluded if a.program.specialty in profile.targets.specialties]
+    position = {id(p): i for i, p in enumerate(dataset.programs)}
+    pool = [
+        position[id(a.program)]
+        for a in excluded
+        if a.program.specialty in profile.targets.specialties
+    ]
     kept: list[Unlock] = []
     best: dict[str, int] = {}
     for kind, label, changed in _candidates(profile):
         ctx = Context.of(changed, ref, today)
-        opened = [p.id for p in pool if not assess(ctx, p, dataset.as_of).excluded]
+        opened = [a.program.id for a in evaluate(ctx, dataset, pool) if not a.excluded]
         # Of several sizes of the same change, keep a larger one only if it opens more.
         if len(opened) > best.get(kind, 0):
             best[kind] = len(opened)

@@ -328,6 +328,23 @@ def freshness(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     )
 
 
+def _visa_key(p: Program) -> object:
+    return None if p.visas is None else tuple(p.visas)
+
+
+#: What each screen reads of a program. Two programs with the same key get the same finding,
+#: so a list evaluates each screen once per distinct key (tests check the keys are complete).
+KEYS: dict[Screen, Callable[[Program], object]] = {
+    specialty: lambda p: p.specialty,
+    visa: _visa_key,
+    graduation: lambda p: p.yog_max_years,
+    attempts: lambda p: p.max_attempts,
+    step2ck: lambda p: (p.step2ck_min, p.step2ck_preferred, tuple(strong_informatics(p))),
+    usce: lambda p: (p.usce, p.usce_min_months),
+    ecfmg: lambda p: p.ecfmg_by,
+    freshness: lambda p: p.verified,
+}
+
 #: The screens in the order `explain` shows them.
 SCREENS: tuple[Screen, ...] = (
     specialty,
