@@ -31,7 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-IMGPLAN = [PY, "-m", "imgplan"] if not shutil.which("imgplan") else [shutil.which("imgplan") or ""]
+_SCRIPT = Path(PY).with_name("imgplan")  # the console script of the Python running this
+IMGPLAN = [str(_SCRIPT)] if _SCRIPT.exists() else [PY, "-m", "imgplan"]
 TODAY = "2026-11-25"
 
 

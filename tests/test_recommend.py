@@ -451,3 +451,22 @@ def test_more_informatics_never_lowers_strength(key, data):
         assert after.score >= before.score
         for element in before.elements:
             assert after.elements[element].score >= before.elements[element].score
+
+
+@FAST
+@given(profiles_strategy(), programs_strategy())
+def test_screen_keys_are_complete(prof, data):
+    """Evaluating a whole list (one finding per distinct screen key, shared) gives every
+    program exactly the findings of evaluating it alone with every screen."""
+    from imgplan.recommend import evaluate
+
+    ctx = Context.of(prof, REF, TODAY)
+    together = {a.program.id: a for a in evaluate(ctx, data, list(range(len(data.programs))))}
+    for p in data.programs:
+        alone = assess(ctx, p, data.as_of)
+        shared = together[p.id]
+        expected = alone.findings[: len(shared.findings)]
+        assert [(f.rule, f.status, f.message) for f in shared.findings] == [
+            (f.rule, f.status, f.message) for f in expected]
+        assert (shared.excluded, shared.score, shared.tier) == (
+            alone.excluded, alone.score, alone.tier)

@@ -145,14 +145,35 @@ def _finish(ctx: Context, p: Program, findings: list[Finding], fit: Fit) -> Asse
 
 
 class _Index:
-    """What a dataset's programs look like to the screens, computed once per dataset: each
-    screen's key per program (see rules.screens.KEYS) and each program's informatics fit."""
+    """What a dataset's programs look like to the screens, computed once per dataset and only
+    as far as needed: each screen's key per program (see rules.screens.KEYS), filled for the
+    specialties a profile targets, and informatics fits, filled for the programs scored."""
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
         programs = dataset.programs
-        self.keys = [[KEYS[screen](p) for p in programs] for screen in SCREENS]
-        self.fits = [informatics_fit(p) for p in programs]
+        self.specialty = [KEYS[SCREENS[0]](p) for p in programs]
+        self.keys: list[list[object]] = [[None] * len(programs) for _ in SCREENS[1:]]
+        self.done: set[object] = set()  # specialties whose keys are filled
+        self.fits: list[Fit | None] = [None] * len(programs)
+
+    def fill(self, specialties: set[object]) -> None:
+        todo = specialties - self.done
+        if not todo:
+            return
+        programs = self.dataset.programs
+        rows = [i for i, s in enumerate(self.specialty) if s in todo]
+        for column, screen in zip(self.keys, SCREENS[1:], strict=True):
+            key = KEYS[screen]
+            for i in rows:
+                column[i] = key(programs[i])
+        self.done |= todo
+
+    def fit(self, i: int) -> Fit:
+        found = self.fits[i]
+        if found is None:
+            found = self.fits[i] = informatics_fit(self.dataset.programs[i])
+        return found
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -171,28 +192,29 @@ def evaluate(ctx: Context, dataset: Dataset, indices: list[int]) -> list[Assesse
     """Assess the programs at ``indices``, evaluating each screen once per distinct key.
 
     A program outside the target specialties stops at that screen (the list needs only that
-    reason; `explain` runs every screen).
+    reason; `explain` runs every screen). A program that fails a screen is not scored.
     """
     index = _index(dataset)
     programs, as_of = dataset.programs, dataset.as_of
     first, *rest = SCREENS
     memo: dict[object, Finding] = {}
-    keys = index.keys[0]
-    heads = []
-    for i in indices:
-        f = memo.get(keys[i])
-        if f is None:
-            f = memo[keys[i]] = first(ctx, programs[i], as_of)
-        heads.append(f)
     out: list[Assessed] = []
-    targets = [i for i, f in zip(indices, heads, strict=True) if f.status != "fail"]
-    for i, f in zip(indices, heads, strict=True):
+    targets: list[int] = []
+    heads: list[Finding] = []
+    for i in indices:
+        key = index.specialty[i]
+        f = memo.get(key)
+        if f is None:
+            f = memo[key] = first(ctx, programs[i], as_of)
         if f.status == "fail":
             out.append(Assessed(programs[i], [f], NO_FIT, None, NO_COMPONENTS, excluded=True))
-    columns = [[f for i, f in zip(indices, heads, strict=True) if f.status != "fail"]]
-    for n, screen in enumerate(rest, start=1):
+        else:
+            targets.append(i)
+            heads.append(f)
+    index.fill({index.specialty[i] for i in targets})
+    columns = [heads]
+    for keys, screen in zip(index.keys, rest, strict=True):
         memo = {}
-        keys = index.keys[n]
         column = []
         for i in targets:
             f = memo.get(keys[i])
@@ -201,7 +223,11 @@ def evaluate(ctx: Context, dataset: Dataset, indices: list[int]) -> list[Assesse
             column.append(f)
         columns.append(column)
     for j, i in enumerate(targets):
-        out.append(_finish(ctx, programs[i], [column[j] for column in columns], index.fits[i]))
+        findings = [column[j] for column in columns]
+        if any(f.status == "fail" for f in findings):
+            out.append(Assessed(programs[i], findings, NO_FIT, None, NO_COMPONENTS, excluded=True))
+        else:
+            out.append(_finish(ctx, programs[i], findings, index.fit(i)))
     return out
 
 
