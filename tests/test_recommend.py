@@ -467,6 +467,10 @@ def test_screen_keys_are_complete(prof, data):
         shared = together[p.id]
         expected = alone.findings[: len(shared.findings)]
         assert [(f.rule, f.status, f.message) for f in shared.findings] == [
-            (f.rule, f.status, f.message) for f in expected]
+            (f.rule, f.status, f.message) for f in expected
+        ]
         assert (shared.excluded, shared.score, shared.tier) == (
-            alone.excluded, alone.score, alone.tier)
+            alone.excluded,
+            alone.score,
+            alone.tier,
+        )

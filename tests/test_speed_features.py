@@ -14,9 +14,10 @@ import sys
 
 import pytest
 
-from conftest import PROFILES, ROOT, TODAY, script
 from imgplan import cache
 from imgplan.loading import load_dataset
+
+from conftest import PROFILES, ROOT, TODAY, script
 
 DAY = dt.date(2026, 11, 25)
 
@@ -55,7 +56,9 @@ def test_second_load_comes_from_the_cache(cache_dir, dataset_file, monkeypatch):
 
 def test_changed_file_is_not_served_from_the_cache(cache_dir, dataset_file):
     load_dataset(dataset_file, DAY)
-    dataset_file.write_text(dataset_file.read_text().replace("step2ck_min: 225", "step2ck_min: 231", 1))
+    dataset_file.write_text(
+        dataset_file.read_text().replace("step2ck_min: 225", "step2ck_min: 231", 1)
+    )
     assert load_dataset(dataset_file, DAY).by_id("im-full-fit").step2ck_min == 231
 
 
@@ -63,7 +66,9 @@ def test_changed_file_with_an_error_is_still_reported(cache_dir, dataset_file):
     from imgplan.errors import InputError
 
     load_dataset(dataset_file, DAY)
-    dataset_file.write_text(dataset_file.read_text().replace("img_share: 0.40", "img_share: 4.0", 1))
+    dataset_file.write_text(
+        dataset_file.read_text().replace("img_share: 0.40", "img_share: 4.0", 1)
+    )
     with pytest.raises(InputError):
         load_dataset(dataset_file, DAY)
 
@@ -97,8 +102,13 @@ def test_foreign_pickle_is_refused(cache_dir):
     payload = pickle.dumps(os.system)
     import hashlib
 
-    header = json.dumps({"key": key, "payload_sha256": hashlib.sha256(payload).hexdigest(),
-                         "payload_bytes": len(payload)}).encode()
+    header = json.dumps(
+        {
+            "key": key,
+            "payload_sha256": hashlib.sha256(payload).hexdigest(),
+            "payload_bytes": len(payload),
+        }
+    ).encode()
     cache_dir.mkdir(parents=True)
     cache.entry_path(key).write_bytes(cache.MAGIC + header + b"\n" + payload)
     assert cache.load(key) is None
@@ -120,13 +130,22 @@ def test_unwritable_cache_is_skipped(tmp_path, monkeypatch, dataset_file):
 
 # Imports --------------------------------------------------------------------------------
 
+
 def modules_after(args: list[str], env: dict[str, str]) -> set[str]:
-    code = ("import sys, io; sys.argv = ['imgplan', *%r]; out = io.StringIO(); sys.stdout = out\n"
-            "from imgplan.__main__ import run\n"
-            "try:\n    run()\nexcept SystemExit:\n    pass\n"
-            "sys.stdout = sys.__stdout__; print(' '.join(sorted(sys.modules)))") % (args,)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **env}, timeout=60)
+    code = (
+        f"import sys, io; sys.argv = ['imgplan', *{args!r}]; out = io.StringIO(); sys.stdout = out\n"
+        "from imgplan.__main__ import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "sys.stdout = sys.__stdout__; print(' '.join(sorted(sys.modules)))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     return set(proc.stdout.split())
 
@@ -146,27 +165,53 @@ def test_recommend_from_cache_imports_neither_rich_nor_yaml(tmp_path):
 
 # Batch ----------------------------------------------------------------------------------
 
+
 def test_batch_one_output_per_profile(cli, tmp_path):
-    doc = json.loads(cli("recommend", "profiles/strong-scores.yaml", "profiles/needs-h1b.yaml",
-                         "-f", "json", "--top", "2").out)
+    doc = json.loads(
+        cli(
+            "recommend",
+            "profiles/strong-scores.yaml",
+            "profiles/needs-h1b.yaml",
+            "-f",
+            "json",
+            "--top",
+            "2",
+        ).out
+    )
     assert doc["format"] == 1 and doc["command"] == "recommend"
-    assert [r["path"] for r in doc["results"]] == ["profiles/strong-scores.yaml",
-                                                    "profiles/needs-h1b.yaml"]
+    assert [r["path"] for r in doc["results"]] == [
+        "profiles/strong-scores.yaml",
+        "profiles/needs-h1b.yaml",
+    ]
     assert doc["results"][1]["profile"] == "Elena Petrova (example)"
     text = cli("recommend", "profiles/strong-scores.yaml", "profiles/needs-h1b.yaml").out
     assert text.count("==> profiles/") == 2
     out = tmp_path / "out"
     out.mkdir()
-    assert cli("recommend", *[str(p) for p in sorted(PROFILES.glob("*.yaml"))],
-               "--output-dir", str(out), "-f", "markdown").code == 0
+    assert (
+        cli(
+            "recommend",
+            *[str(p) for p in sorted(PROFILES.glob("*.yaml"))],
+            "--output-dir",
+            str(out),
+            "-f",
+            "markdown",
+        ).code
+        == 0
+    )
     assert len(list(out.glob("*.md"))) == len(list(PROFILES.glob("*.yaml")))
 
 
 def test_batch_with_one_bad_profile_writes_nothing(cli, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    result = cli("recommend", "profiles/strong-scores.yaml", "tests/data/invalid/unknown-keys.yaml",
-                 "--output-dir", str(out))
+    result = cli(
+        "recommend",
+        "profiles/strong-scores.yaml",
+        "tests/data/invalid/unknown-keys.yaml",
+        "--output-dir",
+        str(out),
+    )
     assert result.code == 2 and list(out.iterdir()) == []
 
 

@@ -33,7 +33,7 @@ from typing import Any
 from . import __version__
 
 MAGIC = b"IMGPLAN-CACHE 1\n"
-KEEP = 32  # entries kept; older ones are pruned
+KEEP = 1000  # entries kept (an advisor may batch hundreds of profiles); older ones pruned
 
 ALLOWED = {
     ("datetime", "date"),

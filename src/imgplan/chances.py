@@ -22,6 +22,7 @@ from pydantic import Field
 
 from .models import vocab
 from .models.profile import Profile
+from .models.programs import Dataset
 from .models.types import Date, Strict, Text
 from .recommend import Recommendation
 
@@ -190,6 +191,7 @@ class Chances:
     eras_source: str
     nrmp_source: str
     score_note: str
+    dataset: Dataset | None = None  # where the eligible programs come from
 
 
 def chances(profile: Profile, rec: Recommendation, figures: Outcomes | None = None) -> Chances:
@@ -304,4 +306,5 @@ def chances(profile: Profile, rec: Recommendation, figures: Outcomes | None = No
         f"ranks included, ${figures.fees.nrmp.per_extra_rank} per extra rank; "
         f"{figures.fees.nrmp.note}",
         score_note,
+        rec.dataset,
     )

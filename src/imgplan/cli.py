@@ -544,8 +544,14 @@ def check_step3(
     if step2 is not None:
         flags["step2_planned"] = False
     facts = facts.override(**flags)
-    if programs is not None or person is not None:
-        facts = facts.override(h1b_only_programs=_h1b_only(person, programs, day))
+    if programs is not None:
+        count, example = _h1b_only(person, programs, day)
+        facts = facts.override(h1b_only_programs=count)
+        if example and not quiet:
+            sys.stderr.write(
+                f"imgplan: note: the H-1B-only count comes from '{example}', "
+                "example data (illustrative programs)\n"
+            )
     verdict = decide(facts, reference(), day)
     if not quiet:
         from .render.step3 import verdict_json, verdict_text
@@ -555,16 +561,17 @@ def check_step3(
     raise typer.Exit(verdict.exit_code)
 
 
-def _h1b_only(person: "Profile | None", programs: Path | None, day: dt.date) -> int:
+def _h1b_only(person: "Profile | None", programs: Path, day: dt.date) -> tuple[int, str | None]:
     """Programs that sponsor only the H-1B: on the applicant's list, or in the whole dataset."""
     from .recommend import recommend as run
     from .reference import reference
 
     dataset = load_programs(programs, day)
+    example = dataset.name if dataset.example else None
     if person is None:
-        return sum(1 for p in dataset.programs if p.visas == ["h1b"])
+        return sum(1 for p in dataset.programs if p.visas == ["h1b"]), example
     rec = run(person, dataset, reference(), day)
-    return sum(1 for a in rec.programs if a.status == "conditional")
+    return sum(1 for a in rec.programs if a.status == "conditional"), example
 
 
 @app.command()

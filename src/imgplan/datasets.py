@@ -177,7 +177,11 @@ def diff(old: Dataset, new: Dataset) -> DatasetDiff:
             changed.append((after[pid], changes))
         else:
             unchanged += 1
-    notes = []
+    notes = [
+        f"{d.name} is example data: illustrative programs, not real cutoffs"
+        for d in (old, new)
+        if d.example
+    ]
     if old.as_of != new.as_of:
         notes.append(f"as_of {old.as_of.isoformat()} → {new.as_of.isoformat()}")
     return DatasetDiff(added, removed, changed, unchanged, notes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .models import vocab
 from .models.profile import Profile, Step2CK, Step3, Usce
@@ -47,7 +48,10 @@ class Assessed:
     status: str = "eligible"  # eligible | conditional | exception
     tier: str | None = None
     score: int = 0
-    tier_reason: str = ""
+
+    @property
+    def tier_reason(self) -> str:
+        return "" if self.tier is None else _tier(self, self.program)[1]
 
     @property
     def reasons(self) -> list[Finding]:
@@ -70,17 +74,36 @@ class Recommendation:
     profile: Profile
     dataset: Dataset
     findings: list[Finding]
-    programs: list[Assessed]
-    excluded: list[Assessed]
+    included: list[Assessed]  # every program left, ranked
     strength: int
+    excluded_targets: list[Assessed] = field(default_factory=list)
+    # Programs outside the target specialties: (program, the specialty finding); turned into
+    # Assessed entries only when someone reads `excluded` (a table does not).
+    others: list[tuple[Program, Finding]] = field(default_factory=list)
+    top: int | None = None
     unlocks: list[Unlock] | None = None
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def programs(self) -> list[Assessed]:
+        """The ranked list as shown: the first ``top`` programs, or all."""
+        return self.included[: self.top] if self.top else self.included
+
+    @cached_property
+    def excluded(self) -> list[Assessed]:
+        """Every excluded program with its reasons, in dataset order."""
+        position = {id(p): n for n, p in enumerate(self.dataset.programs)}
+        items = self.excluded_targets + [
+            Assessed(p, [f], NO_FIT, None, NO_COMPONENTS, excluded=True) for p, f in self.others
+        ]
+        return sorted(items, key=lambda a: position[id(a.program)])
+
     def summary(self) -> dict[str, int]:
+        """Counts by tier over the whole list (not only the shown ``top``), and excluded."""
         counts = {tier: 0 for tier in TIERS}
-        for a in self.programs:
+        for a in self.included:
             counts[a.tier or "target"] += 1
-        counts["excluded"] = len(self.excluded)
+        counts["excluded"] = len(self.excluded_targets) + len(self.others)
         return counts
 
 
@@ -95,15 +118,15 @@ def _competitiveness(margin: int | None) -> float | None:
 
 
 def _preference(ctx: Context, p: Program) -> float:
-    targets = ctx.profile.targets
-    parts = []
-    if p.specialty in targets.specialties:
-        parts.append(max(0.0, 1 - 0.2 * targets.specialties.index(p.specialty)))
-    if targets.states:
-        parts.append(1.0 if p.state in targets.states else 0.0)
-    if targets.settings:
-        parts.append(1.0 if p.setting in targets.settings else 0.0)
-    return sum(parts) / len(parts) if parts else 1.0
+    """Mean of: your order of specialties (1, 0.8, 0.6 ...), and, if you listed them, a state
+    match and a setting match."""
+    specialty_part, states, settings = ctx.preferences
+    parts = [specialty_part.get(p.specialty, 0.0)]
+    if states:
+        parts.append(1.0 if p.state in states else 0.0)
+    if settings:
+        parts.append(1.0 if p.setting in settings else 0.0)
+    return sum(parts) / len(parts)
 
 
 def assess(ctx: Context, p: Program, as_of: dt.date) -> Assessed:
@@ -138,9 +161,13 @@ def _finish(ctx: Context, p: Program, findings: list[Finding], fit: Fit) -> Asse
         if "conditional" in statuses
         else "eligible"
     )
-    a.score = round(sum(WEIGHTS[k] * (v or 0.0) for k, v in components.items()))
-    a.tier, a.tier_reason = _tier(a, p)
-    a.findings.append(Finding("informatics-fit", "info", fit.describe, FIT_SOURCE))
+    total = 0.0
+    for name, value in components.items():
+        if value:
+            total += WEIGHTS[name] * value
+    a.score = round(total)
+    a.tier = _tier(a, p)[0]
+    findings.append(Finding("informatics-fit", "info", fit.describe, FIT_SOURCE))
     return a
 
 
@@ -189,16 +216,28 @@ def _index(dataset: Dataset) -> _Index:
 
 
 def evaluate(ctx: Context, dataset: Dataset, indices: list[int]) -> list[Assessed]:
+    """Assess the programs at ``indices`` (see `_evaluate`), in that order."""
+    targets, others = _evaluate(ctx, dataset, indices)
+    done = {id(a.program): a for a in targets}
+    for p, f in others:
+        done[id(p)] = Assessed(p, [f], NO_FIT, None, NO_COMPONENTS, excluded=True)
+    return [done[id(dataset.programs[i])] for i in indices]
+
+
+def _evaluate(
+    ctx: Context, dataset: Dataset, indices: list[int]
+) -> tuple[list[Assessed], list[tuple[Program, Finding]]]:
     """Assess the programs at ``indices``, evaluating each screen once per distinct key.
 
-    A program outside the target specialties stops at that screen (the list needs only that
-    reason; `explain` runs every screen). A program that fails a screen is not scored.
+    A program outside the target specialties stops at that screen and is returned apart, with
+    that finding (the list needs only that reason; `explain` runs every screen). A program
+    that fails a screen is not scored.
     """
     index = _index(dataset)
     programs, as_of = dataset.programs, dataset.as_of
     first, *rest = SCREENS
     memo: dict[object, Finding] = {}
-    out: list[Assessed] = []
+    others: list[tuple[Program, Finding]] = []
     targets: list[int] = []
     heads: list[Finding] = []
     for i in indices:
@@ -207,7 +246,7 @@ def evaluate(ctx: Context, dataset: Dataset, indices: list[int]) -> list[Assesse
         if f is None:
             f = memo[key] = first(ctx, programs[i], as_of)
         if f.status == "fail":
-            out.append(Assessed(programs[i], [f], NO_FIT, None, NO_COMPONENTS, excluded=True))
+            others.append((programs[i], f))
         else:
             targets.append(i)
             heads.append(f)
@@ -222,13 +261,19 @@ def evaluate(ctx: Context, dataset: Dataset, indices: list[int]) -> list[Assesse
                 f = memo[keys[i]] = screen(ctx, programs[i], as_of)
             column.append(f)
         columns.append(column)
+    failed = [False] * len(targets)
+    for column in columns:
+        for j, f in enumerate(column):
+            if f.status == "fail":
+                failed[j] = True
+    out = []
     for j, i in enumerate(targets):
         findings = [column[j] for column in columns]
-        if any(f.status == "fail" for f in findings):
+        if failed[j]:
             out.append(Assessed(programs[i], findings, NO_FIT, None, NO_COMPONENTS, excluded=True))
         else:
             out.append(_finish(ctx, programs[i], findings, index.fit(i)))
-    return out
+    return out, others
 
 
 def _tier(a: Assessed, p: Program) -> tuple[str, str]:
@@ -267,12 +312,15 @@ def recommend(
     unlock: bool = False,
 ) -> Recommendation:
     ctx = Context.of(profile, ref, today)
-    view = [i for i, p in enumerate(dataset.programs) if _in_view(p, specialties, states)]
-    assessed = evaluate(ctx, dataset, view)
+    programs = dataset.programs
+    if specialties or states:
+        view = [i for i, p in enumerate(programs) if _in_view(p, specialties, states)]
+    else:
+        view = list(range(len(programs)))
+    assessed, others = _evaluate(ctx, dataset, view)
     included = [a for a in assessed if not a.excluded]
-    excluded = [a for a in assessed if a.excluded]
-    included.sort(key=lambda a: (-a.score, TIERS.index(a.tier or "target"), a.program.id))
-    excluded.sort(key=lambda a: a.program.id)
+    rank = {tier: n for n, tier in enumerate(TIERS)}
+    included.sort(key=lambda a: (-a.score, rank[a.tier or "target"], a.program.id))
     findings = profile_findings(ctx)
     h1b_only = sum(1 for a in included if a.status == "conditional")
     if h1b_only:
@@ -304,12 +352,14 @@ def recommend(
         profile,
         dataset,
         findings,
-        included[:top] if top else included,
-        excluded,
+        included,
         ctx.strength.score,
+        excluded_targets=[a for a in assessed if a.excluded],
+        others=others,
+        top=top,
     )
     if unlock:
-        result.unlocks = unlock_report(profile, dataset, ref, today, excluded, specialties, states)
+        result.unlocks = unlock_report(profile, dataset, ref, today, result.excluded_targets)
     return result
 
 
@@ -380,8 +430,6 @@ def unlock_report(
     ref: Reference,
     today: dt.date,
     excluded: list[Assessed],
-    specialties: list[str] | None,
-    states: list[str] | None,
 ) -> list[Unlock]:
     """Which single change opens the most excluded programs (in your target specialties)."""
     position = {id(p): i for i, p in enumerate(dataset.programs)}

@@ -174,6 +174,7 @@ def chances(c: Chances) -> dict[str, Any]:
             for s in c.specialties
         ],
         "nrmp_extra_rank_fees": [{"ranks": r, "fee_usd": fee} for r, fee in c.nrmp],
+        "dataset": None if c.dataset is None else dataset_info(c.dataset),
         "fee_sources": {"eras": c.eras_source, "nrmp": c.nrmp_source},
     }
 

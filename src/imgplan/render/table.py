@@ -185,6 +185,8 @@ def chances(c: Chances, *, width: int = 120, color: bool = False) -> str:
         Text(f"imgplan chances — {who}", style="bold"),
         Text(f"Source: {c.source}", style="dim"),
     ]
+    if c.dataset is not None:
+        parts.extend(dataset_header(c.dataset))
     if c.score_note:
         parts.append(Text(c.score_note, style="yellow"))
     table = Table(

@@ -56,3 +56,10 @@ class Context:
     @cached_property
     def targets(self) -> list[str]:
         return [str(s) for s in self.profile.targets.specialties]
+
+    @cached_property
+    def preferences(self) -> tuple[dict[str, float], set[str], set[str]]:
+        """(specialty -> 1, 0.8, 0.6 ... by your order; your states; your settings)."""
+        targets = self.profile.targets
+        order = {str(s): max(0.0, 1 - 0.2 * n) for n, s in enumerate(targets.specialties)}
+        return order, set(targets.states), {str(s) for s in targets.settings}
