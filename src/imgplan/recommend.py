@@ -173,28 +173,32 @@ def _finish(ctx: Context, p: Program, findings: list[Finding], fit: Fit) -> Asse
 
 class _Index:
     """What a dataset's programs look like to the screens, computed once per dataset and only
-    as far as needed: each screen's key per program (see rules.screens.KEYS), filled for the
-    specialties a profile targets, and informatics fits, filled for the programs scored."""
+    as far as needed: programs grouped by specialty, and, for each specialty a profile
+    targets, each screen's distinct keys (see rules.screens.KEYS) with the programs that share
+    them; informatics fits for the programs scored."""
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
-        programs = dataset.programs
-        self.specialty = [KEYS[SCREENS[0]](p) for p in programs]
-        self.keys: list[list[object]] = [[None] * len(programs) for _ in SCREENS[1:]]
-        self.done: set[object] = set()  # specialties whose keys are filled
-        self.fits: list[Fit | None] = [None] * len(programs)
+        self.groups: dict[object, list[int]] = {}
+        for i, p in enumerate(dataset.programs):
+            self.groups.setdefault(KEYS[SCREENS[0]](p), []).append(i)
+        # specialty -> per screen after the first: key -> positions within the group
+        self.distinct: dict[object, list[dict[object, list[int]]]] = {}
+        self.fits: list[Fit | None] = [None] * len(dataset.programs)
 
-    def fill(self, specialties: set[object]) -> None:
-        todo = specialties - self.done
-        if not todo:
-            return
-        programs = self.dataset.programs
-        rows = [i for i, s in enumerate(self.specialty) if s in todo]
-        for column, screen in zip(self.keys, SCREENS[1:], strict=True):
-            key = KEYS[screen]
-            for i in rows:
-                column[i] = key(programs[i])
-        self.done |= todo
+    def keys_of(self, specialty: object) -> list[dict[object, list[int]]]:
+        found = self.distinct.get(specialty)
+        if found is None:
+            programs = self.dataset.programs
+            rows = self.groups[specialty]
+            found = []
+            for screen in SCREENS[1:]:
+                key, by_key = KEYS[screen], {}  # type: ignore[var-annotated]
+                for n, i in enumerate(rows):
+                    by_key.setdefault(key(programs[i]), []).append(n)
+                found.append(by_key)
+            self.distinct[specialty] = found
+        return found
 
     def fit(self, i: int) -> Fit:
         found = self.fits[i]
@@ -236,43 +240,39 @@ def _evaluate(
     index = _index(dataset)
     programs, as_of = dataset.programs, dataset.as_of
     first, *rest = SCREENS
-    memo: dict[object, Finding] = {}
+    wanted = set(indices) if len(indices) != len(programs) else None
+    memos: list[dict[object, Finding]] = [{} for _ in rest]
     others: list[tuple[Program, Finding]] = []
-    targets: list[int] = []
-    heads: list[Finding] = []
-    for i in indices:
-        key = index.specialty[i]
-        f = memo.get(key)
-        if f is None:
-            f = memo[key] = first(ctx, programs[i], as_of)
-        if f.status == "fail":
-            others.append((programs[i], f))
-        else:
-            targets.append(i)
-            heads.append(f)
-    index.fill({index.specialty[i] for i in targets})
-    columns = [heads]
-    for keys, screen in zip(index.keys, rest, strict=True):
-        memo = {}
-        column = []
-        for i in targets:
-            f = memo.get(keys[i])
-            if f is None:
-                f = memo[keys[i]] = screen(ctx, programs[i], as_of)
-            column.append(f)
-        columns.append(column)
-    failed = [False] * len(targets)
-    for column in columns:
-        for j, f in enumerate(column):
-            if f.status == "fail":
-                failed[j] = True
-    out = []
-    for j, i in enumerate(targets):
-        findings = [column[j] for column in columns]
-        if failed[j]:
-            out.append(Assessed(programs[i], findings, NO_FIT, None, NO_COMPONENTS, excluded=True))
-        else:
-            out.append(_finish(ctx, programs[i], findings, index.fit(i)))
+    out: list[Assessed] = []
+    for specialty, rows in index.groups.items():
+        head = first(ctx, programs[rows[0]], as_of)
+        if head.status == "fail":
+            others.extend((programs[i], head) for i in rows if wanted is None or i in wanted)
+            continue
+        columns: list[list[Finding]] = [[head] * len(rows)]
+        failed = [False] * len(rows)
+        for screen, memo, by_key in zip(rest, memos, index.keys_of(specialty), strict=True):
+            column: list[Finding] = [head] * len(rows)
+            for key, positions in by_key.items():
+                f = memo.get(key)
+                if f is None:
+                    f = memo[key] = screen(ctx, programs[rows[positions[0]]], as_of)
+                for n in positions:
+                    column[n] = f
+                if f.status == "fail":
+                    for n in positions:
+                        failed[n] = True
+            columns.append(column)
+        for n, i in enumerate(rows):
+            if wanted is not None and i not in wanted:
+                continue
+            findings = [column[n] for column in columns]
+            if failed[n]:
+                out.append(
+                    Assessed(programs[i], findings, NO_FIT, None, NO_COMPONENTS, excluded=True)
+                )
+            else:
+                out.append(_finish(ctx, programs[i], findings, index.fit(i)))
     return out, others
 
 
