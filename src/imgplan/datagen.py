@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 
 from . import datasets
+from .models import vocab
 from .models.vocab import STATES
 
 # (specialty, share of programs, IMG share mean, matched non-US IMG Step 2 CK Q1, median)
@@ -37,11 +38,6 @@ LABEL = {
     "emergency_medicine": "Emergency Medicine", "neurology": "Neurology",
     "psychiatry": "Psychiatry", "anesthesiology": "Anesthesiology",
     "diagnostic_radiology": "Diagnostic Radiology",
-}  # fmt: skip
-ABBR = {
-    "internal_medicine": "im", "family_medicine": "fm", "pediatrics": "peds",
-    "pathology": "path", "emergency_medicine": "em", "neurology": "neuro",
-    "psychiatry": "psych", "anesthesiology": "anes", "diagnostic_radiology": "rad",
 }  # fmt: skip
 # States where many IMGs train get more programs (assumption, following where IM programs are).
 HEAVY_STATES = ("NY", "NJ", "PA", "MI", "IL", "TX", "FL", "OH", "CA", "MA", "MD", "CT")
@@ -139,7 +135,7 @@ def programs(count: int, seed: int) -> Iterator[dict[str, object]]:
         city = place.split()[0] + rng.choice(CITY_SUFFIX)
         kind = rng.choice(KINDS[setting])
         name = f"{place} {kind} {LABEL[specialty]}"
-        pid = f"{ABBR[specialty]}-{place} {kind}-{state}".lower().replace(" ", "-")
+        pid = f"{vocab.SPECIALTY_SLUG[specialty]}-{place} {kind}-{state}".lower().replace(" ", "-")
         while pid in used:
             pid = f"{pid}-{index}"
         used.add(pid)

@@ -92,17 +92,6 @@ INFORMATICS_FIELDS = (
 _UNKNOWN = {"", "?", "unknown", "n/a", "na", "-", "--", "tbd", "not listed", "not published"}
 _YES = {"yes", "y", "true", "1", "x", "✓"}
 _NO = {"no", "n", "false", "0"}
-ABBR = {
-    "internal_medicine": "im",
-    "family_medicine": "fm",
-    "pediatrics": "peds",
-    "pathology": "path",
-    "emergency_medicine": "em",
-    "neurology": "neuro",
-    "psychiatry": "psych",
-    "anesthesiology": "anes",
-    "diagnostic_radiology": "rad",
-}
 
 
 def _fold(text: str) -> str:
@@ -408,7 +397,7 @@ def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> I
         if info:
             program["informatics"] = info
         pid = program.pop("id", None) or _slug(
-            f"{ABBR[program['specialty']]}-{program['name']}-{program.get('state', '')}"
+            f"{vocab.SPECIALTY_SLUG[program['specialty']]}-{program['name']}-{program.get('state', '')}"
         )
         base, n = pid, 2
         while pid in used_ids:

@@ -56,6 +56,19 @@ SPECIALTY_SHORT = {
     Specialty.diagnostic_radiology: "DR",
 }
 
+#: Prefix of generated program ids (``im-riverside-...``).
+SPECIALTY_SLUG = {
+    "internal_medicine": "im",
+    "family_medicine": "fm",
+    "pediatrics": "peds",
+    "pathology": "path",
+    "emergency_medicine": "em",
+    "neurology": "neuro",
+    "psychiatry": "psych",
+    "anesthesiology": "anes",
+    "diagnostic_radiology": "rad",
+}
+
 _SPECIALTY_ALIASES = {
     "im": Specialty.internal_medicine,
     "medicine": Specialty.internal_medicine,

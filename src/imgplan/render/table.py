@@ -15,23 +15,12 @@ from ..models.programs import Dataset
 from ..recommend import WEIGHTS, Assessed
 from ..rules.findings import Finding
 from . import example_notice
+from .plain import ICONS
 
 if TYPE_CHECKING:
     from ..chances import Chances
     from ..rules.portfolio import ReadinessItem, Strength
     from ..timeline import Timeline
-
-
-ICONS = {
-    "ok": ("✓", "green"),
-    "info": ("i", "blue"),
-    "warn": ("!", "yellow"),
-    "fail": ("✗", "red"),
-    "verify": ("?", "magenta"),
-    "conditional": ("~", "yellow"),
-    "exception": ("*", "cyan"),
-}
-TIER_STYLE = {"safety": "green", "target": "cyan", "reach": "yellow"}
 
 
 def render(parts: Iterable[Any], *, width: int = 120, color: bool = False) -> str:
