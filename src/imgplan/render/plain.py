@@ -83,27 +83,28 @@ def grid(
     rows: list[list[str]],
     *,
     right: set[int],
-    flex: int,
+    flex: tuple[int, ...],
     width: int,
     styles: dict[int, dict[str, str]] | None = None,
 ) -> str:
-    """A fixed-width table: the ``flex`` column is shortened with '…' to fit ``width``;
-    ``styles`` maps a column to value -> colour (given only when colour is on)."""
+    """A fixed-width table: the ``flex`` columns, in that order, are shortened with '…' (to
+    no less than 12 characters) until the table fits ``width``; ``styles`` maps a column to
+    value -> colour (given only when colour is on)."""
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
             if len(cell) > widths[i]:
                 widths[i] = len(cell)
-    total = sum(widths) + 2 * (len(widths) - 1)
-    if total > width:
-        widths[flex] = max(12, widths[flex] - (total - width))
-    limit = widths[flex]
+    for column in flex:
+        over = sum(widths) + 2 * (len(widths) - 1) - width
+        if over > 0:
+            widths[column] = max(12, widths[column] - over)
 
     def line(cells: list[str] | tuple[str, ...]) -> str:
         out = []
         for i, cell in enumerate(cells):
-            if i == flex and len(cell) > limit:
-                cell = cell[: limit - 1] + "…"
+            if i in flex and len(cell) > widths[i]:
+                cell = cell[: widths[i] - 1] + "…"
             text = cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
             if styles and i in styles and cell in styles[i]:
                 text = f"{ANSI[styles[i][cell]]}{text}{RESET}"
@@ -171,11 +172,11 @@ def recommend(
                 "Fit",
                 "Margin",
                 "Visas",
-                "Verify / flags",
+                "Flags (verify)",
             ),
             rows,
             right={0, 6, 7, 8},
-            flex=1,
+            flex=(10, 1),
             width=width,
             styles={4: TIER_STYLE} if color else None,
         )
