@@ -6,6 +6,7 @@ commands that need them, so ``imgplan --version`` stays fast.
 """
 
 import datetime as dt
+import functools
 import gc
 import os
 import sys
@@ -158,11 +159,15 @@ def emit(text: str, output: Path | None, inputs: tuple[Path | None, ...] = ()) -
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    target = output.resolve()
-    for given in inputs:
-        if given is not None and given.exists() and given.resolve() == target:
-            raise UsageError(f"--output {output} is one of the input files; expected another path")
+    if output.resolve() in _resolved(inputs):
+        raise UsageError(f"--output {output} is one of the input files; expected another path")
     write_atomic(output, text, overwrite=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(inputs: tuple[Path | None, ...]) -> frozenset[Path]:
+    """The input files' real paths (once per set of inputs: a batch writes many outputs)."""
+    return frozenset(p.resolve() for p in inputs if p is not None and p.exists())
 
 
 def write_atomic(path: Path, text: str, *, overwrite: bool) -> None:

@@ -51,7 +51,7 @@ class Assessed:
 
     @property
     def tier_reason(self) -> str:
-        return "" if self.tier is None else _tier(self, self.program)[1]
+        return "" if self.tier is None else _tier(self.status, self.margin, self.program)[1]
 
     @property
     def reasons(self) -> list[Finding]:
@@ -69,25 +69,57 @@ class Unlock:
     program_ids: list[str]
 
 
+#: A program that passed every screen, ready to rank and to turn into an Assessed entry:
+#: (-score, tier rank, id, tier, status, margin, components, index, its group's finding
+#: columns, its position in the group).
+Entry = tuple[
+    int,
+    int,
+    str,
+    str,
+    str,
+    "int | None",
+    "dict[str, float | None]",
+    int,
+    "list[list[Finding]]",
+    int,
+]
+#: A target-specialty program some screen excluded: (index, finding columns, position).
+Failed = tuple[int, "list[list[Finding]]", int]
+
+
 @dataclass
 class Recommendation:
+    """The ranked list. Entries become Assessed objects only when read: a table of the first
+    25 programs of a 13,000-program list builds 25 of them, JSON builds all."""
+
     profile: Profile
     dataset: Dataset
     findings: list[Finding]
-    included: list[Assessed]  # every program left, ranked
     strength: int
-    excluded_targets: list[Assessed] = field(default_factory=list)
-    # Programs outside the target specialties: (program, the specialty finding); turned into
-    # Assessed entries only when someone reads `excluded` (a table does not).
+    ranked: list[Entry] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
+    # Programs outside the target specialties, with the specialty finding.
     others: list[tuple[Program, Finding]] = field(default_factory=list)
     top: int | None = None
     unlocks: list[Unlock] | None = None
     notes: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
+    def included(self) -> list[Assessed]:
+        """Every program left, ranked."""
+        return [_included(self.dataset, e) for e in self.ranked]
+
+    @cached_property
     def programs(self) -> list[Assessed]:
         """The ranked list as shown: the first ``top`` programs, or all."""
-        return self.included[: self.top] if self.top else self.included
+        if not self.top:
+            return self.included
+        return [_included(self.dataset, e) for e in self.ranked[: self.top]]
+
+    @cached_property
+    def excluded_targets(self) -> list[Assessed]:
+        return [_failed(self.dataset, f) for f in self.failed]
 
     @cached_property
     def excluded(self) -> list[Assessed]:
@@ -101,9 +133,9 @@ class Recommendation:
     def summary(self) -> dict[str, int]:
         """Counts by tier over the whole list (not only the shown ``top``), and excluded."""
         counts = {tier: 0 for tier in TIERS}
-        for a in self.included:
-            counts[a.tier or "target"] += 1
-        counts["excluded"] = len(self.excluded_targets) + len(self.others)
+        for entry in self.ranked:
+            counts[entry[3]] += 1
+        counts["excluded"] = len(self.failed) + len(self.others)
         return counts
 
 
@@ -137,38 +169,43 @@ def assess(ctx: Context, p: Program, as_of: dt.date) -> Assessed:
 FIT_SOURCE = "imgplan weighting of the guide's residency-choice features (README: Scoring)"
 
 
-def _finish(ctx: Context, p: Program, findings: list[Finding], fit: Fit) -> Assessed:
-    """Compose a program's findings: excluded if any failed, else its margin, components,
-    score and tier (and an informatics-fit finding)."""
-    statuses = {f.status for f in findings}
-    if "fail" in statuses:
-        return Assessed(p, findings, fit, None, dict.fromkeys(WEIGHTS), excluded=True)
+def _rank(
+    ctx: Context, p: Program, fit: Fit, status: str
+) -> tuple[int, str, int | None, dict[str, float | None]]:
+    """(score, tier, margin, components) of a program that passed every screen."""
     score = ctx.step2
     ref_score = p.reference_score
     margin = score - ref_score if score is not None and ref_score is not None else None
-    img = None if p.img_share is None else min(1.0, p.img_share / IMG_SHARE_FULL)
+    share = p.img_share
     components = {
         "competitiveness": _competitiveness(margin),
         "informatics_fit": fit.score / 100,
-        "img_friendliness": img,
+        "img_friendliness": None if share is None else min(1.0, share / IMG_SHARE_FULL),
         "preference": _preference(ctx, p),
     }
-    a = Assessed(p, findings, fit, margin, components)
-    a.status = (
-        "exception"
-        if "exception" in statuses
-        else "conditional"
-        if "conditional" in statuses
-        else "eligible"
-    )
     total = 0.0
     for name, value in components.items():
         if value:
             total += WEIGHTS[name] * value
-    a.score = round(total)
-    a.tier = _tier(a, p)[0]
+    return round(total), _tier_of(status, margin, share), margin, components
+
+
+def _status(statuses: set[str]) -> str:
+    if "exception" in statuses:
+        return "exception"
+    return "conditional" if "conditional" in statuses else "eligible"
+
+
+def _finish(ctx: Context, p: Program, findings: list[Finding], fit: Fit) -> Assessed:
+    """Compose a program's findings: excluded if any failed, else its score and tier (and an
+    informatics-fit finding)."""
+    statuses = {f.status for f in findings}
+    if "fail" in statuses:
+        return Assessed(p, findings, fit, None, dict.fromkeys(WEIGHTS), excluded=True)
+    status = _status(statuses)
+    score, tier, margin, components = _rank(ctx, p, fit, status)
     findings.append(Finding("informatics-fit", "info", fit.describe, FIT_SOURCE))
-    return a
+    return Assessed(p, findings, fit, margin, components, status=status, tier=tier, score=score)
 
 
 class _Index:
@@ -221,21 +258,53 @@ def _index(dataset: Dataset) -> _Index:
 
 def evaluate(ctx: Context, dataset: Dataset, indices: list[int]) -> list[Assessed]:
     """Assess the programs at ``indices`` (see `_evaluate`), in that order."""
-    targets, others = _evaluate(ctx, dataset, indices)
-    done = {id(a.program): a for a in targets}
+    ranked, failed, others = _evaluate(ctx, dataset, indices)
+    done = {e[7]: _included(dataset, e) for e in ranked}
+    done.update((f[0], _failed(dataset, f)) for f in failed)
+    position = {id(p): n for n, p in enumerate(dataset.programs)}
     for p, f in others:
-        done[id(p)] = Assessed(p, [f], NO_FIT, None, NO_COMPONENTS, excluded=True)
-    return [done[id(dataset.programs[i])] for i in indices]
+        done[position[id(p)]] = Assessed(p, [f], NO_FIT, None, NO_COMPONENTS, excluded=True)
+    return [done[i] for i in indices]
+
+
+def _included(dataset: Dataset, e: Entry) -> Assessed:
+    _, _, _, tier, status, margin, components, i, columns, n = e
+    fit = _index(dataset).fit(i)
+    findings = [column[n] for column in columns]
+    findings.append(Finding("informatics-fit", "info", fit.describe, FIT_SOURCE))
+    return Assessed(
+        dataset.programs[i],
+        findings,
+        fit,
+        margin,
+        components,
+        status=status,
+        tier=tier,
+        score=-e[0],
+    )
+
+
+def _failed(dataset: Dataset, f: Failed) -> Assessed:
+    i, columns, n = f
+    return Assessed(
+        dataset.programs[i],
+        [column[n] for column in columns],
+        NO_FIT,
+        None,
+        NO_COMPONENTS,
+        excluded=True,
+    )
 
 
 def _evaluate(
     ctx: Context, dataset: Dataset, indices: list[int]
-) -> tuple[list[Assessed], list[tuple[Program, Finding]]]:
-    """Assess the programs at ``indices``, evaluating each screen once per distinct key.
+) -> tuple[list[Entry], list[Failed], list[tuple[Program, Finding]]]:
+    """Screen and rank the programs at ``indices``, evaluating each screen once per distinct
+    key (rules.screens.KEYS) within each specialty.
 
-    A program outside the target specialties stops at that screen and is returned apart, with
-    that finding (the list needs only that reason; `explain` runs every screen). A program
-    that fails a screen is not scored.
+    Returns the programs that passed every screen as ranked entries (sorted), the target-
+    specialty programs a screen excluded, and the programs outside the target specialties
+    with that finding (the list needs only that reason; `explain` runs every screen).
     """
     index = _index(dataset)
     programs, as_of = dataset.programs, dataset.as_of
@@ -243,14 +312,16 @@ def _evaluate(
     wanted = set(indices) if len(indices) != len(programs) else None
     memos: list[dict[object, Finding]] = [{} for _ in rest]
     others: list[tuple[Program, Finding]] = []
-    out: list[Assessed] = []
+    ranked: list[Entry] = []
+    failed_out: list[Failed] = []
+    tier_rank = {tier: n for n, tier in enumerate(TIERS)}
     for specialty, rows in index.groups.items():
         head = first(ctx, programs[rows[0]], as_of)
         if head.status == "fail":
             others.extend((programs[i], head) for i in rows if wanted is None or i in wanted)
             continue
         columns: list[list[Finding]] = [[head] * len(rows)]
-        failed = [False] * len(rows)
+        flags = [""] * len(rows)  # "fail", or the strongest of "exception"/"conditional"
         for screen, memo, by_key in zip(rest, memos, index.keys_of(specialty), strict=True):
             column: list[Finding] = [head] * len(rows)
             for key, positions in by_key.items():
@@ -259,41 +330,63 @@ def _evaluate(
                     f = memo[key] = screen(ctx, programs[rows[positions[0]]], as_of)
                 for n in positions:
                     column[n] = f
-                if f.status == "fail":
+                status = f.status
+                if status in ("fail", "exception", "conditional"):
                     for n in positions:
-                        failed[n] = True
+                        if (
+                            status == "fail"
+                            or flags[n] != "fail"
+                            and (status == "exception" or not flags[n])
+                        ):
+                            flags[n] = status
             columns.append(column)
         for n, i in enumerate(rows):
             if wanted is not None and i not in wanted:
                 continue
-            findings = [column[n] for column in columns]
-            if failed[n]:
-                out.append(
-                    Assessed(programs[i], findings, NO_FIT, None, NO_COMPONENTS, excluded=True)
-                )
-            else:
-                out.append(_finish(ctx, programs[i], findings, index.fit(i)))
-    return out, others
+            flag = flags[n]
+            if flag == "fail":
+                failed_out.append((i, columns, n))
+                continue
+            p = programs[i]
+            status = flag or "eligible"
+            score, tier, margin, components = _rank(ctx, p, index.fit(i), status)
+            ranked.append(
+                (-score, tier_rank[tier], p.id, tier, status, margin, components, i, columns, n)
+            )
+    ranked.sort(key=lambda e: (e[0], e[1], e[2]))
+    return ranked, failed_out, others
 
 
-def _tier(a: Assessed, p: Program) -> tuple[str, str]:
-    if a.status == "exception":
-        return "reach", "kept by the guide's informatics exception"
-    if a.margin is None:
-        tier, why = "target", "no Step 2 CK reference score to measure against (verify)"
-    elif a.margin >= SAFETY_MARGIN:
-        tier, why = "safety", f"margin +{a.margin} is at least +{SAFETY_MARGIN}"
-    elif a.margin >= TARGET_MARGIN:
-        tier, why = (
-            "target",
-            f"margin {a.margin:+d} is between {TARGET_MARGIN} and +{SAFETY_MARGIN - 1}",
-        )
+def _tier(status: str, margin: int | None, p: Program) -> tuple[str, str]:
+    """(tier, the reason in words). Ranking a long list needs only the tier: see `_tier_of`."""
+    tier = _tier_of(status, margin, p.img_share)
+    if status == "exception":
+        return tier, "kept by the guide's informatics exception"
+    if margin is None:
+        why = "no Step 2 CK reference score to measure against (verify)"
+    elif margin >= SAFETY_MARGIN:
+        why = f"margin +{margin} is at least +{SAFETY_MARGIN}"
+    elif margin >= TARGET_MARGIN:
+        why = f"margin {margin:+d} is between {TARGET_MARGIN} and +{SAFETY_MARGIN - 1}"
     else:
-        tier, why = "reach", f"margin {a.margin:+d} is under {TARGET_MARGIN}"
-    if p.img_share is not None and p.img_share < FEW_IMGS and tier != "reach":
-        tier = TIERS[TIERS.index(tier) + 1]
+        why = f"margin {margin:+d} is under {TARGET_MARGIN}"
+    if tier != _tier_of(status, margin, None):
         why += f"; few IMGs ({p.img_share:.0%} < {FEW_IMGS:.0%}) moves it one tier down"
     return tier, why
+
+
+def _tier_of(status: str, margin: int | None, img_share: float | None) -> str:
+    if status == "exception":
+        return "reach"
+    if margin is None or TARGET_MARGIN <= margin < SAFETY_MARGIN:
+        tier = "target"
+    elif margin >= SAFETY_MARGIN:
+        tier = "safety"
+    else:
+        return "reach"
+    if img_share is not None and img_share < FEW_IMGS:
+        return "target" if tier == "safety" else "reach"
+    return tier
 
 
 def _in_view(p: Program, specialties: list[str] | None, states: list[str] | None) -> bool:
@@ -317,12 +410,9 @@ def recommend(
         view = [i for i, p in enumerate(programs) if _in_view(p, specialties, states)]
     else:
         view = list(range(len(programs)))
-    assessed, others = _evaluate(ctx, dataset, view)
-    included = [a for a in assessed if not a.excluded]
-    rank = {tier: n for n, tier in enumerate(TIERS)}
-    included.sort(key=lambda a: (-a.score, rank[a.tier or "target"], a.program.id))
+    ranked, failed, others = _evaluate(ctx, dataset, view)
     findings = profile_findings(ctx)
-    h1b_only = sum(1 for a in included if a.status == "conditional")
+    h1b_only = sum(1 for e in ranked if e[4] == "conditional")
     if h1b_only:
         findings.append(
             Finding(
@@ -352,9 +442,9 @@ def recommend(
         profile,
         dataset,
         findings,
-        included,
         ctx.strength.score,
-        excluded_targets=[a for a in assessed if a.excluded],
+        ranked=ranked,
+        failed=failed,
         others=others,
         top=top,
     )
