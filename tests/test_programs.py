@@ -223,3 +223,27 @@ def test_diff_program_by_program(cli):
         "--exit-code",
     )
     assert cli(*same).code == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"Program name,Specialty\nA\x00B,IM\n", ":2:2: control character U+0000 in the text"),
+        (
+            b'Program name,Specialty\n"' + b"x" * 200_000 + b'",IM\n',
+            "field larger than field limit",
+        ),
+        (
+            b'Program name,Specialty\n"unterminated,IM\n',
+            "cannot be read as CSV (unexpected end of data)",
+        ),
+        (b"", ":1:1: no header row"),
+    ],
+)
+def test_import_hostile_csv_is_a_located_error(cli, tmp_path, content, expected):
+    src = tmp_path / "bad.csv"
+    src.write_bytes(content)
+    out = tmp_path / "out.yaml"
+    result = cli("programs", "import", str(src), "--output", str(out))
+    assert result.code == 2 and expected in result.err and "Traceback" not in result.err
+    assert not out.exists()

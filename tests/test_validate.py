@@ -118,3 +118,59 @@ def test_unquoted_date_where_text_is_expected_keeps_its_text(tmp_path):
     path.write_text(text)
     profile = load_profile(path, dt.date(2026, 11, 25))
     assert profile.name == "2025-01-01"
+
+
+def test_mutated_files_never_crash(cli, tmp_path):
+    """Hypothesis mutates a valid profile and dataset byte by byte: every result is a clean
+    verdict (exit 0 or 1 with located lines), never a traceback (exit 70)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    sources = [
+        (PROFILES / "needs-h1b.yaml").read_bytes(),
+        (DATA / "programs-golden.yaml").read_bytes()[:3000],
+    ]
+
+    @settings(
+        max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(
+        st.sampled_from(sources),
+        st.lists(
+            st.tuples(
+                st.integers(0, 2999),
+                st.sampled_from(
+                    [
+                        b"",
+                        b":",
+                        b"- ",
+                        b"\n",
+                        b"&a ",
+                        b"*a",
+                        b"{",
+                        b"]",
+                        b"'",
+                        b"\xff",
+                        b"\t",
+                        b"yes",
+                        b"1e999",
+                        b"!!int ",
+                    ]
+                ),
+            ),
+            min_size=1,
+            max_size=4,
+        ),
+    )
+    def check(source, edits):
+        data = bytearray(source)
+        for position, insert in edits:
+            position = min(position, len(data))
+            data[position : position + 1] = insert
+        path = tmp_path / "mutant.yaml"
+        path.write_bytes(bytes(data))
+        result = cli("validate", str(path))
+        assert result.code in (0, 1), result.err
+        assert "Traceback" not in result.err
+
+    check()

@@ -89,6 +89,7 @@ INFORMATICS_FIELDS = (
     "analytics_team",
     "ehr_vendor",
 )
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNKNOWN = {"", "?", "unknown", "n/a", "na", "-", "--", "tbd", "not listed", "not published"}
 _YES = {"yes", "y", "true", "1", "x", "✓"}
 _NO = {"no", "n", "false", "0"}
@@ -282,8 +283,44 @@ def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> I
     sample = text[:4096]
     first = sample.splitlines()[0] if sample else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     result = ImportResult([], [], [], delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        result.header_problems.append(
+            Problem(
+                file,
+                reader.line_num or 1,
+                None,
+                "",
+                (
+                    f"cannot be read as CSV ({exc}); expected comma- or semicolon-separated cells, "
+                    "quotes closed, cells under 128 KiB"
+                ),
+            )
+        )
+        return result
+    bad_char = _CONTROL.search(text)
+    if bad_char:
+        before = text[: bad_char.start()]
+        line = before.count("\n") + 1
+        column = bad_char.start() - (before.rfind("\n") + 1) + 1
+        result.header_problems.append(
+            Problem(
+                file,
+                line,
+                column,
+                "",
+                (
+                    f"control character U+{ord(bad_char.group()):04X} in the text; expected printable "
+                    "text (is this really a CSV export?)"
+                ),
+            )
+        )
+        return result
     if not rows or not any(cell.strip() for cell in rows[0]):
         result.header_problems.append(
             Problem(
