@@ -15,6 +15,7 @@ from imgplan.models.programs import Dataset, Program
 from imgplan.recommend import assess, recommend, with_overrides
 from imgplan.reference import reference
 from imgplan.rules.context import Context
+from imgplan.rules.findings import STATUSES
 from imgplan.rules.portfolio import strength
 
 from conftest import DATA, PROFILES, golden
@@ -404,6 +405,7 @@ def test_passing_step3_never_removes_a_program(prof, data):
 def test_every_excluded_program_has_a_reason_and_ranking_is_deterministic(prof, data):
     first = recommend(prof, data, REF, TODAY)
     assert all(a.reasons for a in first.excluded)
+    assert {f.status for a in first.included + first.excluded for f in a.findings} <= set(STATUSES)
     assert len(first.programs) + len(first.excluded) == len(data.programs)
     again = recommend(prof, data, REF, TODAY)
     assert [a.program.id for a in first.programs] == [a.program.id for a in again.programs]

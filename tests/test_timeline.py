@@ -12,7 +12,7 @@ from imgplan.calendar import calendar, match_season
 from imgplan.loading import load_profile
 from imgplan.models.profile import Residency
 from imgplan.reference import reference
-from imgplan.timeline import STUDY_PHASES, build, study_plan
+from imgplan.timeline import KINDS, STUDY_PHASES, build, study_plan
 
 from conftest import PROFILES, golden
 
@@ -191,7 +191,8 @@ def test_events_carry_certainty_and_source(cli):
         "fellowship",
         "visa",
         "boards",
-    }
+    }  # SPEC.md's list
+    assert set(KINDS) == kinds
     for e in doc["events"]:
         assert e["kind"] in kinds and e["certainty"] in {"published", "estimated", "personal"}
         assert e["source"]

@@ -5,7 +5,6 @@ Every screening field is optional: ``None`` means unknown, never a default.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated
 
@@ -95,10 +94,3 @@ class Dataset(Strict):
 
     def by_id(self, program_id: str) -> Program | None:
         return next((p for p in self.programs if p.id == program_id), None)
-
-    def figures_date(self, program: Program) -> dt.date:
-        return program.verified or self.as_of
-
-
-def program_fields() -> list[str]:
-    return list(Program.model_fields)

@@ -2,16 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    ics = "ics"
-
 
 def example_notice(name: str, as_of: str) -> str:
     return (
