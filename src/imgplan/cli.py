@@ -78,7 +78,15 @@ TodayOpt = Annotated[
         "--today", envvar="IMGPLAN_TODAY", help="Pretend today is YYYY-MM-DD (also IMGPLAN_TODAY)."
     ),
 ]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (for people) or json (for scripts); also csv and "
+        "markdown for lists, markdown and ics for the timeline.",
+    ),
+]
 NoCacheOpt = Annotated[
     bool,
     typer.Option(
