@@ -20,7 +20,7 @@ from .errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from .models.profile import Profile
-    from .models.programs import Dataset
+    from .models.programs import Dataset, Program
 
 EXIT_OK, EXIT_NO, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
 
@@ -60,6 +60,7 @@ def _root(
 
 # Shared options ---------------------------------------------------------------------------
 
+ProfileArg = Annotated[Path, typer.Argument(help="Your profile YAML.")]
 ProgramsOpt = Annotated[
     Path | None,
     typer.Option(
@@ -138,6 +139,20 @@ def load_programs(path: Path | None, today: dt.date) -> "Dataset":
     finally:
         if progress is not None:
             progress.close()
+
+
+def find_program(dataset: "Dataset", program_id: str) -> "Program":
+    """The program with this id, or a usage error with a "did you mean"."""
+    from .models import vocab
+
+    program = dataset.by_id(program_id)
+    if program is None:
+        hint = vocab.suggest(program_id, [p.id for p in dataset.programs])
+        raise UsageError(
+            f"no program with id '{program_id}' in {dataset.name}{hint}; "
+            "expected an id from `imgplan programs list`"
+        )
+    return program
 
 
 class Progress:
@@ -362,7 +377,7 @@ def recommend(
 
 @app.command()
 def explain(
-    profile: Annotated[Path, typer.Argument(help="Your profile YAML.")],
+    profile: ProfileArg,
     program_id: Annotated[str, typer.Argument(help="A program id from the dataset.")],
     programs: ProgramsOpt = None,
     fmt: FormatOpt = "table",
@@ -372,7 +387,6 @@ def explain(
 ) -> None:
     """Every rule's finding for one program, with the figures and weights used."""
     bypass_cache(no_cache)
-    from .models import vocab
     from .recommend import assess
     from .reference import reference
     from .rules.context import Context
@@ -381,14 +395,7 @@ def explain(
     day = today_from(today)
     person = load_profile(profile, day)
     dataset = load_programs(programs, day)
-    program = dataset.by_id(program_id)
-    if program is None:
-        ids = [p.id for p in dataset.programs]
-        hint = vocab.suggest(program_id, ids)
-        raise UsageError(
-            f"no program with id '{program_id}' in {dataset.name}{hint}; "
-            "expected an id from `imgplan programs list`"
-        )
+    program = find_program(dataset, program_id)
     result = assess(Context.of(person, reference(), day), program, dataset.as_of)
     if fmt == "json":
         from .render import json_out
@@ -589,7 +596,7 @@ def _h1b_only(person: "Profile | None", programs: Path, day: dt.date) -> tuple[i
 
 @app.command()
 def chances(
-    profile: Annotated[Path, typer.Argument(help="Your profile YAML.")],
+    profile: ProfileArg,
     programs: ProgramsOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
@@ -620,7 +627,7 @@ def chances(
 
 @app.command()
 def assess(
-    profile: Annotated[Path, typer.Argument(help="Your profile YAML.")],
+    profile: ProfileArg,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
     today: TodayOpt = None,
@@ -785,18 +792,11 @@ def programs_show(
 ) -> None:
     """Show every figure of one program (unknown ones said so)."""
     bypass_cache(no_cache)
-    from .models import vocab
     from .render import listing
 
     check_format(fmt, ("table", "json"))
     dataset = load_programs(programs, today_from(today))
-    program = dataset.by_id(program_id)
-    if program is None:
-        hint = vocab.suggest(program_id, [p.id for p in dataset.programs])
-        raise UsageError(
-            f"no program with id '{program_id}' in {dataset.name}{hint}; "
-            "expected an id from `imgplan programs list`"
-        )
+    program = find_program(dataset, program_id)
     sys.stdout.write(listing.render_show(dataset, program, fmt, width=width()))
 
 
