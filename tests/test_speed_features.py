@@ -186,6 +186,19 @@ def test_batch_one_output_per_profile(cli, tmp_path):
     assert doc["results"][1]["profile"] == "Elena Petrova (example)"
     text = cli("recommend", "profiles/strong-scores.yaml", "profiles/needs-h1b.yaml").out
     assert text.count("==> profiles/") == 2
+    table = cli(
+        "recommend",
+        "profiles/strong-scores.yaml",
+        "profiles/needs-h1b.yaml",
+        "-f",
+        "csv",
+        "--top",
+        "3",
+    ).out.splitlines()
+    assert table[0].startswith("profile,rank,id,") and len(table) == 7
+    assert [line.split(",")[0] for line in table[1:]] == ["profiles/strong-scores.yaml"] * 3 + [
+        "profiles/needs-h1b.yaml"
+    ] * 3
     out = tmp_path / "out"
     out.mkdir()
     assert (

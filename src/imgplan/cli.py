@@ -339,7 +339,17 @@ def recommend(
         elif fmt == "csv":
             from .render.text import recommend_csv
 
-            texts.append((path, recommend_csv(rec)))
+            one_file = len(profiles) > 1 and output_dir is None
+            texts.append(
+                (
+                    path,
+                    recommend_csv(
+                        rec,
+                        profile=str(path) if one_file else None,
+                        header=not one_file or not texts,
+                    ),
+                )
+            )
         elif fmt == "markdown":
             from .render.text import recommend_markdown
 
@@ -369,6 +379,8 @@ def recommend(
         from .render import json_out
 
         emit(json_out.dumps({"format": 1, "command": "recommend", "results": docs}), output, inputs)
+    elif fmt == "csv":
+        emit("".join(text for _, text in texts), output, inputs)
     else:
         emit("\n".join(f"==> {path} <==\n{text}" for path, text in texts), output, inputs)
     if fail_if_empty and empty:

@@ -56,11 +56,15 @@ def _rows(rec: Recommendation) -> list[list[str]]:
     return rows
 
 
-def recommend_csv(rec: Recommendation) -> str:
+def recommend_csv(rec: Recommendation, *, profile: str | None = None, header: bool = True) -> str:
+    """The ranked list as CSV; with ``profile``, a first column naming the profile file (a
+    batch is one CSV: each profile's rows under one header)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_rows(rec))
+    lead = [] if profile is None else [profile]
+    if header:
+        writer.writerow((["profile"] if profile is not None else []) + list(CSV_COLUMNS))
+    writer.writerows(lead + row for row in _rows(rec))
     return buffer.getvalue()
 
 
