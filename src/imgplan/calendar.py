@@ -144,19 +144,19 @@ def match_season(year: int, data: CalendarData | None = None) -> MatchSeason:
     )
 
 
+def _pair(first: dt.date, second: dt.date, certainty: str, source: str) -> tuple[Dated, Dated]:
+    return Dated(first, certainty, source), Dated(second, certainty, source)
+
+
 def fellowship_submit(year: int, data: CalendarData | None = None) -> tuple[Dated, Dated]:
     """(ERAS fellowship July-cycle submission opens, programs review) for applications in year."""
     data = data or calendar()
     if year in data.fellowship_seasons:
         f = data.fellowship_seasons[year]
-        return Dated(f.eras_submit, "published", f.source), Dated(
-            f.programs_review, "published", f.source
-        )
+        return _pair(f.eras_submit, f.programs_review, "published", f.source)
     submit = nth_weekday(year, 7, WED, 1)
     review = submit + dt.timedelta(days=data.pattern.fellowship_review_days_after_submit)
-    return Dated(submit, "estimated", data.pattern.source), Dated(
-        review, "estimated", data.pattern.source
-    )
+    return _pair(submit, review, "estimated", data.pattern.source)
 
 
 def amia_match(year: int, data: CalendarData | None = None) -> tuple[Dated, Dated]:
@@ -164,11 +164,7 @@ def amia_match(year: int, data: CalendarData | None = None) -> tuple[Dated, Date
     data = data or calendar()
     if year in data.amia_match:
         m = data.amia_match[year]
-        return Dated(m.commit_deadline, "published", m.source), Dated(
-            m.results, "published", m.source
-        )
+        return _pair(m.commit_deadline, m.results, "published", m.source)
     commit = nth_weekday(year, 12, THU, 1)
     results = commit + dt.timedelta(days=data.pattern.amia_results_days_after_commit)
-    return Dated(commit, "estimated", data.pattern.source), Dated(
-        results, "estimated", data.pattern.source
-    )
+    return _pair(commit, results, "estimated", data.pattern.source)

@@ -383,6 +383,10 @@ def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> I
             )
     if result.header_problems:
         return result
+
+    def cell_problem(row_no: int, i: int, message: str) -> Problem:
+        return Problem(file, row_no, i + 1, _where(header, i), message)
+
     used_ids: set[str] = set()
     for row_no, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -411,20 +415,15 @@ def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> I
             try:
                 value = PARSERS[name](cell)
             except ValueError as exc:
-                result.problems.append(Problem(file, row_no, i + 1, _where(header, i), str(exc)))
+                result.problems.append(cell_problem(row_no, i, str(exc)))
                 bad = True
                 continue
             (info if name in INFORMATICS_FIELDS else program)[name] = value
         for required in ("name", "specialty"):
             if required not in program and not bad:
-                i = seen[required]
                 result.problems.append(
-                    Problem(
-                        file,
-                        row_no,
-                        i + 1,
-                        _where(header, i),
-                        f"empty; expected the program's {required}",
+                    cell_problem(
+                        row_no, seen[required], f"empty; expected the program's {required}"
                     )
                 )
                 bad = True
@@ -439,14 +438,11 @@ def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> I
         base, n = pid, 2
         while pid in used_ids:
             if "id" in seen:
-                i = seen["id"]
                 result.problems.append(
-                    Problem(
-                        file,
+                    cell_problem(
                         row_no,
-                        i + 1,
-                        _where(header, i),
-                        (f"id '{pid}' is used by an earlier row; expected unique ids"),
+                        seen["id"],
+                        f"id '{pid}' is used by an earlier row; expected unique ids",
                     )
                 )
                 bad = True
