@@ -58,26 +58,29 @@ def run(cmd: list[str], env: dict[str, str], before: list[str] | None = None) ->
     if before:
         subprocess.run(before, env=env, check=True, stdout=subprocess.DEVNULL)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          cwd=ROOT)
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):
         raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.decode()}")
     return elapsed
 
 
-def median(cmd: list[str], env: dict[str, str], runs: int,
-           before: list[str] | None = None) -> float:
+def median(
+    cmd: list[str], env: dict[str, str], runs: int, before: list[str] | None = None
+) -> float:
     return statistics.median(run(cmd, env, before) for _ in range(runs))
 
 
 def peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
     """Peak resident memory of one run (a fresh wrapper process, so children's max is ours)."""
-    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], "
-            "stdout=subprocess.DEVNULL); "
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([PY, "-c", code, *cmd], env=env, capture_output=True, text=True,
-                         cwd=ROOT, check=True).stdout
+    code = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], "
+        "stdout=subprocess.DEVNULL); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [PY, "-c", code, *cmd], env=env, capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
     return int(out.strip()) / 1024  # KiB on Linux
 
 
@@ -90,8 +93,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; "
-            f"{platform.system()} {platform.release()}")
+    return (
+        f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; "
+        f"{platform.system()} {platform.release()}"
+    )
 
 
 def make_profiles(folder: Path, count: int) -> list[str]:
@@ -115,8 +120,9 @@ def make_profiles(folder: Path, count: int) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="CI mode: fewer runs, smaller files")
     parser.add_argument("--runs", type=int, default=None)
     args = parser.parse_args()
@@ -136,15 +142,19 @@ def main() -> int:
     files = {}
     for count in (small, large):
         path = work / f"programs-{count}.yaml"
-        subprocess.run([PY, "-m", "imgplan.datagen", "--count", str(count), "--output", str(path)],
-                       check=True, env=env)
+        subprocess.run(
+            [PY, "-m", "imgplan.datagen", "--count", str(count), "--output", str(path)],
+            check=True,
+            env=env,
+        )
         files[count] = path
     # The same data as JSON, for the "json.load" floor.
     import yaml
 
     json_path = work / f"programs-{small}.json"
-    json_path.write_text(json.dumps(yaml.load(files[small].read_text(), Loader=yaml.CSafeLoader),
-                                    default=str))
+    json_path.write_text(
+        json.dumps(yaml.load(files[small].read_text(), Loader=yaml.CSafeLoader), default=str)
+    )
     profile = str(ROOT / "profiles" / "strong-scores.yaml")
 
     def rec(*extra: str) -> list[str]:
@@ -158,33 +168,82 @@ def main() -> int:
     floor = median([PY, "-c", "import typer, rich.table, pydantic, yaml"], env, runs)
     run(rec(), env)  # warm the cache for the bundled data
     mine = median(rec(), env, runs)
-    results.append(Result("`recommend` on the bundled dataset (cache warm) vs "
-                          "`python -c 'import typer, rich.table, pydantic, yaml'`", mine, floor, 1.5))
+    results.append(
+        Result(
+            "`recommend` on the bundled dataset (cache warm) vs "
+            "`python -c 'import typer, rich.table, pydantic, yaml'`",
+            mine,
+            floor,
+            1.5,
+        )
+    )
 
     # 2. First run on a large file: parse + validate + recommend, cache cold -------------
-    parse = median([PY, "-c", "import gc, yaml; gc.disable(); "
-                    f"yaml.load(open({str(files[small])!r}), Loader=yaml.CSafeLoader)"], env, runs)
+    parse = median(
+        [
+            PY,
+            "-c",
+            "import gc, yaml; gc.disable(); "
+            f"yaml.load(open({str(files[small])!r}), Loader=yaml.CSafeLoader)",
+        ],
+        env,
+        runs,
+    )
     first = median(rec("--programs", str(files[small])), env, runs, before=cold)
-    results.append(Result(f"{small:,} programs, first run (cache cold) vs the C YAML loader "
-                          "parsing the file with the GC off", first, parse, 1.25))
+    results.append(
+        Result(
+            f"{small:,} programs, first run (cache cold) vs the C YAML loader "
+            "parsing the file with the GC off",
+            first,
+            parse,
+            1.25,
+        )
+    )
 
     # 3. Later runs: from the cache -------------------------------------------------------
     run(rec("--programs", str(files[small])), env)
     later = median(rec("--programs", str(files[small])), env, runs)
-    jfloor = median([PY, "-c", "import typer, rich.table, pydantic, yaml, json; "
-                     f"json.load(open({str(json_path)!r}))"], env, runs)
-    results.append(Result(f"{small:,} programs, later run (cache warm) vs start-up floor + "
-                          "`json.load` of the same data", later, jfloor, 1.5))
+    jfloor = median(
+        [
+            PY,
+            "-c",
+            f"import typer, rich.table, pydantic, yaml, json; json.load(open({str(json_path)!r}))",
+        ],
+        env,
+        runs,
+    )
+    results.append(
+        Result(
+            f"{small:,} programs, later run (cache warm) vs start-up floor + "
+            "`json.load` of the same data",
+            later,
+            jfloor,
+            1.5,
+        )
+    )
 
     # 4. Memory and scaling ---------------------------------------------------------------
     rss = peak_rss_mb(rec("--programs", str(files[small]), "--no-cache"), env)
-    results.append(Result(f"{small:,} programs, peak memory (first run, no cache) vs 200 MB",
-                          rss, 200.0, 1.0, unit="MB"))
+    results.append(
+        Result(
+            f"{small:,} programs, peak memory (first run, no cache) vs 200 MB",
+            rss,
+            200.0,
+            1.0,
+            unit="MB",
+        )
+    )
     big_runs = max(3, runs // 2)
     big = median(rec("--programs", str(files[large]), "--no-cache"), env, big_runs)
     one = median(rec("--programs", str(files[small]), "--no-cache"), env, big_runs)
-    results.append(Result(f"{large:,} programs vs {small:,} (first run each, no cache): "
-                          "linear scaling", big, one, 11.0))
+    results.append(
+        Result(
+            f"{large:,} programs vs {small:,} (first run each, no cache): linear scaling",
+            big,
+            one,
+            11.0,
+        )
+    )
 
     # 5. Batch: many profiles at once -----------------------------------------------------
     folder = work / "profiles"
@@ -196,8 +255,14 @@ def main() -> int:
     run([*IMGPLAN, "recommend", *paths, *common], env)  # warm every cache entry
     single = median([*IMGPLAN, "recommend", paths[0], *common], env, runs)
     many = median([*IMGPLAN, "recommend", *paths, *common], env, max(3, runs // 2))
-    results.append(Result(f"{batch} profiles vs 1 profile against {small:,} programs "
-                          "(cache warm)", many, single, 5.0))
+    results.append(
+        Result(
+            f"{batch} profiles vs 1 profile against {small:,} programs (cache warm)",
+            many,
+            single,
+            5.0,
+        )
+    )
 
     shutil.rmtree(work, ignore_errors=True)
     return report(results, quick)
@@ -207,20 +272,26 @@ def report(results: list[Result], quick: bool) -> int:
     lines = ["| goal | measured | baseline | ratio | limit | met |", "|---|---|---|---|---|---|"]
     for r in results:
         fmt = "{:.3f} s" if r.unit == "s" else "{:.0f} MB"
-        lines.append(f"| {r.goal} | {fmt.format(r.measured)} | {fmt.format(r.baseline)} | "
-                     f"{r.ratio:.2f} | {r.limit:g} | {'yes' if r.met else 'NO'} |")
+        lines.append(
+            f"| {r.goal} | {fmt.format(r.measured)} | {fmt.format(r.baseline)} | "
+            f"{r.ratio:.2f} | {r.limit:g} | {'yes' if r.met else 'NO'} |"
+        )
     table = "\n".join(lines)
     print(table)
     name = "results-quick.md" if quick else "results.md"
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     (ROOT / "benchmarks" / name).write_text(
         f"# Benchmark results ({'quick' if quick else 'full'})\n\n{stamp}; {machine()}\n\n"
-        f"{table}\n", encoding="utf-8")
+        f"{table}\n",
+        encoding="utf-8",
+    )
     if quick:
         regressions = [r for r in results if r.ratio > 2 * r.limit]
         for r in regressions:
-            print(f"REGRESSION: {r.goal}: ratio {r.ratio:.2f} is over twice the limit {r.limit:g}",
-                  file=sys.stderr)
+            print(
+                f"REGRESSION: {r.goal}: ratio {r.ratio:.2f} is over twice the limit {r.limit:g}",
+                file=sys.stderr,
+            )
         return 1 if regressions else 0
     return 0
 

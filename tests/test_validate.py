@@ -69,10 +69,15 @@ def test_validate_json_contract(cli):
     }
 
 
-def test_validate_missing_file_is_a_problem(cli):
-    result = cli("validate", "no/such.yaml")
-    assert result.code == 1
-    assert result.out == "no/such.yaml: no such file; expected a path to an existing file\n"
+def test_validate_missing_file_is_listed_and_exits_2(cli):
+    """A file that cannot be read at all is an input error (2), not a "found problems" (1);
+    the other files are still checked and listed."""
+    result = cli("validate", "no/such.yaml", "profiles/needs-h1b.yaml")
+    assert result.code == 2
+    assert result.out == (
+        "no/such.yaml: no such file; expected a path to an existing file\n"
+        "profiles/needs-h1b.yaml: valid profile\n"
+    )
 
 
 def test_other_commands_exit_2_with_the_same_messages(cli):

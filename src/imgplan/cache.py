@@ -26,13 +26,15 @@ import io
 import json
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .errors import InputError, UsageError
+from .files import read_bytes, replace_atomically
 
 MAGIC = b"IMGPLAN-CACHE 1\n"
+MAX_ENTRY_BYTES = 1 << 30  # far above any entry a 256 MiB dataset makes
 KEEP = 1000  # entries kept (an advisor may batch hundreds of profiles); older ones pruned
 
 ALLOWED = {
@@ -109,6 +111,10 @@ class _Unpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+_YES = ("1", "true", "yes", "on")
+_NO = ("", "0", "false", "no", "off")
+
+
 def directory() -> Path:
     configured = os.environ.get("IMGPLAN_CACHE_DIR")
     if configured:
@@ -118,7 +124,36 @@ def directory() -> Path:
 
 
 def disabled() -> bool:
-    return os.environ.get("IMGPLAN_NO_CACHE", "") not in ("", "0")
+    return os.environ.get("IMGPLAN_NO_CACHE", "").strip().lower() not in _NO
+
+
+def check_settings() -> None:
+    """Refuse a cache setting that cannot mean anything (exit 2, before any work).
+
+    ``IMGPLAN_NO_CACHE`` must read as yes or no; an explicit ``IMGPLAN_CACHE_DIR`` must be a
+    folder or a path one can be made at. (The default location, when unusable, is skipped
+    silently: a read-only home must not stop a run.)
+    """
+    flag = os.environ.get("IMGPLAN_NO_CACHE", "").strip().lower()
+    if flag not in _YES + _NO:
+        raise UsageError(
+            f"IMGPLAN_NO_CACHE={os.environ['IMGPLAN_NO_CACHE']!r:.80} is not yes or no; "
+            "expected 1 (bypass the cache) or 0, or leave it unset"
+        )
+    configured = os.environ.get("IMGPLAN_CACHE_DIR")
+    if not configured or disabled():
+        return
+    if "\0" in configured:
+        raise UsageError("IMGPLAN_CACHE_DIR contains a NUL character; expected a folder path")
+    path = Path(configured)
+    for parent in (path, *path.parents):
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise UsageError(
+                    f"IMGPLAN_CACHE_DIR={configured!r:.200}: {parent} is not a folder; "
+                    "expected a folder for imgplan's cache (or unset it for the default)"
+                )
+            break
 
 
 def key_for(data: bytes, kind: str, salt: str = "") -> str:
@@ -135,9 +170,8 @@ def entry_path(key: str) -> Path:
 def load(key: str) -> Any | None:
     """The cached object for ``key``, or None if absent or not to be trusted."""
     try:
-        with open(entry_path(key), "rb") as fh:
-            blob = fh.read()
-    except OSError:
+        blob = read_bytes(entry_path(key), MAX_ENTRY_BYTES)
+    except InputError:  # absent, not a regular file, unreadable or too big: rebuilt
         return None
     try:
         if not blob.startswith(MAGIC):
@@ -179,22 +213,13 @@ def store(key: str, obj: Any) -> bool:
             "imgplan": __version__,
         }
     ).encode()
-    tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC + header + b"\n")
-            fh.write(payload)
-        os.replace(tmp, entry_path(key))
-        tmp = None
+        replace_atomically(entry_path(key), MAGIC + header + b"\n" + payload)
         _prune(folder)
         return True
     except OSError:
         return False
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _prune(folder: Path) -> None:

@@ -6,7 +6,6 @@ commands that need them, so ``imgplan --version`` stays fast.
 """
 
 import datetime as dt
-import functools
 import gc
 import os
 import sys
@@ -17,6 +16,7 @@ import typer
 
 from . import __version__
 from .errors import InputError, UsageError
+from .files import same_file, write_output
 
 if TYPE_CHECKING:
     from .models.profile import Profile
@@ -99,19 +99,32 @@ NoCacheOpt = Annotated[
 
 
 def bypass_cache(no_cache: bool) -> None:
+    from .cache import check_settings
+
+    check_settings()
     if no_cache:
         os.environ["IMGPLAN_NO_CACHE"] = "1"  # read by imgplan.cache for this process
+
+
+TODAY_RANGE = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
 
 
 def today_from(value: str | None) -> dt.date:
     if not value:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError(
-            f"--today / IMGPLAN_TODAY '{value}' is not a date; expected YYYY-MM-DD"
+            f"--today / IMGPLAN_TODAY {value!r:.80} is not a date; expected YYYY-MM-DD"
         ) from None
+    low, high = TODAY_RANGE
+    if not low <= day <= high:
+        raise UsageError(
+            f"--today / IMGPLAN_TODAY {day.isoformat()} is outside {low.isoformat()} to "
+            f"{high.isoformat()}; expected a date this planner's calendar can reason about"
+        )
+    return day
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:
@@ -182,46 +195,9 @@ def emit(text: str, output: Path | None, inputs: tuple[Path | None, ...] = ()) -
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    if output.resolve() in _resolved(inputs):
+    if any(p is not None and same_file(output, p) for p in inputs):
         raise UsageError(f"--output {output} is one of the input files; expected another path")
-    write_atomic(output, text, overwrite=True)
-
-
-@functools.lru_cache(maxsize=8)
-def _resolved(inputs: tuple[Path | None, ...]) -> frozenset[Path]:
-    """The input files' real paths (once per set of inputs: a batch writes many outputs)."""
-    return frozenset(p.resolve() for p in inputs if p is not None and p.exists())
-
-
-def write_atomic(path: Path, text: str, *, overwrite: bool) -> None:
-    import tempfile
-
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise UsageError(
-            f"{path}: the folder {directory} does not exist; expected an existing folder"
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if path exists: no race with another writer
-            except FileExistsError:
-                raise UsageError(
-                    f"{path} already exists; expected a new path (imgplan never overwrites it)"
-                ) from None
-            finally:
-                os.unlink(tmp)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_output(output, text, overwrite=True)
 
 
 def is_tty() -> bool:
@@ -233,13 +209,6 @@ def width() -> int:
         return max(80, os.get_terminal_size().columns) if is_tty() else 120
     except OSError:
         return 120
-
-
-def not_yet(command: str, issue: int) -> None:
-    raise UsageError(
-        f"`imgplan {command}` is not yet available in this version (planned: "
-        f"issue #{issue}); expected one of the available commands, see --help"
-    )
 
 
 # Commands ---------------------------------------------------------------------------------
@@ -686,7 +655,8 @@ def validate(
     fmt: FormatOpt = "table",
     today: TodayOpt = None,
 ) -> None:
-    """Check profiles and datasets; report every problem at once, located. Exit 1 on problems."""
+    """Check profiles and datasets; report every problem at once, located. Exit 1 on problems,
+    2 if a file cannot be read at all (missing, a folder or a pipe, too big)."""
     from .validate import validate_files
 
     check_format(fmt, ("table", "json"))
@@ -719,6 +689,8 @@ def validate(
         count = sum(len(r.problems) for r in results)
         if bad:
             typer.echo(f"{count} problem(s) in {bad} of {len(results)} file(s)", err=True)
+    if any(r.unreadable for r in results):
+        raise typer.Exit(EXIT_INPUT)
     if any(r.problems for r in results):
         raise typer.Exit(EXIT_NO)
 
@@ -733,7 +705,7 @@ def init(
     from .reference import data_path
 
     text = data_path("starter-profile.yaml").read_text(encoding="utf-8")
-    write_atomic(path, text, overwrite=False)
+    write_output(path, text, overwrite=False)
     typer.echo(f"Wrote {path}. Edit it, then run: imgplan validate {path}", err=True)
 
 

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+MAX_MESSAGE = 400  # characters: a message about a 100 MB value stays a line
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clip(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` made safe to print: control characters shown as ``\\xNN`` (a hostile key or
+    value cannot drive the terminal), and the middle of an over-long text cut out, so that a
+    message keeps its start (what is wrong) and its end (what is expected)."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if len(text) <= limit:
+        return text
+    half = (limit - 40) // 2
+    return f"{text[:half]}… ({len(text) - 2 * half:,} characters cut) …{text[-half:]}"
 
 
 @dataclass(frozen=True, order=True)
@@ -14,6 +29,11 @@ class Problem:
     column: int | None
     path: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "file", clip(self.file))
+        object.__setattr__(self, "path", clip(self.path, 200))
+        object.__setattr__(self, "message", clip(self.message))
 
     def __str__(self) -> str:
         where = self.file
@@ -41,5 +61,13 @@ class InputError(Exception):
         return "\n".join(str(p) for p in self.problems)
 
 
+class UnreadableError(InputError):
+    """The file cannot be read at all (missing, a folder or a pipe, too big): exit code 2,
+    even from ``validate``, whose exit 1 means "read, and found problems"."""
+
+
 class UsageError(Exception):
     """A bad option or combination of options: exit code 2."""
+
+    def __str__(self) -> str:
+        return clip(super().__str__())

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from .errors import Problem
 from .models import vocab
 from .models.programs import Dataset
+from .render.escape import looks_like_formula
 
 MAX_BYTES = 64 << 20
 
@@ -391,12 +392,14 @@ def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> I
     for row_no, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+        if len(row) != len(header) and not (
+            len(row) > len(header) and not any(cell.strip() for cell in row[len(header) :])
+        ):
             result.problems.append(
                 Problem(
                     file,
                     row_no,
-                    len(header) + 1,
+                    min(len(row), len(header)) + 1,
                     "",
                     (
                         f"the row has {len(row)} cells but the header {len(header)}; expected one cell per "
@@ -404,6 +407,7 @@ def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> I
                     ),
                 )
             )
+            result.skipped_rows.append(row_no)
             continue
         program: dict[str, Any] = {}
         info: dict[str, Any] = {}
@@ -411,6 +415,17 @@ def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> I
         for i, name in columns.items():
             cell = row[i].strip() if i < len(row) else ""
             if cell.lower() in _UNKNOWN:
+                continue
+            if looks_like_formula(cell):
+                result.problems.append(
+                    cell_problem(
+                        row_no,
+                        i,
+                        f"{cell!r:.60} would run as a formula when a spreadsheet opens it; expected "
+                        "plain text (remove the leading '=', '+', '-' or '@')",
+                    )
+                )
+                bad = True
                 continue
             try:
                 value = PARSERS[name](cell)

@@ -15,7 +15,6 @@ Python values by an iterative builder, so that:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Problem
+from .files import read_bytes
 from .models import vocab
 from .models.profile import Profile
 from .models.programs import Dataset
@@ -65,55 +65,6 @@ def display_path(path: Path_) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def read_bytes(path: Path | str, max_bytes: int) -> bytes:
-    """A file's bytes, or a located InputError (missing, a folder, unreadable, too big)."""
-    name = str(path)
-    try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            raise InputError(
-                [
-                    Problem(
-                        name,
-                        None,
-                        None,
-                        "",
-                        (
-                            f"the file is {size / 1048576:.1f} MiB, over the {max_bytes / 1048576:g} MiB "
-                            "limit for this kind of file; expected a smaller file"
-                        ),
-                    )
-                ]
-            )
-        with open(path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError(
-            [Problem(name, None, None, "", "no such file; expected a path to an existing file")]
-        ) from None
-    except IsADirectoryError:
-        raise InputError(
-            [Problem(name, None, None, "", "this is a folder; expected a file")]
-        ) from None
-    except OSError as exc:
-        raise InputError(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    "",
-                    f"cannot be read ({exc.strerror}); expected a readable file",
-                )
-            ]
-        ) from None
-    if len(raw) > max_bytes:
-        raise InputError(
-            [Problem(name, None, None, "", "the file grew over the size limit while read")]
-        )
-    return raw
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -340,6 +291,23 @@ def _build(
         raise InputError(
             [Problem(file, line, column, "", f"YAML syntax error: {what}; expected valid YAML")]
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC, ...)
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        char = text[exc.position] if exc.position < len(text) else ""
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    line,
+                    column,
+                    "",
+                    f"control character U+{ord(char or chr(0)):04X} in the text; expected printable "
+                    "text (is this really a YAML file?)",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(
             [Problem(file, None, None, "", f"YAML error: {exc}; expected valid YAML")]
@@ -473,7 +441,11 @@ def validate_as(parsed: Parsed, model: type[M], today: dt.date, what: str) -> M:
     try:
         result = model.model_validate(parsed.data, context={"today": today})
     except ValidationError as exc:
-        problems.extend(problems_from(exc, parsed, model))
+        # A value the parser already refused (a tag, a duplicate key) is not described twice.
+        refused = {(p.line, p.column) for p in parsed.problems}
+        problems.extend(
+            p for p in problems_from(exc, parsed, model) if (p.line, p.column) not in refused
+        )
     if model is Dataset:
         problems.extend(_duplicate_problems(parsed))
     if problems or result is None:

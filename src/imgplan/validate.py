@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem
-from .loading import DATASET_MAX_BYTES, kind_of, parse_yaml, validate_as
+from .errors import InputError, Problem, UnreadableError
+from .files import read_head, size_of
+from .loading import DATASET_MAX_BYTES, PROFILE_MAX_BYTES, kind_of, parse_yaml, validate_as
 from .models.profile import Profile
 from .models.programs import Dataset
 
@@ -17,6 +19,21 @@ class FileResult:
     path: str
     kind: str
     problems: list[Problem]
+    unreadable: bool = False  # not read at all: exit 2, not 1
+
+
+# A top-level key only a program dataset has, near the start of a large file.
+_DATASET_KEY = re.compile(rb"^(programs|as_of|source)\s*:", re.MULTILINE)
+PEEK_BYTES = 64 << 10
+
+
+def _limit(path: Path) -> int:
+    """How much of this file may be read: a dataset may be large, a profile may not. A file
+    over the profile limit is read only if its first 64 KiB show a dataset's top-level key."""
+    size = size_of(path)
+    if size <= PROFILE_MAX_BYTES or _DATASET_KEY.search(read_head(path, PEEK_BYTES)):
+        return DATASET_MAX_BYTES
+    return PROFILE_MAX_BYTES
 
 
 def validate_file(path: Path, today: dt.date) -> FileResult:
@@ -26,12 +43,14 @@ def validate_file(path: Path, today: dt.date) -> FileResult:
         else "profile"
     )
     try:
-        parsed = parse_yaml(path, DATASET_MAX_BYTES)
+        parsed = parse_yaml(path, _limit(path))
         kind = kind_of(parsed.data) if parsed.data is not None else kind
         if kind == "programs":
             validate_as(parsed, Dataset, today, "a program dataset with a 'programs' list")
         else:
             validate_as(parsed, Profile, today, "a profile (see `imgplan init`)")
+    except UnreadableError as exc:
+        return FileResult(str(path), kind, exc.problems, unreadable=True)
     except InputError as exc:
         return FileResult(str(path), kind, exc.problems)
     return FileResult(str(path), kind, [])

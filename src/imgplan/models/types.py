@@ -52,8 +52,19 @@ def _bool(value: Any) -> bool:
     raise ValueError(f"{value!r} is not true/false; expected true or false")
 
 
+# C0/C1 control characters other than tab and newline: an escape sequence in a name would
+# drive the terminal that prints it.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _text(value: Any) -> str:
     if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad:
+            raise ValueError(
+                f"control character U+{ord(bad.group()):04X} at character {bad.start() + 1}; "
+                "expected printable text"
+            )
         return value
     if isinstance(value, bool) or value is None:
         raise ValueError(f'{value!r} is not text; expected text (quote it: "...")')

@@ -10,6 +10,7 @@ from typing import Any
 from ..datasets import DatasetDiff, program_dict
 from ..models.programs import Dataset, Program
 from . import example_notice
+from .escape import csv_cell, md
 
 COLUMNS = (
     "id",
@@ -65,14 +66,14 @@ def render_list(dataset: Dataset, programs: list[Program], fmt: str, *, width: i
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        writer.writerows([csv_cell(c) for c in row] for row in rows)
         return buffer.getvalue()
     if fmt == "markdown":
-        lines = [f"# {dataset.name}", "", _header(dataset)]
+        lines = [f"# {md(dataset.name)}", "", md(_header(dataset))]
         if dataset.example:
-            lines += ["", f"> **{example_notice(dataset.name, dataset.as_of.isoformat())}**"]
+            lines += ["", f"> **{md(example_notice(dataset.name, dataset.as_of.isoformat()))}**"]
         lines += ["", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+        lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
     from rich.table import Table
     from rich.text import Text

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..recommend import Recommendation
 from . import example_notice
+from .escape import csv_cell, md
 
 if TYPE_CHECKING:
     from ..rules.portfolio import ReadinessItem, Strength
@@ -64,29 +65,27 @@ def recommend_csv(rec: Recommendation, *, profile: str | None = None, header: bo
     lead = [] if profile is None else [profile]
     if header:
         writer.writerow((["profile"] if profile is not None else []) + list(CSV_COLUMNS))
-    writer.writerows(lead + row for row in _rows(rec))
+    writer.writerows([csv_cell(c) for c in lead + row] for row in _rows(rec))
     return buffer.getvalue()
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")
 
 
 def recommend_markdown(rec: Recommendation) -> str:
     d = rec.dataset
-    lines = [f"# Program list — {rec.profile.name or 'profile'}", ""]
-    lines.append(f"Programs: {d.name}, {len(d.programs)} programs, as of {d.as_of.isoformat()}.")
+    lines = [f"# Program list — {md(rec.profile.name or 'profile')}", ""]
+    lines.append(
+        f"Programs: {md(d.name)}, {len(d.programs)} programs, as of {d.as_of.isoformat()}."
+    )
     if d.example:
-        lines += ["", f"> **{example_notice(d.name, d.as_of.isoformat())}**"]
+        lines += ["", f"> **{md(example_notice(d.name, d.as_of.isoformat()))}**"]
     lines += ["", "## Profile findings", ""]
     lines += [
-        f"- **{f.status}** [{f.rule}] {_md(f.message)} _(source: {_md(f.source)})_"
+        f"- **{f.status}** [{f.rule}] {md(f.message)} _(source: {md(f.source)})_"
         for f in rec.findings
     ]
     lines += ["", "## Ranked programs", ""]
     lines.append("| " + " | ".join(CSV_COLUMNS) + " |")
     lines.append("|" + "---|" * len(CSV_COLUMNS))
-    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in _rows(rec)]
+    lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in _rows(rec)]
     s = rec.summary()
     lines += [
         "",
@@ -100,9 +99,9 @@ def recommend_markdown(rec: Recommendation) -> str:
 def timeline_markdown(t: Timeline) -> str:
     from ..timeline import PHASES
 
-    lines = [f"# Timeline — {t.name or 'generic roadmap'}", "", f"As of {t.today.isoformat()}."]
-    lines += [f"\n> {note}" for note in t.notes]
-    lines += [f"\n> **Warning:** {w}" for w in t.warnings]
+    lines = [f"# Timeline — {md(t.name or 'generic roadmap')}", "", f"As of {t.today.isoformat()}."]
+    lines += [f"\n> {md(note)}" for note in t.notes]
+    lines += [f"\n> **Warning:** {md(w)}" for w in t.warnings]
     for phase in PHASES:
         events = [e for e in t.events if e.phase == phase]
         if not events:
@@ -115,10 +114,10 @@ def timeline_markdown(t: Timeline) -> str:
             "|---|---|---|---|---|---|",
         ]
         for e in events:
-            title = _md(e.title) + (f"<br>{_md(e.detail)}" if e.detail else "")
+            title = md(e.title) + (f"<br>{md(e.detail)}" if e.detail else "")
             lines.append(
                 f"| {e.date.isoformat()} | {e.end.isoformat() if e.end else ''} | "
-                f"{title} | {e.status} | {e.certainty} | {_md(e.source)} |"
+                f"{title} | {e.status} | {e.certainty} | {md(e.source)} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -133,25 +132,24 @@ def assess_markdown(
     from ..rules.portfolio import ELEMENT_TITLES
 
     lines = [
-        f"# Informatics portfolio — {name or 'profile'}",
+        f"# Informatics portfolio — {md(name or 'profile')}",
         "",
         f"**Strength {strength.score}/100**, the mean of the guide's four core elements. "
-        f"Points: {_md(source)}.",
+        f"Points: {md(source)}.",
         "",
         "| element | score | evidence |",
         "|---|---|---|",
     ]
     for key, e in strength.elements.items():
         lines.append(
-            f"| {ELEMENT_TITLES[key]} | {e.score}/100 | "
-            f"{_md('; '.join(e.evidence) or 'none yet')} |"
+            f"| {ELEMENT_TITLES[key]} | {e.score}/100 | {md('; '.join(e.evidence) or 'none yet')} |"
         )
     lines += ["", "## Next actions", ""]
-    lines += [f"{i}. {_md(a.text)} (+{a.gain})" for i, a in enumerate(strength.actions(), 1)]
+    lines += [f"{i}. {md(a.text)} (+{a.gain})" for i, a in enumerate(strength.actions(), 1)]
     if readiness is not None:
         lines += ["", f"## Fellowship readiness (PGY-{pgy or '-'} now)", ""]
         lines += [
-            f"- [{'x' if r.met else ' '}] PGY-{r.pgy}: {_md(r.item)} — {_md(r.evidence)}"
+            f"- [{'x' if r.met else ' '}] PGY-{r.pgy}: {md(r.item)} — {md(r.evidence)}"
             for r in readiness
         ]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,202 @@
+"""Every byte imgplan reads from or writes to a file goes through here.
+
+Reading: only regular files, opened without blocking (a named pipe or a device given as a file
+is refused at once instead of hanging), never more than a size limit (checked before reading
+and again while reading, so a file that grows cannot slip past it).
+
+Writing: to a temporary file in the target's folder, flushed to disk, then renamed over the
+target (or hard-linked to a new path when it must not be overwritten). A crash or a full disk
+leaves the old file or the new one, never a mix, and no temporary file behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from .errors import Problem, UnreadableError, UsageError
+
+_KINDS = (
+    (stat.S_ISDIR, "this is a folder; expected a file"),
+    (stat.S_ISFIFO, "this is a named pipe (FIFO), not a regular file; expected a file"),
+    (stat.S_ISSOCK, "this is a socket, not a regular file; expected a file"),
+    (stat.S_ISCHR, "this is a device, not a regular file; expected a file"),
+    (stat.S_ISBLK, "this is a device, not a regular file; expected a file"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """Why a file of this mode cannot be read as a file (None if it can)."""
+    for test, message in _KINDS:
+        if test(mode):
+            return message
+    return None if stat.S_ISREG(mode) else "this is not a regular file; expected a file"
+
+
+def _problem(name: str, message: str) -> UnreadableError:
+    return UnreadableError([Problem(name, None, None, "", message)])
+
+
+def _open_regular(path: Path | str) -> tuple[int, int]:
+    """An open descriptor on a regular file, and its size; or an UnreadableError."""
+    name = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise _problem(name, "no such file; expected a path to an existing file") from None
+    except IsADirectoryError:
+        raise _problem(name, "this is a folder; expected a file") from None
+    except OSError as exc:
+        raise _problem(name, f"cannot be read ({exc.strerror}); expected a readable file") from None
+    try:
+        info = os.fstat(fd)
+    except OSError as exc:
+        os.close(fd)
+        raise _problem(name, f"cannot be read ({exc.strerror}); expected a readable file") from None
+    why = _not_regular(info.st_mode)
+    if why:
+        os.close(fd)
+        raise _problem(name, why)
+    return fd, info.st_size
+
+
+def _read(fd: int, name: str, limit: int) -> bytes:
+    chunks = []
+    left = limit
+    try:
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise _problem(name, f"cannot be read ({exc.strerror}); expected a readable file") from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def size_of(path: Path | str) -> int:
+    """The size of a regular file, or an UnreadableError."""
+    fd, size = _open_regular(path)
+    os.close(fd)
+    return size
+
+
+def read_head(path: Path | str, limit: int) -> bytes:
+    """The first ``limit`` bytes of a regular file (to tell what kind of file it is)."""
+    fd, _ = _open_regular(path)
+    return _read(fd, str(path), limit)
+
+
+def read_bytes(path: Path | str, max_bytes: int) -> bytes:
+    """A regular file's bytes, or an UnreadableError (missing, a folder, a pipe or device,
+    unreadable, over ``max_bytes``)."""
+    name = str(path)
+    fd, size = _open_regular(path)
+    if size > max_bytes:
+        os.close(fd)
+        raise _problem(
+            name,
+            f"the file is {size / 1048576:.1f} MiB, over the {max_bytes / 1048576:g} MiB "
+            "limit for this kind of file; expected a smaller file",
+        )
+    raw = _read(fd, name, max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise _problem(
+            name, "the file grew over the size limit while being read; expected a smaller file"
+        )
+    return raw
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (through symbolic or hard links)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def replace_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write ``data`` to ``path`` all at once; OSError if it cannot (nothing is left behind).
+
+    With ``overwrite=False`` an existing ``path`` raises FileExistsError and is not touched
+    (the check and the write are one step: no race with another writer).
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)  # an overwritten file keeps its permissions
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+            os.unlink(tmp)
+    except BaseException:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        raise
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every system can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_output(path: Path, text: str, *, overwrite: bool) -> None:
+    """Write a user-visible output file atomically, or raise a UsageError saying why not
+    (the folder is missing, the path is a folder or a pipe, the disk is full, ...)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{path}: the folder {folder} does not exist; expected an existing folder")
+    try:
+        info = os.stat(path)
+    except OSError:
+        info = None
+    if info is not None:
+        if not overwrite:
+            raise UsageError(
+                f"{path} already exists; expected a new path (imgplan never overwrites it)"
+            )
+        why = _not_regular(info.st_mode)
+        if why:
+            raise UsageError(
+                f"{path}: {why.split(';')[0]}; expected a path for a regular file "
+                "(leave out --output to print to the terminal)"
+            )
+    try:
+        replace_atomically(path, text.encode("utf-8"), overwrite=overwrite)
+    except FileExistsError:
+        raise UsageError(
+            f"{path} already exists; expected a new path (imgplan never overwrites it)"
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or errno.errorcode.get(exc.errno or 0, str(exc))
+        raise UsageError(
+            f"{path}: cannot be written ({reason}); nothing was written"
+            + ("" if info is None else ", the existing file is unchanged")
+        ) from None
