@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hostile_cases import cases, prepare  # noqa: E402
-
 from bench import IMGPLAN, TODAY, machine  # noqa: E402
+
+from hostile_cases import cases, prepare  # noqa: E402
 
 TIME_LIMIT = 1.0  # seconds
 MEMORY_LIMIT = 200.0  # MB
