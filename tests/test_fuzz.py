@@ -1,0 +1,353 @@
+"""Fuzzing: valid-looking and mutated profiles and datasets through every command's core and
+every renderer. The only outcomes allowed are the documented ones: a result, or a located
+input error (exit 2). Anything else (an exception, a message without a place or without
+"expected") fails.
+
+The normal run tries a few hundred examples; the dedicated run tries 10,000 or more:
+
+    IMGPLAN_FUZZ_EXAMPLES=10000 python -m pytest tests/test_fuzz.py
+
+Profiles and datasets are built from the example files: each field's value is drawn from the
+values that field takes anywhere in them (valid-looking combinations), then optionally mutated:
+a key deleted, an unknown key added, a value replaced by one of another type or out of range,
+or the YAML text itself damaged (a character inserted, a slice deleted, a line repeated).
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from conftest import DATA, PROFILES
+from imgplan.errors import InputError
+
+EXAMPLES = int(os.environ.get("IMGPLAN_FUZZ_EXAMPLES", "300"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    derandomize=EXAMPLES <= 300,  # the normal run is reproducible; the dedicated run explores
+)
+
+Path_ = tuple[Any, ...]
+
+
+def _leaves(value: Any, path: Path_ = ()) -> list[tuple[Path_, Any]]:
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in _leaves(v, (*path, k))] + [
+            (path, value)
+        ]
+    if isinstance(value, list):
+        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, (*path, i))] + [
+            (path, value)
+        ]
+    return [(path, value)]
+
+
+def _plain(value: Any) -> Any:
+    """YAML-loaded values back to text-friendly ones (dates as ISO text, as a user types)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+PROFILE_DOCS = [_plain(yaml.safe_load(p.read_text())) for p in sorted(PROFILES.glob("*.yaml"))]
+DATASET_DOC = _plain(yaml.safe_load((DATA / "programs-golden.yaml").read_text()))
+PROGRAM_DOCS = DATASET_DOC["programs"]
+
+WEIRD = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.sampled_from(["yes", "NO", "~", "2026-02-30", "1e999", ".nan", "=cmd|' /C calc'!A0", ""]),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+
+
+def _pool(docs: list[dict[str, Any]]) -> dict[Path_, list[Any]]:
+    pool: dict[Path_, list[Any]] = {}
+    for doc in docs:
+        for path, value in _leaves(doc):
+            pool.setdefault(path, []).append(value)
+    return pool
+
+
+PROFILE_POOL = _pool(PROFILE_DOCS)
+PROGRAM_POOL = _pool(PROGRAM_DOCS)
+
+
+@st.composite
+def recombined(draw: st.DrawFn, docs: list[dict[str, Any]], pool: dict[Path_, list[Any]]):
+    """A document whose top-level fields come from different examples (valid-looking)."""
+    base = copy.deepcopy(draw(st.sampled_from(docs)))
+    for key in list(base):
+        if draw(st.booleans()):
+            choices = pool.get((key,))
+            if choices:
+                base[key] = copy.deepcopy(draw(st.sampled_from(choices)))
+    return base
+
+
+def _set(doc: Any, path: Path_, value: Any) -> None:
+    target = doc
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+
+
+def _delete(doc: Any, path: Path_) -> None:
+    target = doc
+    for part in path[:-1]:
+        target = target[part]
+    del target[path[-1]]
+
+
+@st.composite
+def mutated(draw: st.DrawFn, doc: dict[str, Any], pool: dict[Path_, list[Any]]):
+    """Up to three mutations of a document: replace, delete, add an unknown key."""
+    doc = copy.deepcopy(doc)
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        paths = [p for p, _ in _leaves(doc) if p]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        action = draw(st.sampled_from(["replace", "replace", "pool", "delete", "unknown"]))
+        try:
+            if action == "replace":
+                _set(doc, path, draw(WEIRD))
+            elif action == "pool" and pool.get(path[-1:]) is not None:
+                _set(doc, path, copy.deepcopy(draw(st.sampled_from(pool[path[-1:]]))))
+            elif action == "delete":
+                _delete(doc, path)
+            elif action == "unknown":
+                parent = doc
+                for part in path[:-1]:
+                    parent = parent[part]
+                if isinstance(parent, dict):
+                    parent[draw(st.text(min_size=1, max_size=12))] = draw(WEIRD)
+        except (KeyError, IndexError, TypeError):
+            pass
+    return doc
+
+
+def _yaml_text(doc: Any) -> str:
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+@st.composite
+def damaged(draw: st.DrawFn, text: str, one_in: int) -> str:
+    """Once in ``one_in`` times, the YAML text with a character inserted, a slice deleted or a
+    line repeated."""
+    if draw(st.integers(min_value=1, max_value=one_in)) != 1:
+        return text
+    action = draw(st.sampled_from(["insert", "delete", "repeat"]))
+    if action == "insert":
+        at = draw(st.integers(min_value=0, max_value=len(text)))
+        char = draw(st.sampled_from(list(":-[]{}&*!|>'\"#%@`,?\t\n ") + ["\x00", "\ufeff", "é"]))
+        return text[:at] + char + text[at:]
+    if action == "delete" and text:
+        at = draw(st.integers(min_value=0, max_value=len(text) - 1))
+        return text[:at] + text[at + draw(st.integers(min_value=1, max_value=20)) :]
+    if action == "repeat":
+        lines = text.splitlines(keepends=True)
+        if lines:
+            i = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+            lines.insert(i, lines[i])
+            return "".join(lines)
+    return text
+
+
+@st.composite
+def profile_texts(draw: st.DrawFn) -> str:
+    doc = draw(recombined(PROFILE_DOCS, PROFILE_POOL))
+    if draw(st.integers(min_value=1, max_value=3)) == 1:
+        doc = draw(mutated(doc, PROFILE_POOL))
+    return draw(damaged(_yaml_text(doc), 4))
+
+
+@st.composite
+def dataset_texts(draw: st.DrawFn) -> str:
+    programs = []
+    for i in range(draw(st.integers(min_value=0, max_value=8))):
+        program = draw(recombined(PROGRAM_DOCS, PROGRAM_POOL))
+        program["id"] = f"p-{i}"
+        if draw(st.integers(min_value=1, max_value=12)) == 1:
+            program = draw(mutated(program, PROGRAM_POOL))
+        programs.append(program)
+    doc = {**{k: v for k, v in DATASET_DOC.items() if k != "programs"}, "programs": programs}
+    if draw(st.integers(min_value=1, max_value=8)) == 1:
+        doc = draw(mutated(doc, {}))
+    return draw(damaged(_yaml_text(doc), 8))
+
+
+DAYS = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2034, 12, 31))
+
+
+def _check_input_error(exc: InputError, file: Path) -> None:
+    """A documented failure: every problem names the file, a place when it is about the
+    content, and what is expected; messages are bounded."""
+    assert exc.problems
+    for problem in exc.problems:
+        assert problem.file == str(file)
+        assert "expected" in problem.message, problem
+        assert len(str(problem)) < 2000
+        assert problem.line is None or problem.line >= 1
+
+
+def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> None:
+    """Every command's core and every renderer, as the CLI runs them."""
+    from imgplan import chances, timeline
+    from imgplan.loading import load_dataset, load_profile
+    from imgplan.recommend import assess, recommend
+    from imgplan.reference import reference
+    from imgplan.render import ics, json_out, listing, plain, table
+    from imgplan.render.step3 import verdict_json, verdict_text
+    from imgplan.render.text import (
+        assess_markdown,
+        recommend_csv,
+        recommend_markdown,
+        timeline_markdown,
+    )
+    from imgplan.rules.context import Context
+    from imgplan.rules.portfolio import current_pgy, fellowship_readiness, strength
+    from imgplan.rules.step3 import Step3Facts, decide
+
+    ref = reference()
+    try:
+        person = load_profile(profile_path, day, use_cache=False)
+    except InputError as exc:
+        _check_input_error(exc, profile_path)
+        event("profile refused")
+        return
+    event("profile loaded")
+    # timeline, check-step3, assess: the profile alone
+    plan = timeline.build(person, ref, day)
+    for text in (
+        json_out.dumps(json_out.timeline(plan)),
+        ics.render(plan),
+        timeline_markdown(plan),
+        table.timeline(plan),
+    ):
+        assert text
+    facts = Step3Facts.from_profile(person)
+    verdict = decide(facts, ref, day)
+    assert verdict.exit_code in (0, 1)
+    json.loads(verdict_json(verdict, facts))
+    assert verdict_text(verdict)
+    result = strength(person)
+    readiness = fellowship_readiness(person) if person.residency else None
+    pgy = current_pgy(person, day)
+    source = ref.cite("exceptional_strength")
+    json.loads(json_out.dumps(json_out.assess(person.name, result, readiness, pgy, source)))
+    assert assess_markdown(person.name, result, readiness, pgy, source)
+    assert table.assess(person.name, result, readiness, pgy, source)
+    if dataset_path is None:
+        return
+    try:
+        dataset = load_dataset(dataset_path, day, use_cache=False)
+    except InputError as exc:
+        _check_input_error(exc, dataset_path)
+        event("dataset refused")
+        return
+    event("dataset loaded")
+    # recommend, explain, chances, programs list/show
+    rec = recommend(person, dataset, ref, day)
+    json.loads(json_out.dumps(json_out.recommend(rec)))
+    rows = list(csv.reader(io.StringIO(recommend_csv(rec))))
+    assert len(rows) == len(rec.programs) + 1
+    assert recommend_markdown(rec)
+    assert plain.recommend(rec, include_excluded=True)
+    for program in dataset.programs[:3]:
+        one = assess(Context.of(person, ref, day), program, dataset.as_of)
+        json.loads(json_out.dumps(json_out.explain(one, dataset)))
+        assert table.explain(one, dataset)
+        assert listing.render_show(dataset, program, "table")
+    odds = chances.chances(person, rec)
+    json.loads(json_out.dumps(json_out.chances(odds)))
+    assert table.chances(odds)
+    for fmt in ("table", "json", "csv", "markdown"):
+        assert listing.render_list(dataset, dataset.programs, fmt)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
+
+
+@FUZZ
+@given(profile=profile_texts(), dataset=dataset_texts(), no_dataset=st.integers(1, 4), day=DAYS)
+def test_fuzz_every_command_gives_a_result_or_a_located_error(
+    folder, profile, dataset, no_dataset, day
+):
+    profile_path = folder / "profile.yaml"
+    profile_path.write_text(profile, encoding="utf-8")
+    dataset_path = None
+    if no_dataset > 1:  # one time in four, the profile alone (timeline, check-step3, assess)
+        dataset_path = folder / "programs.yaml"
+        dataset_path.write_text(dataset, encoding="utf-8")
+    _everything(profile_path, dataset_path, day)
+
+
+@FUZZ
+@given(old=dataset_texts(), new=dataset_texts())
+def test_fuzz_dataset_diff_and_validate(folder, old, new):
+    from imgplan.datasets import diff
+    from imgplan.loading import load_dataset
+    from imgplan.render.listing import render_diff
+    from imgplan.validate import validate_file
+
+    day = dt.date(2026, 11, 25)
+    paths = []
+    for name, text in (("old.yaml", old), ("new.yaml", new)):
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+        result = validate_file(path, day)
+        for problem in result.problems:
+            assert "expected" in problem.message and problem.file == str(path)
+    try:
+        a, b = (load_dataset(p, day, use_cache=False) for p in paths)
+    except InputError as exc:
+        assert exc.problems and all("expected" in p.message for p in exc.problems)
+        return
+    d = diff(a, b)
+    for fmt in ("table", "json"):
+        assert render_diff(d, "old.yaml", "new.yaml", fmt)
+
+
+def test_the_strategies_reach_both_outcomes(folder):
+    """The fuzzing is not vacuous: the generated inputs include valid and invalid profiles."""
+    from hypothesis import find
+
+    from imgplan.loading import load_profile
+
+    def loads(text: str) -> bool:
+        path = folder / "probe.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            load_profile(path, dt.date(2026, 11, 25), use_cache=False)
+        except InputError:
+            return False
+        return True
+
+    quick = settings(max_examples=200, database=None, deadline=None)
+    assert loads(find(profile_texts(), loads, settings=quick))
+    assert not loads(find(profile_texts(), lambda t: not loads(t), settings=quick))
