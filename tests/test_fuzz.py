@@ -45,9 +45,7 @@ Path_ = tuple[Any, ...]
 
 def _leaves(value: Any, path: Path_ = ()) -> list[tuple[Path_, Any]]:
     if isinstance(value, dict):
-        return [leaf for k, v in value.items() for leaf in _leaves(v, (*path, k))] + [
-            (path, value)
-        ]
+        return [leaf for k, v in value.items() for leaf in _leaves(v, (*path, k))] + [(path, value)]
     if isinstance(value, list):
         return [leaf for i, v in enumerate(value) for leaf in _leaves(v, (*path, i))] + [
             (path, value)

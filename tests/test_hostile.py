@@ -91,3 +91,59 @@ def test_corpus_covers_the_hardening_list():
     ):
         assert kind in names, kind
     assert os.name != "posix" or any("fifo" in c.get("make", {}) for c in CASES)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "damage", "message"),
+    [
+        (
+            "calendar.yaml",
+            ["timeline", "valid-profile.yaml"],
+            ("eras_submit: 2025-09-03", "eras_submit: 2025-09-31"),
+            "calendar.yaml:10:18: seasons.2026.eras_submit: '2025-09-31' is not a real calendar "
+            "date; expected YYYY-MM-DD",
+        ),
+        (
+            "outcomes.yaml",
+            ["chances", "valid-profile.yaml"],
+            ("format: 1", "format: 1\nformat: 2"),
+            "outcomes.yaml:3:1: format: key 'format' appears twice in this mapping; expected it once",
+        ),
+        (
+            "reference.yaml",
+            ["assess", "valid-profile.yaml"],
+            ("format: 1", "format: 1\nextra_key: 1"),
+            "reference.yaml:6:1: extra_key: unknown key 'extra_key'; expected one of: format, as_of, sources, figures",
+        ),
+    ],
+)
+def test_damaged_bundled_data_is_a_located_error(
+    corpus, tmp_path, capsys, monkeypatch, name, args, damage, message
+):
+    """Editing the bundled calendar, outcomes or reference figures badly (e.g. when adding a
+    season) gives a located message and exit 2, like any other input."""
+    import shutil
+
+    from imgplan import calendar, chances, reference
+    from imgplan.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(reference.data_path(""), data)
+    path = data / name
+    text = path.read_text(encoding="utf-8")
+    assert damage[0] in text
+    path.write_text(text.replace(damage[0], damage[1], 1), encoding="utf-8")
+    monkeypatch.setattr(reference, "data_path", lambda n: data / n)
+    for memo in (reference.reference, calendar.calendar, chances.outcomes):
+        memo.cache_clear()
+    monkeypatch.chdir(corpus)
+    monkeypatch.setenv("IMGPLAN_TODAY", TODAY)
+    try:
+        code = main(args)
+    finally:
+        for memo in (reference.reference, calendar.calendar, chances.outcomes):
+            memo.cache_clear()
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert f"{data}/{message}" in err, err
