@@ -29,8 +29,9 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, PROFILES
 from imgplan.errors import InputError
+
+from conftest import DATA, PROFILES
 
 EXAMPLES = int(os.environ.get("IMGPLAN_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(
