@@ -109,19 +109,18 @@ def bypass_cache(no_cache: bool) -> None:
 TODAY_RANGE = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
 
 
-def today_from(value: str | None) -> dt.date:
+def today_from(value: str | None, option: str = "--today / IMGPLAN_TODAY") -> dt.date:
+    """A date option (today's date when empty), between 2000 and 2099."""
     if not value:
         return dt.date.today()
     try:
         day = dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise UsageError(
-            f"--today / IMGPLAN_TODAY {value!r:.80} is not a date; expected YYYY-MM-DD"
-        ) from None
+        raise UsageError(f"{option} {value!r:.80} is not a date; expected YYYY-MM-DD") from None
     low, high = TODAY_RANGE
     if not low <= day <= high:
         raise UsageError(
-            f"--today / IMGPLAN_TODAY {day.isoformat()} is outside {low.isoformat()} to "
+            f"{option} {day.isoformat()} is outside {low.isoformat()} to "
             f"{high.isoformat()}; expected a date this planner's calendar can reason about"
         )
     return day
@@ -528,7 +527,9 @@ def check_step3(
         "study_weeks": study_weeks,
         "practice_percent": practice_percent,
         "confident": confident,
-        "residency_start": today_from(residency_start) if residency_start else None,
+        "residency_start": today_from(residency_start, "--residency-start")
+        if residency_start
+        else None,
     }
     if visa is not None:
         try:
@@ -811,7 +812,7 @@ def programs_import(
     from .loading import read_text
 
     day = today_from(today)
-    dated = today_from(as_of) if as_of else day
+    dated = today_from(as_of, "--as-of") if as_of else day
     text = read_text(file, MAX_BYTES)
     result = read_csv(text, str(file), ignore_unknown_columns=ignore_unknown_columns)
     if result.header_problems:
