@@ -15,8 +15,10 @@ from imgplan.chances import (
     percentile,
     separates,
 )
+from imgplan.formats import profile_from
 from imgplan.loading import load_profile
 from imgplan.models.profile import Profile
+from imgplan.models.record import as_dict
 from imgplan.rules.portfolio import current_pgy, fellowship_readiness, strength
 
 from conftest import PROFILES, golden
@@ -111,10 +113,8 @@ def profile(name: str, **informatics) -> Profile:
     base = load_profile(PROFILES / f"{name}.yaml", TODAY)
     if not informatics:
         return base
-    info = {**base.informatics.model_dump(), **informatics}
-    return Profile.model_validate(
-        {**base.model_dump(), "informatics": info}, context={"today": TODAY}
-    )
+    info = {**as_dict(base.informatics), **informatics}
+    return profile_from({**as_dict(base), "informatics": info}, TODAY)
 
 
 def actions(prof: Profile) -> list[str]:

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from imgplan.formats import dataset_from, profile_from, program_from
 from imgplan.loading import load_dataset, load_profile
 from imgplan.models.profile import Profile
 from imgplan.models.programs import Dataset, Program
+from imgplan.models.record import as_dict
 from imgplan.recommend import assess, recommend, with_overrides
 from imgplan.reference import reference
 from imgplan.rules.context import Context
@@ -30,9 +32,7 @@ def profile(name: str) -> Profile:
 
 
 def program(**fields) -> Program:
-    return Program.model_validate(
-        {"id": "p", "name": "P", "specialty": "internal_medicine", **fields}
-    )
+    return program_from({"id": "p", "name": "P", "specialty": "internal_medicine", **fields})
 
 
 def findings(prof: Profile, prog: Program) -> dict[str, tuple[str, str]]:
@@ -68,7 +68,7 @@ def test_specialty_screen():
     ],
 )
 def test_visa_screen(visa, visas, step3, expected):
-    prof = profile("strong-scores").model_copy(update={"visa": visa})
+    prof = profile("strong-scores").copy_with(**{"visa": visa})
     if step3 == "pass":
         prof = with_overrides(prof, step3_pass=True)
     fields = {} if visas is None else {"visas": visas}
@@ -169,7 +169,7 @@ def test_no_exception_without_strong_informatics_or_portfolio_or_beyond_a_few_po
     assert findings(border, plain)["step2ck"][0] == "fail"
     far = program(step2ck_min=229, informatics={"informatics_track": True})
     assert findings(border, far)["step2ck"][0] == "fail"  # 6 points under
-    weak = profile("needs-h1b").model_copy(update={"visa": "j1"})  # 232, modest portfolio
+    weak = profile("needs-h1b").copy_with(**{"visa": "j1"})  # 232, modest portfolio
     near = program(step2ck_min=235, informatics={"ci_fellowship": "in_house"})
     status, message = findings(weak, near)["step2ck"]
     assert status == "fail" and "would keep it as an exception" in message
@@ -354,7 +354,7 @@ def programs_strategy(draw) -> Dataset:
             "informatics_track": draw(st.sampled_from([True, False, None])),
         }
         items.append(p)
-    return Dataset.model_validate(
+    return dataset_from(
         {"format": 1, "name": "h", "as_of": "2026-10-01", "source": "hypothesis", "programs": items}
     )
 
@@ -409,7 +409,7 @@ def test_every_excluded_program_has_a_reason_and_ranking_is_deterministic(prof, 
     assert len(first.programs) + len(first.excluded) == len(data.programs)
     again = recommend(prof, data, REF, TODAY)
     assert [a.program.id for a in first.programs] == [a.program.id for a in again.programs]
-    reversed_data = data.model_copy(update={"programs": list(reversed(data.programs))})
+    reversed_data = data.copy_with(**{"programs": list(reversed(data.programs))})
     assert [a.program.id for a in recommend(prof, reversed_data, REF, TODAY).programs] == [
         a.program.id for a in first.programs
     ]
@@ -444,11 +444,9 @@ EVIDENCE = {
 def test_more_informatics_never_lowers_strength(key, data):
     for name in ("strong-scores", "step2-planned", "borderline-informatics"):
         base = profile(name)
-        info = base.informatics.model_dump()
+        info = as_dict(base.informatics)
         info[key] = info[key] + [data.draw(EVIDENCE[key])]
-        richer = Profile.model_validate(
-            {**base.model_dump(), "informatics": info}, context={"today": TODAY}
-        )
+        richer = profile_from({**as_dict(base), "informatics": info}, TODAY)
         before, after = strength(base), strength(richer)
         assert after.score >= before.score
         for element in before.elements:

@@ -155,12 +155,50 @@ def test_version_imports_nothing_heavy():
     assert not {"typer", "pydantic", "rich", "yaml", "click"} & {m.split(".")[0] for m in loaded}
 
 
-def test_recommend_from_cache_imports_neither_rich_nor_yaml(tmp_path):
+def test_recommend_from_cache_imports_neither_rich_nor_yaml_nor_pydantic(tmp_path):
+    """A run served from the cache needs none of the parsing and validation machinery: the
+    core works on records (models/record.py), pydantic is only for validating files."""
     env = {"IMGPLAN_CACHE_DIR": str(tmp_path / "c"), "IMGPLAN_TODAY": TODAY}
     args = ["recommend", str(PROFILES / "strong-scores.yaml"), "--top", "3"]
-    modules_after(args, env)  # fills the cache
+    first = {m.split(".")[0] for m in modules_after(args, env)}  # fills the cache
+    assert "pydantic" in first and "yaml" in first
     roots = {m.split(".")[0] for m in modules_after(args, env)}
-    assert "yaml" not in roots and "rich" not in roots and "icalendar" not in roots
+    assert not {"yaml", "rich", "icalendar", "pydantic", "pydantic_core"} & roots
+
+
+def test_records_mirror_the_formats():
+    """Each format class has a record of the same name with the same fields in the same
+    order, and a validated file becomes records all the way down."""
+    import dataclasses
+    import datetime as dt
+
+    from imgplan.formats import RECORDS, record_class
+    from imgplan.formats import profile as profile_format
+    from imgplan.formats import programs as programs_format
+    from imgplan.formats import reference as reference_format
+    from imgplan.loading import load_profile
+    from imgplan.models.record import Record
+
+    checked = 0
+    for module in (profile_format, programs_format, reference_format):
+        assert module.__name__ in RECORDS
+        for model in vars(module).values():
+            if isinstance(model, type) and model.__module__ == module.__name__:
+                record = record_class(model)
+                assert [f.name for f in dataclasses.fields(record)] == list(model.model_fields)
+                checked += 1
+    assert checked >= 20
+
+    def walk(value):
+        if isinstance(value, list):
+            return all(walk(v) for v in value)
+        if hasattr(value, "model_fields"):
+            return False
+        if isinstance(value, Record):
+            return all(walk(getattr(value, n)) for n in value.__match_args__)
+        return True
+
+    assert walk(load_profile(PROFILES / "resident-pgy2.yaml", dt.date(2026, 11, 25)))
 
 
 # Batch ----------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ REF = reference()
 def plan(name: str | None, today: dt.date = TODAY, **changes):
     prof = load_profile(PROFILES / f"{name}.yaml", today) if name else None
     if prof is not None and changes:
-        prof = prof.model_copy(update=changes)
+        prof = prof.copy_with(**changes)
     return build(prof, REF, today)
 
 
@@ -61,9 +61,9 @@ def test_short_runway_warns_and_compresses():
 
 def test_no_date_places_exam_so_score_is_back_before_submission():
     prof = load_profile(PROFILES / "step2-planned.yaml", TODAY)
-    step2 = prof.usmle.step2ck.model_copy(update={"planned": None})
-    usmle = prof.usmle.model_copy(update={"step2ck": step2})
-    t = build(prof.model_copy(update={"usmle": usmle}), REF, TODAY)
+    step2 = prof.usmle.step2ck.copy_with(**{"planned": None})
+    usmle = prof.usmle.copy_with(**{"step2ck": step2})
+    t = build(prof.copy_with(**{"usmle": usmle}), REF, TODAY)
     events = keyed(t)
     assert events["step2-score"].date <= events["eras-submit"].date
     assert events["step2-exam"].certainty == "estimated"
@@ -71,9 +71,9 @@ def test_no_date_places_exam_so_score_is_back_before_submission():
 
 def test_score_after_submission_is_warned():
     prof = load_profile(PROFILES / "step2-planned.yaml", TODAY)
-    step2 = prof.usmle.step2ck.model_copy(update={"planned": dt.date(2027, 8, 20)})
+    step2 = prof.usmle.step2ck.copy_with(**{"planned": dt.date(2027, 8, 20)})
     t = build(
-        prof.model_copy(update={"usmle": prof.usmle.model_copy(update={"step2ck": step2})}),
+        prof.copy_with(**{"usmle": prof.usmle.copy_with(**{"step2ck": step2})}),
         REF,
         TODAY,
     )
@@ -115,7 +115,7 @@ def test_applying_now_has_no_study_and_marks_past_events_done():
 def test_matched_applicant_starts_at_residency():
     prof = load_profile(PROFILES / "strong-scores.yaml", TODAY)
     residency = Residency(specialty="internal_medicine", start=dt.date(2027, 7, 1))
-    events = keyed(build(prof.model_copy(update={"residency": residency}), REF, TODAY))
+    events = keyed(build(prof.copy_with(**{"residency": residency}), REF, TODAY))
     assert "eras-submit" not in events and "step2-phase-1" not in events
     assert events["residency-start"].date == dt.date(2027, 7, 1)
     assert events["residency-start"].certainty == "personal"
@@ -136,8 +136,8 @@ def test_pgy2_resident_plan_starts_where_they_are():
 
 def test_pathology_is_four_years():
     prof = load_profile(PROFILES / "low-step1-legacy.yaml", TODAY)
-    targets = prof.targets.model_copy(update={"specialties": ["pathology"]})
-    events = keyed(build(prof.model_copy(update={"targets": targets}), REF, TODAY))
+    targets = prof.targets.copy_with(**{"specialties": ["pathology"]})
+    events = keyed(build(prof.copy_with(**{"targets": targets}), REF, TODAY))
     assert "pgy4" in events and events["fellowship-start"].date == dt.date(2031, 7, 1)
 
 

@@ -3,7 +3,7 @@
 Parsing a 13,000-program YAML file takes seconds; unpickling the validated dataset takes
 milliseconds. Each entry is one file in the user's cache directory:
 
-    IMGPLAN-CACHE 1\\n
+    IMGPLAN-CACHE 2\\n
     {"key": ..., "payload_sha256": ..., "payload_bytes": ...}\\n
     <pickle of the validated object>
 
@@ -33,7 +33,7 @@ from . import __version__
 from .errors import InputError, UsageError
 from .files import read_bytes, replace_atomically
 
-MAGIC = b"IMGPLAN-CACHE 1\n"
+MAGIC = b"IMGPLAN-CACHE 2\n"  # 2: records (models/record.py), not pydantic models
 MAX_ENTRY_BYTES = 1 << 30  # far above any entry a 256 MiB dataset makes
 KEEP = 1000  # entries kept (an advisor may batch hundreds of profiles); older ones pruned
 

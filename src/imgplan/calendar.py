@@ -11,7 +11,7 @@ from functools import cache
 
 from pydantic import Field
 
-from .models.types import Date, Strict, Text
+from .formats.types import Date, Strict, Text
 
 
 class Season(Strict):

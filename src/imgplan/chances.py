@@ -20,10 +20,10 @@ from functools import cache
 
 from pydantic import Field
 
+from .formats.types import Date, Strict, Text
 from .models import vocab
 from .models.profile import Profile
 from .models.programs import Dataset
-from .models.types import Date, Strict, Text
 from .recommend import Recommendation
 
 Z75 = 0.6744897501960817  # the standard normal's 75th percentile

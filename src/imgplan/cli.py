@@ -718,8 +718,8 @@ def schema(
     """Print the JSON Schema of a file format (for editors' YAML plugins)."""
     import json
 
-    from .models.profile import Profile
-    from .models.programs import Dataset
+    from .formats.profile import Profile
+    from .formats.programs import Dataset
 
     models: dict[str, Any] = {"profile": Profile, "programs": Dataset}
     if kind not in models:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .models.programs import Dataset, Program
+from .models.record import as_dict
 
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -60,7 +61,7 @@ def scalar(value: object) -> str:
 def program_dict(program: Program | dict[str, Any]) -> dict[str, Any]:
     """The program's known fields, in the SPEC's order (unknowns left out)."""
     data = (
-        program.model_dump(mode="json", exclude_none=True)
+        as_dict(program, drop_none=True)
         if isinstance(program, Program)
         else {k: v for k, v in program.items() if v is not None}
     )
@@ -127,7 +128,7 @@ class DatasetDiff:
 
 
 def _flat(p: Program) -> dict[str, Any]:
-    data = p.model_dump(mode="json")
+    data = as_dict(p)
     info = data.pop("informatics")
     data.update({f"informatics.{k}": v for k, v in info.items()})
     return data

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import Problem
+from .formats.programs import Dataset as DatasetFormat
 from .models import vocab
 from .models.programs import Dataset
 from .render.escape import looks_like_formula
@@ -484,7 +485,9 @@ def to_dataset(
         "programs": result.programs,
     }
     try:
-        return Dataset.model_validate(doc), []
+        from .formats import to_record
+
+        return to_record(DatasetFormat.model_validate(doc)), []
     except ValidationError as exc:
         out = []
         for error in exc.errors():

@@ -19,15 +19,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import InputError, Problem
 from .files import read_bytes
 from .models import vocab
-from .models.profile import Profile
-from .models.programs import Dataset
+
+if TYPE_CHECKING:  # pydantic is imported only when a file is validated (not on a cache hit)
+    from pydantic import BaseModel, ValidationError
+
+    from .models.profile import Profile
+    from .models.programs import Dataset
 
 PROFILE_MAX_BYTES = 1 << 20  # 1 MiB: a profile is a page of text
 DATASET_MAX_BYTES = 256 << 20  # 256 MiB: ~300,000 programs
@@ -41,7 +43,8 @@ _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 
 Path_ = tuple[str | int, ...]
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
+R = TypeVar("R")
 
 
 @dataclass
@@ -341,6 +344,8 @@ def _locate(
 
 def _fields_at(model: type[BaseModel], path: Path_) -> list[str]:
     """The keys the model accepts at ``path`` (for 'did you mean')."""
+    from pydantic import BaseModel
+
     current: Any = model
     for part in path:
         if isinstance(part, int):
@@ -357,6 +362,8 @@ def _fields_at(model: type[BaseModel], path: Path_) -> list[str]:
 
 
 def _inner_model(annotation: Any) -> Any:
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
@@ -419,6 +426,8 @@ def problems_from(exc: ValidationError, parsed: Parsed, model: type[BaseModel]) 
 
 def validate_as(parsed: Parsed, model: type[M], today: dt.date, what: str) -> M:
     """Validate parsed data as ``model``; raise InputError with every problem at once."""
+    from pydantic import ValidationError
+
     if parsed.data is None:
         raise InputError([Problem(parsed.file, 1, 1, "", f"the file is empty; expected {what}")])
     if not isinstance(parsed.data, dict):
@@ -446,7 +455,7 @@ def validate_as(parsed: Parsed, model: type[M], today: dt.date, what: str) -> M:
         problems.extend(
             p for p in problems_from(exc, parsed, model) if (p.line, p.column) not in refused
         )
-    if model is Dataset:
+    if model.__name__ == "Dataset":
         problems.extend(_duplicate_problems(parsed))
     if problems or result is None:
         raise InputError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
@@ -501,10 +510,20 @@ def kind_of(data: Any) -> str:
     return "programs" if isinstance(data, dict) and "programs" in data else "profile"
 
 
+def _format(model: type[BaseModel] | str) -> type[BaseModel]:
+    if isinstance(model, str):  # "module:Class", imported only when a file is validated
+        import importlib
+
+        module, name = model.split(":")
+        return getattr(importlib.import_module(module), name)
+    return model
+
+
 def _cached(
     path: Path | str,
     max_bytes: int,
-    model: type[M],
+    record: type[R],
+    model: type[BaseModel] | str,
     today: dt.date,
     what: str,
     *,
@@ -512,8 +531,10 @@ def _cached(
     salt: str,
     use_cache: bool,
     progress: Callable[[float], None] | None,
-) -> M:
-    """Validate a file as ``model``, through the content-keyed cache (see cache.py)."""
+) -> R:
+    """A file validated as the format ``model`` and turned into a ``record`` (see
+    `formats.to_record`), through the content-keyed cache (see cache.py): a cache hit
+    imports neither PyYAML nor pydantic."""
     from . import cache
 
     raw = read_bytes(path, max_bytes)
@@ -521,21 +542,29 @@ def _cached(
     if use_cache and not cache.disabled():
         key = cache.key_for(raw, kind, salt)
         hit = cache.load(key)
-        if isinstance(hit, model):
+        if isinstance(hit, record):
             return hit
     parsed = _build(decode(raw, str(path)), str(path), None, progress)
-    result = validate_as(parsed, model, today, what)
+    fmt = _format(model)
+    result = validate_as(parsed, fmt, today, what)
+    if record is not fmt:
+        from .formats import to_record
+
+        result = to_record(result)
     if key is not None:
         cache.store(key, result)
-    return result
+    return result  # type: ignore[return-value]
 
 
 def load_profile(path: Path | str, today: dt.date, *, use_cache: bool = True) -> Profile:
+    from .models.profile import Profile
+
     # The graduation-year check depends on today's year: it is part of the key.
     return _cached(
         path,
         PROFILE_MAX_BYTES,
         Profile,
+        "imgplan.formats.profile:Profile",
         today,
         "a profile (see `imgplan init`)",
         kind="profile",
@@ -552,10 +581,13 @@ def load_dataset(
     use_cache: bool = True,
     progress: Callable[[float], None] | None = None,
 ) -> Dataset:
+    from .models.programs import Dataset
+
     return _cached(
         path,
         DATASET_MAX_BYTES,
         Dataset,
+        "imgplan.formats.programs:Dataset",
         today,
         "a program dataset with a 'programs' list",
         kind="programs",
@@ -565,14 +597,16 @@ def load_dataset(
     )
 
 
-def load_bundled(name: str, model: type[M]) -> M:
-    """One of imgplan's own data files (data/NAME), validated once and then cached."""
+def load_bundled(name: str, record: type[R], model: type[BaseModel] | str | None = None) -> R:
+    """One of imgplan's own data files (data/NAME), validated once (as ``model``, by default
+    ``record`` itself when that is a format) and then cached."""
     from .reference import data_path
 
     return _cached(
         data_path(name),
         1 << 20,
-        model,
+        record,
+        model or record,  # type: ignore[arg-type]
         dt.date.max,
         f"imgplan's {name}",
         kind=f"bundled:{name}",

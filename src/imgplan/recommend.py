@@ -469,9 +469,9 @@ def with_overrides(
     update: dict[str, object] = {}
     if step2 is not None:
         attempts = usmle.step2ck.attempts if usmle.step2ck and usmle.step2ck.taken else 1
-        usmle = usmle.model_copy(update={"step2ck": Step2CK(score=step2, attempts=attempts)})
+        usmle = usmle.copy_with(step2ck=Step2CK(score=step2, attempts=attempts))
     if step3_pass:
-        usmle = usmle.model_copy(update={"step3": Step3(result="pass")})
+        usmle = usmle.copy_with(step3=Step3(result="pass"))
     update["usmle"] = usmle
     if usce_months is not None:  # replaces all clinical USCE; research entries stay
         usce = [u for u in profile.usce if u.kind == vocab.UsceKind.research]
@@ -480,7 +480,7 @@ def with_overrides(
         update["usce"] = usce
     if ecfmg is not None:
         update["ecfmg_certified"] = ecfmg
-    return profile.model_copy(update=update)
+    return profile.copy_with(**update)
 
 
 def _candidates(profile: Profile) -> list[tuple[str, str, Profile]]:

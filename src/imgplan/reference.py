@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
-
-from .models.types import Date, Strict, Text
+from .models.record import Record
 
 
-class Source(Strict):
-    label: Text
-    tag: Text
-    edition: Text
+@dataclass(slots=True)
+class Source(Record):
+    label: str
+    tag: str
+    edition: str
 
     def cite(self) -> str:
         tag = {"P": "official", "S": "secondary", "U": "unconfirmed"}.get(self.tag)
@@ -23,17 +24,21 @@ class Source(Strict):
         return f"{self.label} ({self.edition}{kind})"
 
 
-class Figure(Strict):
+@dataclass(slots=True)
+class Figure(Record):
     value: Any
-    source: Text
-    note: Text = ""
+    source: str
+    note: str = ""
 
 
-class Reference(Strict):
+@dataclass(slots=True)
+class Reference(Record):
+    """The bundled figures and their sources (validated by `formats.reference`)."""
+
     format: int
-    as_of: Date
+    as_of: dt.date
     sources: dict[str, Source]
-    figures: dict[str, Figure] = Field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> Any:
         return self.figures[name].value
@@ -63,4 +68,4 @@ def data_path(name: str) -> Path:
 def reference() -> Reference:
     from .loading import load_bundled
 
-    return load_bundled("reference.yaml", Reference)
+    return load_bundled("reference.yaml", Reference, "imgplan.formats.reference:Reference")

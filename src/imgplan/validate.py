@@ -9,9 +9,9 @@ from pathlib import Path
 
 from .errors import InputError, Problem, UnreadableError
 from .files import read_head, size_of
+from .formats.profile import Profile
+from .formats.programs import Dataset
 from .loading import DATASET_MAX_BYTES, PROFILE_MAX_BYTES, kind_of, parse_yaml, validate_as
-from .models.profile import Profile
-from .models.programs import Dataset
 
 
 @dataclass

@@ -1,82 +1,50 @@
-"""Program dataset, format 1 (SPEC.md "Program dataset format 1").
+"""A program dataset as the core sees it (validated from format 1 by
+`imgplan.formats.programs`; the fields are the same, in the same order).
 
 Every screening field is optional: ``None`` means unknown, never a default.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Annotated
-
-from pydantic import AfterValidator, BeforeValidator, Field
+import datetime as dt
+from dataclasses import dataclass, field
 
 from . import vocab
-from .profile import FormatOne
-from .types import (
-    Bool,
-    Date,
-    Months,
-    ProgramVisaName,
-    Score,
-    Share,
-    SpecialtyName,
-    StateCode,
-    Strict,
-    Text,
-    bounded_int,
-    enum_of,
-)
-
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+from .record import Record
 
 
-def _program_id(value: str) -> str:
-    if not _ID.match(value):
-        raise ValueError(
-            f"'{value}' is not a usable id; expected lower-case letters, digits, '-', '_' or '.'"
-        )
-    return value
+@dataclass(slots=True)
+class ProgramInformatics(Record):
+    ci_fellowship: vocab.CiFellowship | None = None
+    informatics_faculty: bool | None = None
+    informatics_track: bool | None = None
+    ehr_projects: bool | None = None
+    analytics_team: bool | None = None
+    ehr_vendor: str | None = None
 
 
-ProgramId = Annotated[Text, AfterValidator(_program_id)]
-
-
-class ProgramInformatics(Strict):
-    ci_fellowship: enum_of(vocab.CiFellowship, "CI fellowship value") | None = None  # type: ignore[valid-type]
-    informatics_faculty: Bool | None = None
-    informatics_track: Bool | None = None
-    ehr_projects: Bool | None = None
-    analytics_team: Bool | None = None
-    ehr_vendor: Text | None = None
-
-
-class Program(Strict):
-    id: ProgramId
-    name: Text
-    specialty: SpecialtyName
-    state: StateCode | None = None
-    city: Text | None = None
-    setting: enum_of(vocab.Setting, "setting") | None = None  # type: ignore[valid-type]
-    positions: (
-        Annotated[int, BeforeValidator(bounded_int(1, 500, "a number of positions"))] | None
-    ) = None
-    img_share: Share | None = None
-    visas: list[ProgramVisaName] | None = None
-    step2ck_min: Score | None = None
-    step2ck_preferred: Score | None = None
-    max_attempts: Annotated[int, BeforeValidator(bounded_int(1, 4, "an attempt limit"))] | None = (
-        None
-    )
-    yog_max_years: (
-        Annotated[int, BeforeValidator(bounded_int(0, 60, "a number of years"))] | None
-    ) = None
-    usce: enum_of(vocab.UsceRequirement, "USCE requirement") | None = None  # type: ignore[valid-type]
-    usce_min_months: Months | None = None
-    ecfmg_by: enum_of(vocab.EcfmgBy, "ECFMG deadline") | None = None  # type: ignore[valid-type]
-    informatics: ProgramInformatics = Field(default_factory=ProgramInformatics)
-    url: Text | None = None
-    verified: Date | None = None
-    notes: Text | None = None
+@dataclass(slots=True)
+class Program(Record):
+    id: str
+    name: str
+    specialty: vocab.Specialty
+    state: str | None = None
+    city: str | None = None
+    setting: vocab.Setting | None = None
+    positions: int | None = None
+    img_share: float | None = None
+    visas: list[vocab.ProgramVisa] | None = None
+    step2ck_min: int | None = None
+    step2ck_preferred: int | None = None
+    max_attempts: int | None = None
+    yog_max_years: int | None = None
+    usce: vocab.UsceRequirement | None = None
+    usce_min_months: float | None = None
+    ecfmg_by: vocab.EcfmgBy | None = None
+    informatics: ProgramInformatics = field(default_factory=ProgramInformatics)
+    url: str | None = None
+    verified: dt.date | None = None
+    notes: str | None = None
 
     @property
     def reference_score(self) -> int | None:
@@ -84,12 +52,13 @@ class Program(Strict):
         return self.step2ck_preferred if self.step2ck_preferred is not None else self.step2ck_min
 
 
-class Dataset(Strict):
-    format: FormatOne
-    name: Text
-    as_of: Date
-    source: Text
-    example: Bool = False
+@dataclass(slots=True)
+class Dataset(Record):
+    format: int
+    name: str
+    as_of: dt.date
+    source: str
+    example: bool
     programs: list[Program]
 
     def by_id(self, program_id: str) -> Program | None:

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..models.programs import Dataset, Program
+from ..models.record import as_dict
 from ..recommend import WEIGHTS, Assessed, Recommendation
 from . import example_notice
 
@@ -34,7 +35,7 @@ def dataset_info(dataset: Dataset) -> dict[str, Any]:
 
 def program_fields(p: Program) -> dict[str, Any]:
     """The program's own figures, as in the dataset (None = unknown)."""
-    return p.model_dump(mode="json")
+    return as_dict(p)
 
 
 def assessed(a: Assessed) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..datasets import DatasetDiff, program_dict
 from ..models.programs import Dataset, Program
+from ..models.record import as_dict
 from . import example_notice
 from .escape import csv_cell, md
 
@@ -58,7 +59,7 @@ def render_list(dataset: Dataset, programs: list[Program], fmt: str, *, width: i
                 "format": 1,
                 "command": "programs list",
                 "dataset": dataset_info(dataset),
-                "programs": [p.model_dump(mode="json") for p in programs],
+                "programs": [as_dict(p) for p in programs],
             }
         )
     rows = [[_cell(p, c) for c in COLUMNS] for p in programs]
@@ -120,7 +121,7 @@ def render_show(dataset: Dataset, p: Program, fmt: str, *, width: int = 120) -> 
             {
                 "format": 1,
                 "command": "programs show",
-                "program": p.model_dump(mode="json"),
+                "program": as_dict(p),
                 "dataset": dataset_info(dataset),
             }
         )
@@ -131,7 +132,7 @@ def render_show(dataset: Dataset, p: Program, fmt: str, *, width: int = 120) -> 
     table = Table(title=f"{p.name} ({p.id})", title_justify="left", show_header=False)
     table.add_column("field")
     table.add_column("value")
-    data = p.model_dump(mode="json")
+    data = as_dict(p)
     info = data.pop("informatics")
     for key, value in [*data.items(), *((f"informatics.{k}", v) for k, v in info.items())]:
         shown = (

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-from . import vocab
+from ..models import vocab
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}

@@ -1,0 +1,192 @@
+"""Applicant profile, format 1 (SPEC.md "Profile format 1"): validation only.
+
+Validated profiles become `imgplan.models.profile` records (see `formats.to_record`); the
+core never sees these classes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
+
+from ..models import vocab
+from .types import (
+    Attempts,
+    Bool,
+    Date,
+    Months,
+    Percent,
+    Score,
+    SpecialtyName,
+    StateCode,
+    Strict,
+    Text,
+    VisaName,
+    Year,
+    _bool,
+    _date,
+    enum_of,
+)
+
+
+def _format(value: Any) -> int:
+    if value != 1 or isinstance(value, bool):
+        raise ValueError(f"format {value!r} is not supported; expected format: 1")
+    return 1
+
+
+FormatOne = Annotated[int, BeforeValidator(_format)]
+
+
+def _step_result(allowed: tuple[str, ...]) -> Any:
+    def check(value: Any) -> str | int:
+        if isinstance(value, str) and value.strip().lower() in allowed:
+            return value.strip().lower()
+        if isinstance(value, int) and not isinstance(value, bool):
+            if 1 <= value <= 300:
+                return value
+            raise ValueError(f"{value} is outside the USMLE three-digit scale; expected 1–300")
+        raise ValueError(
+            f"{value!r} is not a result; expected {', '.join(allowed)} or a numeric score"
+        )
+
+    return BeforeValidator(check)
+
+
+def _ecfmg(value: Any) -> bool | dt.date:
+    if isinstance(value, bool) or (isinstance(value, str) and not value[:1].isdigit()):
+        return _bool(value)
+    try:
+        return _date(value)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not true, false or a date; expected false, true or the date certified"
+        ) from None
+
+
+class Step1(Strict):
+    result: Annotated[str | int, _step_result(("pass", "fail"))]
+    attempts: Attempts = 1
+
+
+class Step2CK(Strict):
+    score: Score | None = None
+    attempts: Attempts = 1
+    date: Date | None = None
+    planned: Date | None = None
+    target: Score | None = None
+
+    @model_validator(mode="after")
+    def _taken_or_planned(self) -> Step2CK:
+        if self.score is None and self.planned is None:
+            raise ValueError(
+                "neither a score nor a planned date; expected {score: N} once taken, "
+                "or {planned: YYYY-MM-DD, target: N}"
+            )
+        if self.score is not None and self.planned is not None:
+            raise ValueError(
+                "both a score and a planned date; expected one: the latest score once taken "
+                "(with attempts), or planned/target before the exam"
+            )
+        return self
+
+
+class Step3(Strict):
+    result: Annotated[str | int, _step_result(("none", "pass", "fail"))] = "none"
+    attempts: Attempts | None = None
+    planned: Date | None = None
+
+
+class Usmle(Strict):
+    step1: Step1 | None = None
+    step2ck: Step2CK | None = None
+    step3: Step3 = Field(default_factory=Step3)
+
+
+class Usce(Strict):
+    kind: enum_of(vocab.UsceKind, "USCE kind")  # type: ignore[valid-type]
+    months: Months
+    specialty: SpecialtyName | None = None
+    us_letter: Bool = False
+
+
+class Targets(Strict):
+    specialties: list[SpecialtyName] = Field(min_length=1)
+    match_year: Year
+    states: list[StateCode] = Field(default_factory=list)
+    settings: list[enum_of(vocab.Setting, "setting")] = Field(  # type: ignore[valid-type]
+        default_factory=list
+    )
+
+
+class Certificate(Strict):
+    name: Text
+    year: Year | None = None
+
+
+class Project(Strict):
+    title: Text
+    kind: enum_of(vocab.ProjectKind, "project kind")  # type: ignore[valid-type]
+    outcome: Text | None = None
+    lead: Bool = False
+
+
+class Scholarship(Strict):
+    kind: enum_of(vocab.ScholarshipKind, "scholarship kind")  # type: ignore[valid-type]
+    title: Text
+    venue: Text | None = None
+    informatics: Bool = False
+
+
+class Mentor(Strict):
+    name: Text
+    us_based: Bool = False
+    informatics: Bool = False
+    letter: Bool = False
+
+
+class Informatics(Strict):
+    certificates: list[Certificate] = Field(default_factory=list)
+    skills: list[Text] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
+    scholarship: list[Scholarship] = Field(default_factory=list)
+    mentors: list[Mentor] = Field(default_factory=list)
+    memberships: list[Text] = Field(default_factory=list)
+
+
+class Step3Readiness(Strict):
+    study_weeks: Annotated[int, Field(ge=0, le=104)] | None = None
+    practice_percent: Percent | None = None
+    confident: Bool | None = None
+
+
+class Residency(Strict):
+    specialty: SpecialtyName
+    start: Date
+    program: Text | None = None
+
+
+class Profile(Strict):
+    format: FormatOne
+    name: Text | None = None
+    graduation_year: Year
+    ecfmg_certified: Annotated[bool | dt.date, BeforeValidator(_ecfmg)] = False
+    visa: VisaName
+    usmle: Usmle
+    usce: list[Usce] = Field(default_factory=list)
+    targets: Targets
+    informatics: Informatics = Field(default_factory=Informatics)
+    step3_readiness: Step3Readiness | None = None
+    residency: Residency | None = None
+
+    @field_validator("graduation_year")
+    @classmethod
+    def _not_in_future(cls, year: int, info: ValidationInfo) -> int:
+        today = (info.context or {}).get("today")
+        if today is not None and year > today.year:
+            raise ValueError(
+                f"{year} is in the future; expected the year you graduated (at most {today.year})"
+            )
+        return year

@@ -1,0 +1,89 @@
+"""Program dataset, format 1 (SPEC.md "Program dataset format 1"): validation only (the
+core uses `imgplan.models.programs` records).
+
+Every screening field is optional: ``None`` means unknown, never a default.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from ..models import vocab
+from .profile import FormatOne
+from .types import (
+    Bool,
+    Date,
+    Months,
+    ProgramVisaName,
+    Score,
+    Share,
+    SpecialtyName,
+    StateCode,
+    Strict,
+    Text,
+    bounded_int,
+    enum_of,
+)
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def _program_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(
+            f"'{value}' is not a usable id; expected lower-case letters, digits, '-', '_' or '.'"
+        )
+    return value
+
+
+ProgramId = Annotated[Text, AfterValidator(_program_id)]
+
+
+class ProgramInformatics(Strict):
+    ci_fellowship: enum_of(vocab.CiFellowship, "CI fellowship value") | None = None  # type: ignore[valid-type]
+    informatics_faculty: Bool | None = None
+    informatics_track: Bool | None = None
+    ehr_projects: Bool | None = None
+    analytics_team: Bool | None = None
+    ehr_vendor: Text | None = None
+
+
+class Program(Strict):
+    id: ProgramId
+    name: Text
+    specialty: SpecialtyName
+    state: StateCode | None = None
+    city: Text | None = None
+    setting: enum_of(vocab.Setting, "setting") | None = None  # type: ignore[valid-type]
+    positions: (
+        Annotated[int, BeforeValidator(bounded_int(1, 500, "a number of positions"))] | None
+    ) = None
+    img_share: Share | None = None
+    visas: list[ProgramVisaName] | None = None
+    step2ck_min: Score | None = None
+    step2ck_preferred: Score | None = None
+    max_attempts: Annotated[int, BeforeValidator(bounded_int(1, 4, "an attempt limit"))] | None = (
+        None
+    )
+    yog_max_years: (
+        Annotated[int, BeforeValidator(bounded_int(0, 60, "a number of years"))] | None
+    ) = None
+    usce: enum_of(vocab.UsceRequirement, "USCE requirement") | None = None  # type: ignore[valid-type]
+    usce_min_months: Months | None = None
+    ecfmg_by: enum_of(vocab.EcfmgBy, "ECFMG deadline") | None = None  # type: ignore[valid-type]
+    informatics: ProgramInformatics = Field(default_factory=ProgramInformatics)
+    url: Text | None = None
+    verified: Date | None = None
+    notes: Text | None = None
+
+
+class Dataset(Strict):
+    format: FormatOne
+    name: Text
+    as_of: Date
+    source: Text
+    example: Bool = False
+    programs: list[Program]
