@@ -469,8 +469,31 @@ def test_screen_keys_are_complete(prof, data):
         assert [(f.rule, f.status, f.message) for f in shared.findings] == [
             (f.rule, f.status, f.message) for f in expected
         ]
-        assert (shared.excluded, shared.score, shared.tier) == (
+        assert (shared.excluded, shared.score, shared.tier, shared.margin) == (
             alone.excluded,
             alone.score,
             alone.tier,
+            alone.margin,
         )
+        if not shared.excluded:  # the list's inlined ranking arithmetic equals _rank's
+            assert shared.components == alone.components
+
+
+def test_a_batch_shares_only_what_no_profile_changes():
+    """Profiles evaluated one after another on the same dataset (a batch) share the findings
+    of the profile-free screens; every profile still gets exactly its own findings."""
+    from imgplan.loading import load_dataset
+    from imgplan.recommend import evaluate
+    from imgplan.reference import data_path
+
+    data = load_dataset(data_path("programs.yaml"), TODAY)
+    everything = list(range(len(data.programs)))
+    for name in ("strong-scores", "needs-h1b", "step1-failed-once", "low-step1-legacy"):
+        ctx = Context.of(profile(name), REF, TODAY)
+        together = evaluate(ctx, data, everything)
+        for shared in together:
+            alone = assess(ctx, shared.program, data.as_of)
+            assert [(f.rule, f.status, f.message) for f in shared.findings] == [
+                (f.rule, f.status, f.message) for f in alone.findings[: len(shared.findings)]
+            ]
+            assert (shared.score, shared.tier) == (alone.score, alone.tier)

@@ -6,7 +6,8 @@ and again while reading, so a file that grows cannot slip past it).
 
 Writing: to a temporary file in the target's folder, flushed to disk, then renamed over the
 target (or hard-linked to a new path when it must not be overwritten). A crash or a full disk
-leaves the old file or the new one, never a mix, and no temporary file behind.
+leaves the old file or the new one, never a mix, and no temporary file behind. (The folder
+itself is not flushed: after a crash the rename may be lost, which leaves the old file.)
 """
 
 from __future__ import annotations
@@ -121,11 +122,15 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def replace_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+def replace_atomically(
+    path: Path, data: bytes, *, overwrite: bool = True, durable: bool = True
+) -> None:
     """Write ``data`` to ``path`` all at once; OSError if it cannot (nothing is left behind).
 
     With ``overwrite=False`` an existing ``path`` raises FileExistsError and is not touched
-    (the check and the write are one step: no race with another writer).
+    (the check and the write are one step: no race with another writer). ``durable`` flushes
+    the data to disk before the rename, so that a crash cannot leave a renamed but empty
+    file; a cache entry, checked by its SHA-256 when read, does without.
     """
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -138,8 +143,9 @@ def replace_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> No
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         if overwrite:
             os.replace(tmp, path)
@@ -150,21 +156,6 @@ def replace_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> No
         if os.path.lexists(tmp):
             os.unlink(tmp)
         raise
-    _sync_folder(folder)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (best effort: not every system can open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def write_output(path: Path, text: str, *, overwrite: bool) -> None:

@@ -19,7 +19,7 @@ from .rules.context import Context
 from .rules.findings import Finding
 from .rules.fit import Fit, informatics_fit
 from .rules.profile_findings import profile_findings
-from .rules.screens import KEYS, SCREENS
+from .rules.screens import KEYS, PROFILE_FREE, SCREENS
 
 #: Score = sum of weight × component (each component 0–1).
 WEIGHTS: dict[str, int] = {
@@ -70,8 +70,9 @@ class Unlock:
 
 
 #: A program that passed every screen, ready to rank and to turn into an Assessed entry:
-#: (-score, tier rank, id, tier, status, margin, components, index, its group's finding
-#: columns, its position in the group).
+#: (-score, tier rank, id, tier, status, margin, preference, index, its group's findings,
+#: its position in the group). Findings and the score's components are put together only
+#: for the entries shown (`_included`): a 13,000-program list ranks thousands, shows a few.
 Entry = tuple[
     int,
     int,
@@ -79,13 +80,27 @@ Entry = tuple[
     str,
     str,
     "int | None",
-    "dict[str, float | None]",
+    float,
     int,
-    "list[list[Finding]]",
+    "GroupFindings",
     int,
 ]
-#: A target-specialty program some screen excluded: (index, finding columns, position).
-Failed = tuple[int, "list[list[Finding]]", int]
+#: A target-specialty program some screen excluded: (index, its group's findings, position).
+Failed = tuple[int, "GroupFindings", int]
+
+
+@dataclass(slots=True)
+class GroupFindings:
+    """The screens' findings for one specialty group: the first screen's (the same for all),
+    then, per later screen, the finding of each distinct key and each position's key."""
+
+    head: Finding
+    memos: list[dict[object, Finding]]
+    keys: list[list[object]]
+
+    def of(self, n: int) -> list[Finding]:
+        later = zip(self.memos, self.keys, strict=True)
+        return [self.head, *(memo[keys[n]] for memo, keys in later)]
 
 
 @dataclass
@@ -99,8 +114,8 @@ class Recommendation:
     strength: int
     ranked: list[Entry] = field(default_factory=list)
     failed: list[Failed] = field(default_factory=list)
-    # Programs outside the target specialties, with the specialty finding.
-    others: list[tuple[Program, Finding]] = field(default_factory=list)
+    # Programs outside the target specialties (dataset positions), with the specialty finding.
+    others: list[tuple[list[int], Finding]] = field(default_factory=list)
     top: int | None = None
     unlocks: list[Unlock] | None = None
     notes: list[str] = field(default_factory=list)
@@ -126,7 +141,9 @@ class Recommendation:
         """Every excluded program with its reasons, in dataset order."""
         position = {id(p): n for n, p in enumerate(self.dataset.programs)}
         items = self.excluded_targets + [
-            Assessed(p, [f], NO_FIT, None, NO_COMPONENTS, excluded=True) for p, f in self.others
+            Assessed(self.dataset.programs[i], [f], NO_FIT, None, NO_COMPONENTS, excluded=True)
+            for rows, f in self.others
+            for i in rows
         ]
         return sorted(items, key=lambda a: position[id(a.program)])
 
@@ -135,7 +152,7 @@ class Recommendation:
         counts = {tier: 0 for tier in TIERS}
         for entry in self.ranked:
             counts[entry[3]] += 1
-        counts["excluded"] = len(self.failed) + len(self.others)
+        counts["excluded"] = len(self.failed) + sum(len(rows) for rows, _ in self.others)
         return counts
 
 
@@ -169,20 +186,31 @@ def assess(ctx: Context, p: Program, as_of: dt.date) -> Assessed:
 FIT_SOURCE = "imgplan weighting of the guide's residency-choice features (README: Scoring)"
 
 
+def _img_friendliness(share: float | None) -> float | None:
+    return None if share is None else min(1.0, share / IMG_SHARE_FULL)
+
+
+def _components(
+    margin: int | None, fit: Fit, share: float | None, preference: float
+) -> dict[str, float | None]:
+    return {
+        "competitiveness": _competitiveness(margin),
+        "informatics_fit": fit.score / 100,
+        "img_friendliness": _img_friendliness(share),
+        "preference": preference,
+    }
+
+
 def _rank(
     ctx: Context, p: Program, fit: Fit, status: str
 ) -> tuple[int, str, int | None, dict[str, float | None]]:
-    """(score, tier, margin, components) of a program that passed every screen."""
+    """(score, tier, margin, components) of a program that passed every screen. A long list
+    is ranked by the same arithmetic, inlined, in `_evaluate` (a test checks they agree)."""
     score = ctx.step2
     ref_score = p.reference_score
     margin = score - ref_score if score is not None and ref_score is not None else None
     share = p.img_share
-    components = {
-        "competitiveness": _competitiveness(margin),
-        "informatics_fit": fit.score / 100,
-        "img_friendliness": None if share is None else min(1.0, share / IMG_SHARE_FULL),
-        "preference": _preference(ctx, p),
-    }
+    components = _components(margin, fit, share, _preference(ctx, p))
     total = 0.0
     for name, value in components.items():
         if value:
@@ -219,21 +247,41 @@ class _Index:
         self.groups: dict[object, list[int]] = {}
         for i, p in enumerate(dataset.programs):
             self.groups.setdefault(KEYS[SCREENS[0]](p), []).append(i)
-        # specialty -> per screen after the first: key -> positions within the group
-        self.distinct: dict[object, list[dict[object, list[int]]]] = {}
+        # specialty -> per screen after the first: (key -> positions within the group,
+        # the key of each position)
+        self.distinct: dict[object, list[tuple[dict[object, list[int]], list[object]]]] = {}
         self.fits: list[Fit | None] = [None] * len(dataset.programs)
+        # (screen, today, reference) -> key -> finding, for the screens in PROFILE_FREE
+        self.shared: dict[tuple[object, dt.date, int], dict[object, Finding]] = {}
+        # What ranking reads of each program, read once per dataset (filled by keys_of for
+        # the groups a profile targets): (reference score, weighted fit term, weighted
+        # IMG-friendliness term, few IMGs?, id).
+        self.ranking: list[tuple[int | None, float, float, bool, str] | None] = [None] * len(
+            dataset.programs
+        )
 
-    def keys_of(self, specialty: object) -> list[dict[object, list[int]]]:
+    def keys_of(self, specialty: object) -> list[tuple[dict[object, list[int]], list[object]]]:
         found = self.distinct.get(specialty)
         if found is None:
-            programs = self.dataset.programs
             rows = self.groups[specialty]
+            group = [self.dataset.programs[i] for i in rows]
+            w_fit, w_img = WEIGHTS["informatics_fit"], WEIGHTS["img_friendliness"]
+            for i, p in zip(rows, group, strict=True):
+                fit, img = self.fit(i).score / 100, _img_friendliness(p.img_share)
+                self.ranking[i] = (
+                    p.reference_score,
+                    w_fit * fit if fit else 0.0,
+                    w_img * img if img else 0.0,
+                    p.img_share is not None and p.img_share < FEW_IMGS,
+                    p.id,
+                )
             found = []
             for screen in SCREENS[1:]:
-                key, by_key = KEYS[screen], {}  # type: ignore[var-annotated]
-                for n, i in enumerate(rows):
-                    by_key.setdefault(key(programs[i]), []).append(n)
-                found.append(by_key)
+                keys = list(map(KEYS[screen], group))
+                by_key: dict[object, list[int]] = {}
+                for n, key in enumerate(keys):
+                    by_key.setdefault(key, []).append(n)
+                found.append((by_key, keys))
             self.distinct[specialty] = found
         return found
 
@@ -261,16 +309,17 @@ def evaluate(ctx: Context, dataset: Dataset, indices: list[int]) -> list[Assesse
     ranked, failed, others = _evaluate(ctx, dataset, indices)
     done = {e[7]: _included(dataset, e) for e in ranked}
     done.update((f[0], _failed(dataset, f)) for f in failed)
-    position = {id(p): n for n, p in enumerate(dataset.programs)}
-    for p, f in others:
-        done[position[id(p)]] = Assessed(p, [f], NO_FIT, None, NO_COMPONENTS, excluded=True)
+    for rows, f in others:
+        for i in rows:
+            done[i] = Assessed(dataset.programs[i], [f], NO_FIT, None, NO_COMPONENTS, excluded=True)
     return [done[i] for i in indices]
 
 
 def _included(dataset: Dataset, e: Entry) -> Assessed:
-    _, _, _, tier, status, margin, components, i, columns, n = e
+    _, _, _, tier, status, margin, preference, i, group, n = e
     fit = _index(dataset).fit(i)
-    findings = [column[n] for column in columns]
+    components = _components(margin, fit, dataset.programs[i].img_share, preference)
+    findings = group.of(n)
     findings.append(Finding("informatics-fit", "info", fit.describe, FIT_SOURCE))
     return Assessed(
         dataset.programs[i],
@@ -285,10 +334,10 @@ def _included(dataset: Dataset, e: Entry) -> Assessed:
 
 
 def _failed(dataset: Dataset, f: Failed) -> Assessed:
-    i, columns, n = f
+    i, group, n = f
     return Assessed(
         dataset.programs[i],
-        [column[n] for column in columns],
+        group.of(n),
         NO_FIT,
         None,
         NO_COMPONENTS,
@@ -298,7 +347,7 @@ def _failed(dataset: Dataset, f: Failed) -> Assessed:
 
 def _evaluate(
     ctx: Context, dataset: Dataset, indices: list[int]
-) -> tuple[list[Entry], list[Failed], list[tuple[Program, Finding]]]:
+) -> tuple[list[Entry], list[Failed], list[tuple[list[int], Finding]]]:
     """Screen and rank the programs at ``indices``, evaluating each screen once per distinct
     key (rules.screens.KEYS) within each specialty.
 
@@ -310,26 +359,38 @@ def _evaluate(
     programs, as_of = dataset.programs, dataset.as_of
     first, *rest = SCREENS
     wanted = set(indices) if len(indices) != len(programs) else None
-    memos: list[dict[object, Finding]] = [{} for _ in rest]
-    others: list[tuple[Program, Finding]] = []
+    memos: list[dict[object, Finding]] = [
+        index.shared.setdefault((screen, ctx.today, id(ctx.ref)), {})
+        if screen in PROFILE_FREE
+        else {}
+        for screen in rest
+    ]
+    others: list[tuple[list[int], Finding]] = []
     ranked: list[Entry] = []
     failed_out: list[Failed] = []
     tier_rank = {tier: n for n, tier in enumerate(TIERS)}
+    step2 = ctx.step2
+    specialty_part, states, settings = ctx.preferences
+    by_place = bool(states or settings)  # else the preference is the specialty's, per group
+    ranking = index.ranking
+    w_comp, w_pref = WEIGHTS["competitiveness"], WEIGHTS["preference"]
+    # _rank's arithmetic, by parts: each weighted term is the same float _rank computes, and
+    # they are added in the same order (a zero term adds exactly nothing): the same score.
+    by_reference: dict[int | None, tuple[int | None, float]] = {}  # -> (margin, its term)
+    tiers: dict[tuple[str, int | None, bool], tuple[str, int]] = {}
     for specialty, rows in index.groups.items():
         head = first(ctx, programs[rows[0]], as_of)
         if head.status == "fail":
-            others.extend((programs[i], head) for i in rows if wanted is None or i in wanted)
+            others.append((rows if wanted is None else [i for i in rows if i in wanted], head))
             continue
-        columns: list[list[Finding]] = [[head] * len(rows)]
         flags = [""] * len(rows)  # "fail", or the strongest of "exception"/"conditional"
-        for screen, memo, by_key in zip(rest, memos, index.keys_of(specialty), strict=True):
-            column: list[Finding] = [head] * len(rows)
+        distinct = index.keys_of(specialty)
+        group = GroupFindings(head, memos, [keys for _, keys in distinct])
+        for screen, memo, (by_key, _) in zip(rest, memos, distinct, strict=True):
             for key, positions in by_key.items():
                 f = memo.get(key)
                 if f is None:
                     f = memo[key] = screen(ctx, programs[rows[positions[0]]], as_of)
-                for n in positions:
-                    column[n] = f
                 status = f.status
                 if status in ("fail", "exception", "conditional"):
                     for n in positions:
@@ -339,21 +400,46 @@ def _evaluate(
                             and (status == "exception" or not flags[n])
                         ):
                             flags[n] = status
-            columns.append(column)
+        group_preference = specialty_part.get(specialty, 0.0)  # type: ignore[call-overload]
+        group_term = w_pref * group_preference if group_preference else 0.0
         for n, i in enumerate(rows):
             if wanted is not None and i not in wanted:
                 continue
             flag = flags[n]
             if flag == "fail":
-                failed_out.append((i, columns, n))
+                failed_out.append((i, group, n))
                 continue
-            p = programs[i]
             status = flag or "eligible"
-            score, tier, margin, components = _rank(ctx, p, index.fit(i), status)
-            ranked.append(
-                (-score, tier_rank[tier], p.id, tier, status, margin, components, i, columns, n)
-            )
-    ranked.sort(key=lambda e: (e[0], e[1], e[2]))
+            reference, fit_term, img_term, few, pid = ranking[i]  # type: ignore[misc]
+            found = by_reference.get(reference)
+            if found is None:
+                m = step2 - reference if step2 is not None and reference is not None else None
+                competitiveness = _competitiveness(m)
+                found = by_reference[reference] = (
+                    m,
+                    w_comp * competitiveness if competitiveness else 0.0,
+                )
+            margin, total = found
+            preference, preference_term = group_preference, group_term
+            if by_place:  # _preference, inlined
+                p = programs[i]
+                parts = 1
+                if states:
+                    preference += 1.0 if p.state in states else 0.0
+                    parts += 1
+                if settings:
+                    preference += 1.0 if p.setting in settings else 0.0
+                    parts += 1
+                preference /= parts
+                preference_term = w_pref * preference if preference else 0.0
+            score = round(total + fit_term + img_term + preference_term)
+            tier_key = (status, margin, few)
+            tier = tiers.get(tier_key)
+            if tier is None:
+                name = _tier_of(status, margin, 0.0 if few else None)
+                tier = tiers[tier_key] = (name, tier_rank[name])
+            ranked.append((-score, tier[1], pid, tier[0], status, margin, preference, i, group, n))
+    ranked.sort()  # by -score, tier, then id: ids are unique, so later items never compare
     return ranked, failed_out, others
 
 

@@ -11,7 +11,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from enum import Enum
+from operator import attrgetter
 from typing import Any, Self
+
+_GETTERS: dict[type, Any] = {}
+
+
+def _values(record: Record) -> tuple[Any, ...]:
+    """A record's field values in order (read by one C-level attrgetter per class)."""
+    cls = type(record)
+    getter = _GETTERS.get(cls)
+    if getter is None:
+        names = cls.__match_args__  # type: ignore[attr-defined]
+        getter = _GETTERS[cls] = (
+            attrgetter(*names) if len(names) > 1 else (lambda r, name=names[0]: (getattr(r, name),))
+        )
+    return getter(record)
 
 
 class Record:
@@ -20,7 +35,7 @@ class Record:
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # Pickled as "call the class with the field values": about 3x faster to unpickle
         # than the default slot-state protocol.
-        return (type(self), tuple(getattr(self, name) for name in self.__match_args__))  # type: ignore[attr-defined]
+        return (type(self), _values(self))
 
     def copy_with(self, **changes: Any) -> Self:
         """A copy with some fields changed (what-if overrides); the original is untouched."""

@@ -100,16 +100,28 @@ def grid(
         if over > 0:
             widths[column] = max(12, widths[column] - over)
 
+    def shorten(cells: list[str] | tuple[str, ...]) -> list[str]:
+        cells = list(cells)
+        for i in flex:
+            if len(cells[i]) > widths[i]:
+                cells[i] = cells[i][: widths[i] - 1] + "…"
+        return cells
+
+    # One format string for the whole table (thousands of rows are formatted in C); with
+    # colour, a style wraps the padded cell.
+    specs = [f"{{:{'>' if i in right else '<'}{w}}}" for i, w in enumerate(widths)]
+    for i in styles or {}:
+        specs[i] = "{}"
+    template = "  ".join(specs)
+
     def line(cells: list[str] | tuple[str, ...]) -> str:
-        out = []
-        for i, cell in enumerate(cells):
-            if i in flex and len(cell) > widths[i]:
-                cell = cell[: widths[i] - 1] + "…"
-            text = cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-            if styles and i in styles and cell in styles[i]:
-                text = f"{ANSI[styles[i][cell]]}{text}{RESET}"
-            out.append(text)
-        return "  ".join(out).rstrip()
+        cells = shorten(cells)
+        if styles:
+            for i, by_value in styles.items():
+                text = cells[i].rjust(widths[i]) if i in right else cells[i].ljust(widths[i])
+                style = by_value.get(cells[i])
+                cells[i] = f"{ANSI[style]}{text}{RESET}" if style in ANSI else text
+        return template.format(*cells).rstrip()
 
     lines = [line(headers), "  ".join("─" * w for w in widths)]
     lines += [line(row) for row in rows]
