@@ -497,3 +497,22 @@ def test_a_batch_shares_only_what_no_profile_changes():
                 (f.rule, f.status, f.message) for f in alone.findings[: len(shared.findings)]
             ]
             assert (shared.score, shared.tier) == (alone.score, alone.tier)
+
+
+@pytest.mark.parametrize("name", ["strong-scores", "needs-h1b", "step2-planned"])
+def test_table_rows_read_from_entries_equal_the_full_entries(name):
+    """The table reads its rows straight from the ranked entries (Recommendation.shown);
+    they say exactly what the full Assessed entries say."""
+    from imgplan.loading import load_dataset
+    from imgplan.reference import data_path
+
+    data = load_dataset(data_path("programs.yaml"), TODAY)
+    rec = recommend(profile(name), data, REF, TODAY)
+    rows = [
+        (s.program.id, s.tier, s.status, s.score, s.fit, s.margin, s.flags) for s in rec.shown()
+    ]
+    full = [
+        (a.program.id, a.tier, a.status, a.score, a.fit.score, a.margin, a.flags)
+        for a in rec.programs
+    ]
+    assert rows == full and len(rows) > 20

@@ -531,6 +531,7 @@ def _cached(
     salt: str,
     use_cache: bool,
     progress: Callable[[float], None] | None,
+    finish: Callable[[Any], Any] | None = None,
 ) -> R:
     """A file validated as the format ``model`` and turned into a ``record`` (see
     `formats.to_record`), through the content-keyed cache (see cache.py): a cache hit
@@ -551,6 +552,8 @@ def _cached(
         from .formats import to_record
 
         result = to_record(result)
+    if finish is not None:
+        result = finish(result)
     if key is not None:
         cache.store(key, result)
     return result  # type: ignore[return-value]
@@ -581,7 +584,7 @@ def load_dataset(
     use_cache: bool = True,
     progress: Callable[[float], None] | None = None,
 ) -> Dataset:
-    from .models.programs import Dataset
+    from .models.programs import Dataset, share_equal_values
 
     return _cached(
         path,
@@ -594,6 +597,7 @@ def load_dataset(
         salt="",
         use_cache=use_cache,
         progress=progress,
+        finish=share_equal_values,
     )
 
 

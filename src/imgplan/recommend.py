@@ -59,7 +59,24 @@ class Assessed:
 
     @property
     def flags(self) -> list[str]:
-        return sorted({f.rule for f in self.findings if f.status in ("verify", "warn")})
+        return sorted({f.rule for f in self.findings if f.status in FLAGGED})
+
+
+#: Finding statuses listed as a program's flags (things to verify on its site).
+FLAGGED = ("verify", "warn")
+
+
+@dataclass(slots=True)
+class Shown:
+    """One row of the ranked table (see `Recommendation.shown`)."""
+
+    program: Program
+    tier: str
+    status: str
+    score: int
+    fit: int
+    margin: int | None
+    flags: list[str]
 
 
 @dataclass
@@ -97,6 +114,24 @@ class GroupFindings:
     head: Finding
     memos: list[dict[object, Finding]]
     keys: list[list[object]]
+    # per later screen with flagged findings: (each position's key, flagged key -> rule)
+    flagged: list[tuple[list[object], dict[object, str]]] | None = None
+
+    def flags(self, n: int) -> list[str]:
+        """The flags of position ``n`` (as `Assessed.flags`; the fit finding is never one),
+        read from the few keys whose finding is flagged."""
+        if self.flagged is None:
+            self.flagged = []
+            for memo, keys in zip(self.memos, self.keys, strict=True):
+                rules = {k: f.rule for k, f in memo.items() if f.status in FLAGGED}
+                if rules:
+                    self.flagged.append((keys, rules))
+        found = [self.head.rule] if self.head.status in FLAGGED else []
+        for keys, rules in self.flagged:
+            rule = rules.get(keys[n])
+            if rule is not None:
+                found.append(rule)
+        return sorted(set(found)) if len(found) > 1 else found
 
     def of(self, n: int) -> list[Finding]:
         later = zip(self.memos, self.keys, strict=True)
@@ -131,6 +166,16 @@ class Recommendation:
         if not self.top:
             return self.included
         return [_included(self.dataset, e) for e in self.ranked[: self.top]]
+
+    def shown(self) -> list[Shown]:
+        """What a table row shows of each program in ``programs``, read straight from the
+        ranked entries (no Assessed entry is built: a 13,000-program list shows thousands)."""
+        entries = self.ranked[: self.top] if self.top else self.ranked
+        programs, index = self.dataset.programs, _index(self.dataset)
+        return [
+            Shown(programs[i], tier, status, -score, index.fit(i).score, margin, group.flags(n))
+            for score, _, _, tier, status, margin, _, i, group, n in entries
+        ]
 
     @cached_property
     def excluded_targets(self) -> list[Assessed]:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import vocab
-from .record import Record
+from .record import Record, values
 
 
 @dataclass(slots=True)
@@ -63,3 +63,20 @@ class Dataset(Record):
 
     def by_id(self, program_id: str) -> Program | None:
         return next((p for p in self.programs if p.id == program_id), None)
+
+
+def share_equal_values(dataset: Dataset) -> Dataset:
+    """Make equal values of different programs one object (informatics records, visa lists,
+    dates, states, cities): a dataset has a few hundred distinct ones, and the cache then
+    stores and rebuilds each once. Nothing mutates them (what-ifs copy)."""
+    infos: dict[object, ProgramInformatics] = {}
+    seen: dict[object, object] = {}
+    for p in dataset.programs:
+        p.informatics = infos.setdefault(values(p.informatics), p.informatics)
+        if p.visas is not None:
+            p.visas = seen.setdefault(("visas", *p.visas), p.visas)  # type: ignore[assignment]
+        for name in ("verified", "state", "city"):
+            value = getattr(p, name)
+            if value is not None:
+                setattr(p, name, seen.setdefault((name, value), value))
+    return dataset

@@ -17,7 +17,7 @@ from typing import Any, Self
 _GETTERS: dict[type, Any] = {}
 
 
-def _values(record: Record) -> tuple[Any, ...]:
+def values(record: Record) -> tuple[Any, ...]:
     """A record's field values in order (read by one C-level attrgetter per class)."""
     cls = type(record)
     getter = _GETTERS.get(cls)
@@ -35,7 +35,7 @@ class Record:
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # Pickled as "call the class with the field values": about 3x faster to unpickle
         # than the default slot-state protocol.
-        return (type(self), _values(self))
+        return (type(self), values(self))
 
     def copy_with(self, **changes: Any) -> Self:
         """A copy with some fields changed (what-if overrides); the original is untouched."""

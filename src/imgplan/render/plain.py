@@ -11,7 +11,7 @@ import textwrap
 from collections import defaultdict
 
 from ..models import vocab
-from ..models.programs import Dataset
+from ..models.programs import Dataset, Program
 from ..recommend import WEIGHTS, Assessed, Recommendation
 from ..rules.findings import Finding
 from . import example_notice
@@ -91,10 +91,8 @@ def grid(
     no less than 12 characters) until the table fits ``width``; ``styles`` maps a column to
     value -> colour (given only when colour is on)."""
     widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            if len(cell) > widths[i]:
-                widths[i] = len(cell)
+    for i, column in enumerate(zip(*rows, strict=True) if rows else ()):
+        widths[i] = max(widths[i], *map(len, column))
     for column in flex:
         over = sum(widths) + 2 * (len(widths) - 1) - width
         if over > 0:
@@ -128,10 +126,10 @@ def grid(
     return "\n".join(lines)
 
 
-def _visas(a: Assessed) -> str:
-    if a.program.visas is None:
+def _visas(p: Program) -> str:
+    if p.visas is None:
         return "?"
-    return ",".join(v.value.upper() for v in a.program.visas) or "none"
+    return ",".join(v.value.upper() for v in p.visas) or "none"
 
 
 def excluded_by_rule(items: list[Assessed]) -> dict[str, list[tuple[Assessed, Finding]]]:
@@ -154,7 +152,8 @@ def recommend(
     for f in rec.findings:
         finding(w, f)
     w.raw("")
-    w.para(f"Ranked programs ({len(rec.programs)})", "bold")
+    shown = rec.shown()
+    w.para(f"Ranked programs ({len(shown)})", "bold")
     rows = [
         [
             str(i),
@@ -164,12 +163,12 @@ def recommend(
             a.tier or "",
             "" if a.status == "eligible" else a.status,
             str(a.score),
-            str(a.fit.score),
+            str(a.fit),
             "?" if a.margin is None else f"{a.margin:+d}",
-            _visas(a),
+            _visas(a.program),
             ", ".join(a.flags),
         ]
-        for i, a in enumerate(rec.programs, 1)
+        for i, a in enumerate(shown, 1)
     ]
     w.raw(
         grid(

@@ -7,9 +7,10 @@ An unknown feature adds nothing and is listed so the applicant can verify it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from ..models import vocab
-from ..models.programs import Program
+from ..models.programs import Program, ProgramInformatics
 
 #: feature -> (points, label)
 FIT_POINTS: dict[str, tuple[int, str]] = {
@@ -36,8 +37,23 @@ class Fit:
         return text
 
 
+#: What a fit depends on: five values, so a dataset of any size has at most a few hundred
+#: distinct fits; each is computed once (a Fit is frozen and shared).
+_FIT_KEY = attrgetter(
+    "ci_fellowship", "informatics_faculty", "informatics_track", "ehr_projects", "analytics_team"
+)
+_FITS: dict[tuple[object, ...], Fit] = {}
+
+
 def informatics_fit(p: Program) -> Fit:
-    info = p.informatics
+    key = _FIT_KEY(p.informatics)
+    found = _FITS.get(key)
+    if found is None:
+        found = _FITS[key] = _fit(p.informatics)
+    return found
+
+
+def _fit(info: ProgramInformatics) -> Fit:
     present: list[tuple[str, int]] = []
     unknown: list[str] = []
     if info.ci_fellowship is None:
