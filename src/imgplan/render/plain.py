@@ -91,8 +91,8 @@ def grid(
     no less than 12 characters) until the table fits ``width``; ``styles`` maps a column to
     value -> colour (given only when colour is on)."""
     widths = [len(h) for h in headers]
-    for i, column in enumerate(zip(*rows, strict=True) if rows else ()):
-        widths[i] = max(widths[i], *map(len, column))
+    for i, cells in enumerate(zip(*rows, strict=True) if rows else ()):
+        widths[i] = max(widths[i], *map(len, cells))
     for column in flex:
         over = sum(widths) + 2 * (len(widths) - 1) - width
         if over > 0:
