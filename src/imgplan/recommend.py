@@ -300,10 +300,10 @@ class _Index:
         self.shared: dict[tuple[object, dt.date, int], dict[object, Finding]] = {}
         # What ranking reads of each program, read once per dataset (filled by keys_of for
         # the groups a profile targets): (reference score, weighted fit term, weighted
-        # IMG-friendliness term, few IMGs?, id).
-        self.ranking: list[tuple[int | None, float, float, bool, str] | None] = [None] * len(
-            dataset.programs
-        )
+        # IMG-friendliness term, few IMGs?, id, state, setting).
+        self.ranking: list[tuple[int | None, float, float, bool, str, object, object] | None] = [
+            None
+        ] * len(dataset.programs)
 
     def keys_of(self, specialty: object) -> list[tuple[dict[object, list[int]], list[object]]]:
         found = self.distinct.get(specialty)
@@ -319,6 +319,8 @@ class _Index:
                     w_img * img if img else 0.0,
                     p.img_share is not None and p.img_share < FEW_IMGS,
                     p.id,
+                    p.state,
+                    p.setting,
                 )
             found = []
             for screen in SCREENS[1:]:
@@ -416,13 +418,13 @@ def _evaluate(
     tier_rank = {tier: n for n, tier in enumerate(TIERS)}
     step2 = ctx.step2
     specialty_part, states, settings = ctx.preferences
-    by_place = bool(states or settings)  # else the preference is the specialty's, per group
+    placed = bool(states or settings)  # else the preference is the specialty's, per group
     ranking = index.ranking
     w_comp, w_pref = WEIGHTS["competitiveness"], WEIGHTS["preference"]
     # _rank's arithmetic, by parts: each weighted term is the same float _rank computes, and
     # they are added in the same order (a zero term adds exactly nothing): the same score.
-    by_reference: dict[int | None, tuple[int | None, float]] = {}  # -> (margin, its term)
-    tiers: dict[tuple[str, int | None, bool], tuple[str, int]] = {}
+    # (flag, reference score, few IMGs?) -> (status, margin, its term, tier, tier rank)
+    by_status: dict[tuple[str, int | None, bool], tuple[str, int | None, float, str, int]] = {}
     for specialty, rows in index.groups.items():
         head = first(ctx, programs[rows[0]], as_of)
         if head.status == "fail":
@@ -447,6 +449,7 @@ def _evaluate(
                             flags[n] = status
         group_preference = specialty_part.get(specialty, 0.0)  # type: ignore[call-overload]
         group_term = w_pref * group_preference if group_preference else 0.0
+        by_place: dict[tuple[object, object], tuple[float, float]] = {}
         for n, i in enumerate(rows):
             if wanted is not None and i not in wanted:
                 continue
@@ -454,36 +457,41 @@ def _evaluate(
             if flag == "fail":
                 failed_out.append((i, group, n))
                 continue
-            status = flag or "eligible"
-            reference, fit_term, img_term, few, pid = ranking[i]  # type: ignore[misc]
-            found = by_reference.get(reference)
+            reference, fit_term, img_term, few, pid, state, setting = ranking[i]  # type: ignore[misc]
+            found = by_status.get((flag, reference, few))
             if found is None:
+                status = flag or "eligible"
                 m = step2 - reference if step2 is not None and reference is not None else None
                 competitiveness = _competitiveness(m)
-                found = by_reference[reference] = (
+                name = _tier_of(status, m, 0.0 if few else None)
+                found = by_status[(flag, reference, few)] = (
+                    status,
                     m,
                     w_comp * competitiveness if competitiveness else 0.0,
+                    name,
+                    tier_rank[name],
                 )
-            margin, total = found
-            preference, preference_term = group_preference, group_term
-            if by_place:  # _preference, inlined
-                p = programs[i]
-                parts = 1
-                if states:
-                    preference += 1.0 if p.state in states else 0.0
-                    parts += 1
-                if settings:
-                    preference += 1.0 if p.setting in settings else 0.0
-                    parts += 1
-                preference /= parts
-                preference_term = w_pref * preference if preference else 0.0
+            status, margin, total, tier, rank = found
+            if placed:
+                place = by_place.get((state, setting))
+                if place is None:  # _preference, inlined
+                    preference, parts = group_preference, 1
+                    if states:
+                        preference += 1.0 if state in states else 0.0
+                        parts += 1
+                    if settings:
+                        preference += 1.0 if setting in settings else 0.0
+                        parts += 1
+                    preference /= parts
+                    place = by_place[(state, setting)] = (
+                        preference,
+                        w_pref * preference if preference else 0.0,
+                    )
+                preference, preference_term = place
+            else:
+                preference, preference_term = group_preference, group_term
             score = round(total + fit_term + img_term + preference_term)
-            tier_key = (status, margin, few)
-            tier = tiers.get(tier_key)
-            if tier is None:
-                name = _tier_of(status, margin, 0.0 if few else None)
-                tier = tiers[tier_key] = (name, tier_rank[name])
-            ranked.append((-score, tier[1], pid, tier[0], status, margin, preference, i, group, n))
+            ranked.append((-score, rank, pid, tier, status, margin, preference, i, group, n))
     ranked.sort()  # by -score, tier, then id: ids are unique, so later items never compare
     return ranked, failed_out, others
 
