@@ -291,9 +291,14 @@ def _build(
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         what = exc.problem or exc.context or "invalid YAML"
-        raise InputError(
-            [Problem(file, line, column, "", f"YAML syntax error: {what}; expected valid YAML")]
-        ) from None
+        message = f"YAML syntax error: {what}; expected valid YAML"
+        # libyaml gives up on a key after 1,024 characters and says only that ':' is missing
+        if what == "could not find expected ':'" and mark is not None and mark.column >= 1024:
+            message = (
+                "YAML syntax error: no ':' within the first 1,024 characters of the line; "
+                "expected a key of at most 1,024 characters, then ':'"
+            )
+        raise InputError([Problem(file, line, column, "", message)]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC, ...)
         before = text[: exc.position]
         line = before.count("\n") + 1
