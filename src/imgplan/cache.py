@@ -163,11 +163,16 @@ def code_fingerprint() -> str:
     """imgplan's own code, as the names, sizes and times of its modules: an entry written by
     other code (another version, or a development checkout since edited) is never read back
     as if its classes had not changed."""
-    package = Path(__file__).parent
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(package.rglob("*.py")):
-        info = path.stat()
-        h.update(f"{path.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    folders = [str(Path(__file__).parent)]
+    while folders:  # os.scandir, not pathlib: this runs at every start-up (~0.3 ms, not ~3)
+        with os.scandir(folders.pop()) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    folders.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    info = entry.stat()
+                    h.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return h.hexdigest()
 
 
