@@ -6,14 +6,16 @@ import re
 from dataclasses import dataclass, field
 
 MAX_MESSAGE = 400  # characters: a message about a 100 MB value stays a line
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: C0/C1 control characters other than tab and newline: an escape sequence in a value would
+#: drive the terminal that prints it (refused in text fields, made visible in messages).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clip(text: str, limit: int = MAX_MESSAGE) -> str:
     """``text`` made safe to print: control characters shown as ``\\xNN`` (a hostile key or
     value cannot drive the terminal), and the middle of an over-long text cut out, so that a
     message keeps its start (what is wrong) and its end (what is expected)."""
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     if len(text) <= limit:
         return text
     half = (limit - 40) // 2

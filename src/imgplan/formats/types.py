@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
+from ..errors import CONTROL
 from ..models import vocab
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -52,14 +53,9 @@ def _bool(value: Any) -> bool:
     raise ValueError(f"{value!r} is not true/false; expected true or false")
 
 
-# C0/C1 control characters other than tab and newline: an escape sequence in a name would
-# drive the terminal that prints it.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _text(value: Any) -> str:
     if isinstance(value, str):
-        bad = _CONTROL.search(value)
+        bad = CONTROL.search(value)
         if bad:
             raise ValueError(
                 f"control character U+{ord(bad.group()):04X} at character {bad.start() + 1}; "
