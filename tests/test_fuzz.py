@@ -211,6 +211,18 @@ def _check_input_error(exc: InputError, file: Path) -> None:
         assert problem.line is None or problem.line >= 1
 
 
+def _loaded(load: Any, path: Path, day: dt.date, what: str) -> Any:
+    """The file loaded, or None after checking that its refusal is a documented one."""
+    try:
+        value = load(path, day, use_cache=False)
+    except InputError as exc:
+        _check_input_error(exc, path)
+        event(f"{what} refused")
+        return None
+    event(f"{what} loaded")
+    return value
+
+
 def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> None:
     """Every command's core and every renderer, as the CLI runs them."""
     from imgplan import chances, timeline
@@ -230,13 +242,9 @@ def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> 
     from imgplan.rules.step3 import Step3Facts, decide
 
     ref = reference()
-    try:
-        person = load_profile(profile_path, day, use_cache=False)
-    except InputError as exc:
-        _check_input_error(exc, profile_path)
-        event("profile refused")
+    person = _loaded(load_profile, profile_path, day, "profile")
+    if person is None:
         return
-    event("profile loaded")
     # timeline, check-step3, assess: the profile alone
     plan = timeline.build(person, ref, day)
     for text in (
@@ -260,13 +268,9 @@ def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> 
     assert table.assess(person.name, result, readiness, pgy, source)
     if dataset_path is None:
         return
-    try:
-        dataset = load_dataset(dataset_path, day, use_cache=False)
-    except InputError as exc:
-        _check_input_error(exc, dataset_path)
-        event("dataset refused")
+    dataset = _loaded(load_dataset, dataset_path, day, "dataset")
+    if dataset is None:
         return
-    event("dataset loaded")
     # recommend, explain, chances, programs list/show
     rec = recommend(person, dataset, ref, day)
     json.loads(json_out.dumps(json_out.recommend(rec)))
