@@ -64,3 +64,22 @@ def golden(name: str, actual: str) -> None:
             pytest.fail(f"golden file {path} is missing; run with IMGPLAN_UPDATE_GOLDEN=1")
         path.write_text(actual, encoding="utf-8")
     assert actual == path.read_text(encoding="utf-8"), f"output differs from {path}"
+
+
+def reference():
+    """The bundled reference figures, loaded the way the cli loads them (no cache)."""
+    from imgplan.load import bundled
+
+    return bundled.reference(None)
+
+
+def calendar():
+    from imgplan.load import bundled
+
+    return bundled.calendar(None)
+
+
+def outcomes():
+    from imgplan.load import bundled
+
+    return bundled.outcomes(None)

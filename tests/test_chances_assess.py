@@ -11,17 +11,16 @@ from imgplan.chances import (
     eras_fee,
     likelihood,
     nrmp_extra,
-    outcomes,
     percentile,
     separates,
 )
 from imgplan.formats import profile_from
-from imgplan.loading import load_profile
+from imgplan.load.loading import load_profile
 from imgplan.models.profile import Profile
 from imgplan.models.record import as_dict
 from imgplan.rules.portfolio import current_pgy, fellowship_readiness, strength
 
-from conftest import PROFILES, golden
+from conftest import PROFILES, golden, outcomes
 
 TODAY = dt.date(2026, 11, 25)
 FIGURES = outcomes()

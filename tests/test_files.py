@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from imgplan import files
+from imgplan.load import files
 from imgplan.errors import UsageError
 
 from conftest import PROFILES, ROOT

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from imgplan.errors import InputError
 
-from conftest import DATA, PROFILES
+from conftest import DATA, PROFILES, calendar, outcomes, reference
 
 EXAMPLES = int(os.environ.get("IMGPLAN_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(
@@ -214,7 +214,7 @@ def _check_input_error(exc: InputError, file: Path) -> None:
 def _loaded(load: Any, path: Path, day: dt.date, what: str) -> Any:
     """The file loaded, or None after checking that its refusal is a documented one."""
     try:
-        value = load(path, day, use_cache=False)
+        value = load(path, day)
     except InputError as exc:
         _check_input_error(exc, path)
         event(f"{what} refused")
@@ -224,48 +224,29 @@ def _loaded(load: Any, path: Path, day: dt.date, what: str) -> Any:
 
 
 def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> None:
-    """Every command's core and every renderer, as the CLI runs them."""
-    from imgplan import chances, timeline
-    from imgplan.loading import load_dataset, load_profile
-    from imgplan.recommend import assess, recommend
-    from imgplan.reference import reference
-    from imgplan.render import ics, json_out, listing, plain, table
-    from imgplan.render.step3 import verdict_json, verdict_text
-    from imgplan.render.text import (
-        assess_markdown,
-        recommend_csv,
-        recommend_markdown,
-        timeline_markdown,
-    )
-    from imgplan.rules.context import Context
-    from imgplan.rules.portfolio import current_pgy, fellowship_readiness, strength
-    from imgplan.rules.step3 import Step3Facts, decide
+    """Every command's core call and every (command × format) renderer, as the CLI runs them."""
+    from imgplan import chances, commands, timeline
+    from imgplan.load.loading import load_dataset, load_profile
+    from imgplan.recommend import recommend
+    from imgplan.render.formats import View, render, supported
 
-    ref = reference()
+    def every_format(command: str, result: object) -> None:
+        for fmt in supported(command):
+            text = render(command, fmt, result, View(include_excluded=True))
+            assert text
+            if fmt == "json":
+                json.loads(text)
+
+    ref, cal, figures = reference(), calendar(), outcomes()
     person = _loaded(load_profile, profile_path, day, "profile")
     if person is None:
         return
     # timeline, check-step3, assess: the profile alone
-    plan = timeline.build(person, ref, day)
-    for text in (
-        json_out.dumps(json_out.timeline(plan)),
-        ics.render(plan),
-        timeline_markdown(plan),
-        table.timeline(plan),
-    ):
-        assert text
-    facts = Step3Facts.from_profile(person)
-    verdict = decide(facts, ref, day)
-    assert verdict.exit_code in (0, 1)
-    json.loads(verdict_json(verdict, facts))
-    assert verdict_text(verdict)
-    result = strength(person)
-    readiness = fellowship_readiness(person) if person.residency else None
-    pgy = current_pgy(person, day)
-    source = ref.cite("exceptional_strength")
-    json.loads(json_out.dumps(json_out.assess(person.name, result, readiness, pgy, source)))
-    assert assess_markdown(person.name, result, readiness, pgy, source)
-    assert table.assess(person.name, result, readiness, pgy, source)
+    every_format("timeline", timeline.build(person, ref, cal, day))
+    step3 = commands.check_step3(person, {}, None, ref, day)
+    assert step3.verdict.exit_code in (0, 1)
+    every_format("check-step3", step3)
+    every_format("assess", commands.assess(person, ref, day))
     if dataset_path is None:
         return
     dataset = _loaded(load_dataset, dataset_path, day, "dataset")
@@ -273,21 +254,15 @@ def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> 
         return
     # recommend, explain, chances, programs list/show
     rec = recommend(person, dataset, ref, day)
-    json.loads(json_out.dumps(json_out.recommend(rec)))
-    rows = list(csv.reader(io.StringIO(recommend_csv(rec))))
+    every_format("recommend", rec)
+    rows = list(csv.reader(io.StringIO(render("recommend", "csv", rec, View()))))
     assert len(rows) == len(rec.programs) + 1
-    assert recommend_markdown(rec)
-    assert plain.recommend(rec, include_excluded=True)
     for program in dataset.programs[:3]:
-        one = assess(Context.of(person, ref, day), program, dataset.as_of)
-        json.loads(json_out.dumps(json_out.explain(one, dataset)))
-        assert table.explain(one, dataset)
-        assert listing.render_show(dataset, program, "table")
-    odds = chances.chances(person, rec)
-    json.loads(json_out.dumps(json_out.chances(odds)))
-    assert table.chances(odds)
-    for fmt in ("table", "json", "csv", "markdown"):
-        assert listing.render_list(dataset, dataset.programs, fmt)
+        every_format("explain", commands.explain(person, dataset, program, ref, day))
+        every_format("programs show", commands.ProgramView(dataset, program))
+    every_format("chances", chances.chances(person, rec, figures))
+    every_format("programs list", commands.list_programs(dataset, set(), set()))
+    every_format("programs diff", commands.compare(dataset, dataset, "a", "b"))
 
 
 @pytest.fixture(scope="module")
@@ -313,9 +288,9 @@ def test_fuzz_every_command_gives_a_result_or_a_located_error(
 @given(old=dataset_texts(), new=dataset_texts())
 def test_fuzz_dataset_diff_and_validate(folder, old, new):
     from imgplan.datasets import diff
-    from imgplan.loading import load_dataset
+    from imgplan.load.loading import load_dataset
+    from imgplan.load.validate import validate_file
     from imgplan.render.listing import render_diff
-    from imgplan.validate import validate_file
 
     day = dt.date(2026, 11, 25)
     paths = []
@@ -327,7 +302,7 @@ def test_fuzz_dataset_diff_and_validate(folder, old, new):
         for problem in result.problems:
             assert "expected" in problem.message and problem.file == str(path)
     try:
-        a, b = (load_dataset(p, day, use_cache=False) for p in paths)
+        a, b = (load_dataset(p, day) for p in paths)
     except InputError as exc:
         assert exc.problems and all("expected" in p.message for p in exc.problems)
         return
@@ -340,13 +315,13 @@ def test_the_strategies_reach_both_outcomes(folder):
     """The fuzzing is not vacuous: the generated inputs include valid and invalid profiles."""
     from hypothesis import find
 
-    from imgplan.loading import load_profile
+    from imgplan.load.loading import load_profile
 
     def loads(text: str) -> bool:
         path = folder / "probe.yaml"
         path.write_text(text, encoding="utf-8")
         try:
-            load_profile(path, dt.date(2026, 11, 25), use_cache=False)
+            load_profile(path, dt.date(2026, 11, 25))
         except InputError:
             return False
         return True

@@ -124,25 +124,19 @@ def test_damaged_bundled_data_is_a_located_error(
     season) gives a located message and exit 2, like any other input."""
     import shutil
 
-    from imgplan import calendar, chances, reference
     from imgplan.cli import main
+    from imgplan.load import bundled
 
     data = tmp_path / "data"
-    shutil.copytree(reference.data_path(""), data)
+    shutil.copytree(bundled.data_path(""), data)
     path = data / name
     text = path.read_text(encoding="utf-8")
     assert damage[0] in text
     path.write_text(text.replace(damage[0], damage[1], 1), encoding="utf-8")
-    monkeypatch.setattr(reference, "data_path", lambda n: data / n)
-    for memo in (reference.reference, calendar.calendar, chances.outcomes):
-        memo.cache_clear()
+    monkeypatch.setattr(bundled, "data_path", lambda n: data / n)
     monkeypatch.chdir(corpus)
     monkeypatch.setenv("IMGPLAN_TODAY", TODAY)
-    try:
-        code = main(args)
-    finally:
-        for memo in (reference.reference, calendar.calendar, chances.outcomes):
-            memo.cache_clear()
+    code = main(args)
     err = capsys.readouterr().err
     assert code == 2, err
     assert "Traceback" not in err

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from imgplan.datagen import dataset_yaml, programs
-from imgplan.loading import load_dataset
+from imgplan.load.loading import load_dataset
 from imgplan.models.vocab import FEEDER_SPECIALTIES
 
 from conftest import DATA, ROOT, golden

@@ -10,17 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from imgplan.formats import dataset_from, profile_from, program_from
-from imgplan.loading import load_dataset, load_profile
+from imgplan.load.loading import load_dataset, load_profile
 from imgplan.models.profile import Profile
 from imgplan.models.programs import Dataset, Program
 from imgplan.models.record import as_dict
 from imgplan.recommend import assess, recommend, with_overrides
-from imgplan.reference import reference
 from imgplan.rules.context import Context
 from imgplan.rules.findings import STATUSES
 from imgplan.rules.portfolio import strength
 
-from conftest import DATA, PROFILES, golden
+from conftest import DATA, PROFILES, golden, reference
 
 TODAY = dt.date(2026, 11, 25)
 REF = reference()
@@ -482,9 +481,9 @@ def test_screen_keys_are_complete(prof, data):
 def test_a_batch_shares_only_what_no_profile_changes():
     """Profiles evaluated one after another on the same dataset (a batch) share the findings
     of the profile-free screens; every profile still gets exactly its own findings."""
-    from imgplan.loading import load_dataset
+    from imgplan.load.bundled import data_path
+    from imgplan.load.loading import load_dataset
     from imgplan.recommend import evaluate
-    from imgplan.reference import data_path
 
     data = load_dataset(data_path("programs.yaml"), TODAY)
     everything = list(range(len(data.programs)))
@@ -503,8 +502,8 @@ def test_a_batch_shares_only_what_no_profile_changes():
 def test_table_rows_read_from_entries_equal_the_full_entries(name):
     """The table reads its rows straight from the ranked entries (Recommendation.shown);
     they say exactly what the full Assessed entries say."""
-    from imgplan.loading import load_dataset
-    from imgplan.reference import data_path
+    from imgplan.load.bundled import data_path
+    from imgplan.load.loading import load_dataset
 
     data = load_dataset(data_path("programs.yaml"), TODAY)
     rec = recommend(profile(name), data, REF, TODAY)

@@ -14,8 +14,8 @@ import sys
 
 import pytest
 
-from imgplan import cache
-from imgplan.loading import load_dataset
+from imgplan.load import cache
+from imgplan.load.loading import load_dataset
 
 from conftest import PROFILES, ROOT, TODAY, script
 
@@ -37,63 +37,72 @@ def dataset_file(tmp_path):
     return path
 
 
+def store():
+    """The cache the cli would use (IMGPLAN_CACHE_DIR from the fixture)."""
+    return cache.from_settings(False)
+
+
+def load(path):
+    return load_dataset(path, DAY, cache=store())
+
+
 def entries(folder):
     return sorted(folder.glob("*.pickle"))
 
 
 def test_second_load_comes_from_the_cache(cache_dir, dataset_file, monkeypatch):
-    first = load_dataset(dataset_file, DAY)
+    first = load(dataset_file)
     assert len(entries(cache_dir)) == 1
-    import imgplan.loading
+    import imgplan.load.loading
 
     def no_parse(*args, **kwargs):
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(imgplan.loading, "_build", no_parse)
-    again = load_dataset(dataset_file, DAY)
+    monkeypatch.setattr(imgplan.load.loading, "build", no_parse)
+    again = load(dataset_file)
     assert again == first
 
 
 def test_changed_file_is_not_served_from_the_cache(cache_dir, dataset_file):
-    load_dataset(dataset_file, DAY)
+    load(dataset_file)
     dataset_file.write_text(
         dataset_file.read_text().replace("step2ck_min: 225", "step2ck_min: 231", 1)
     )
-    assert load_dataset(dataset_file, DAY).by_id("im-full-fit").step2ck_min == 231
+    assert load(dataset_file).by_id("im-full-fit").step2ck_min == 231
 
 
 def test_changed_file_with_an_error_is_still_reported(cache_dir, dataset_file):
     from imgplan.errors import InputError
 
-    load_dataset(dataset_file, DAY)
+    load(dataset_file)
     dataset_file.write_text(
         dataset_file.read_text().replace("img_share: 0.40", "img_share: 4.0", 1)
     )
     with pytest.raises(InputError):
-        load_dataset(dataset_file, DAY)
+        load(dataset_file)
 
 
 def test_corrupted_entry_is_detected_and_rebuilt(cache_dir, dataset_file):
-    load_dataset(dataset_file, DAY)
+    load(dataset_file)
     (entry,) = entries(cache_dir)
     blob = bytearray(entry.read_bytes())
     blob[-10] ^= 0xFF
     entry.write_bytes(bytes(blob))
     key = entry.stem
-    assert cache.load(key) is None  # checksum mismatch: not trusted
-    assert load_dataset(dataset_file, DAY).by_id("im-full-fit") is not None
-    assert cache.load(key) is not None  # rebuilt
+    assert store().load(key) is None  # checksum mismatch: not trusted
+    assert load(dataset_file).by_id("im-full-fit") is not None
+    assert store().load(key) is not None  # rebuilt
 
 
 def test_moved_entry_is_not_trusted(cache_dir, dataset_file, tmp_path):
-    load_dataset(dataset_file, DAY)
+    load(dataset_file)
     (entry,) = entries(cache_dir)
     other = tmp_path / "other.yaml"
     other.write_text(dataset_file.read_text().replace("Golden test programs", "Other"))
     other_key = cache.key_for(other.read_bytes(), "programs")
-    entry.rename(cache.entry_path(other_key))  # an entry under another file's name
-    assert cache.load(other_key) is None
-    assert load_dataset(other, DAY).name == "Other"
+    entry.rename(store().entry_path(other_key))  # an entry under another file's name
+    assert store().load(other_key) is None
+    assert load(other).name == "Other"
 
 
 def test_foreign_pickle_is_refused(cache_dir):
@@ -110,8 +119,8 @@ def test_foreign_pickle_is_refused(cache_dir):
         }
     ).encode()
     cache_dir.mkdir(parents=True)
-    cache.entry_path(key).write_bytes(cache.MAGIC + header + b"\n" + payload)
-    assert cache.load(key) is None
+    store().entry_path(key).write_bytes(cache.MAGIC + header + b"\n" + payload)
+    assert store().load(key) is None
 
 
 def test_no_cache_flag_and_environment(cache_dir, cli):
@@ -124,8 +133,8 @@ def test_no_cache_flag_and_environment(cache_dir, cli):
 def test_unwritable_cache_is_skipped(tmp_path, monkeypatch, dataset_file):
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("")
-    monkeypatch.setenv("IMGPLAN_CACHE_DIR", str(blocker / "cache"))
-    assert load_dataset(dataset_file, DAY).name == "Golden test programs"
+    unwritable = cache.Cache(blocker / "cache")
+    assert load_dataset(dataset_file, DAY, cache=unwritable).name == "Golden test programs"
 
 
 # Imports --------------------------------------------------------------------------------
@@ -166,28 +175,120 @@ def test_recommend_from_cache_imports_neither_rich_nor_yaml_nor_pydantic(tmp_pat
     assert not {"yaml", "rich", "icalendar", "pydantic", "pydantic_core"} & roots
 
 
+def _shape(annotation) -> object:
+    """A type as comparable data: classes by name (a format class and its record share one),
+    unions as sets, generics as (origin, arguments)."""
+    import types
+    import typing
+
+    if annotation is type(None):
+        return "None"
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _shape(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return frozenset(_shape(a) for a in typing.get_args(annotation))
+    if origin is not None:
+        return (origin.__name__, tuple(_shape(a) for a in typing.get_args(annotation)))
+    return getattr(annotation, "__name__", repr(annotation))
+
+
+def mirror_problems(model) -> list[str]:
+    """How a format class and its record differ: field names and order, types, optionality
+    and defaults (a forgotten or mistyped record field fails here, not silently later)."""
+    import dataclasses
+    import typing
+
+    from imgplan.formats import record_class
+
+    record = record_class(model)
+    fields = [f for f in dataclasses.fields(record) if f.init]
+    names = [f.name for f in fields]
+    if names != list(model.model_fields):
+        return [f"{record.__name__}: fields {names} != {list(model.model_fields)}"]
+    hints = typing.get_type_hints(record)
+    out = []
+    for i, f in enumerate(fields):
+        info = model.model_fields[f.name]
+        if _shape(hints[f.name]) != _shape(info.annotation):
+            out.append(f"{record.__name__}.{f.name}: {hints[f.name]} != {info.annotation}")
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            default = "<required>"
+        if info.is_required():
+            expected = "<required>"
+        elif info.default_factory is not None:
+            expected = record_of(info.default_factory())
+        else:
+            expected = info.default
+        # A dataclass cannot give a default before a required field: there the record may
+        # require what the format defaults (to_record always passes every field).
+        required_later = any(
+            g.default is dataclasses.MISSING and g.default_factory is dataclasses.MISSING
+            for g in fields[i + 1 :]
+        )
+        if default == "<required>" and required_later:
+            continue
+        if default != expected:
+            out.append(f"{record.__name__}.{f.name}: default {default!r} != {expected!r}")
+    return out
+
+
+def record_of(value):
+    from imgplan.formats import to_record
+
+    return to_record(value)
+
+
+def test_mirror_check_catches_a_changed_default_type_or_optionality():
+    """The mirror check itself can fail: a record with another default, type or optionality
+    than its format is reported."""
+    import dataclasses
+
+    from imgplan.formats import profile as fmt
+    from imgplan.formats import record_class
+    from imgplan.models import profile as rec
+
+    assert mirror_problems(fmt.Step1) == []
+    original = record_class(fmt.Step1)
+    for changed in (
+        dataclasses.make_dataclass("Step1", [("result", "str | int"), ("attempts", int, 2)]),
+        dataclasses.make_dataclass("Step1", [("result", "str | int"), ("attempts", str, 1)]),
+        dataclasses.make_dataclass("Step1", [("result", "str | int | None"), ("attempts", int, 1)]),
+    ):
+        changed.__module__ = rec.__name__
+        try:
+            setattr(rec, "Step1", changed)
+            from imgplan import formats
+
+            formats._PLANS.clear()
+            assert mirror_problems(fmt.Step1), changed
+        finally:
+            setattr(rec, "Step1", original)
+            formats._PLANS.clear()
+
+
 def test_records_mirror_the_formats():
     """Each format class has a record of the same name with the same fields in the same
     order, and a validated file becomes records all the way down."""
-    import dataclasses
     import datetime as dt
+    import importlib
 
-    from imgplan.formats import RECORDS, record_class
-    from imgplan.formats import profile as profile_format
-    from imgplan.formats import programs as programs_format
-    from imgplan.formats import reference as reference_format
-    from imgplan.loading import load_profile
+    from imgplan.formats import RECORDS
+    from imgplan.load.loading import load_profile
     from imgplan.models.record import Record
 
-    checked = 0
-    for module in (profile_format, programs_format, reference_format):
-        assert module.__name__ in RECORDS
-        for model in vars(module).values():
-            if isinstance(model, type) and model.__module__ == module.__name__:
-                record = record_class(model)
-                assert [f.name for f in dataclasses.fields(record)] == list(model.model_fields)
+    checked, problems = 0, []
+    for name in RECORDS:
+        for model in vars(importlib.import_module(name)).values():
+            if isinstance(model, type) and model.__module__ == name and model.__name__ != "Strict":
+                problems += mirror_problems(model)
                 checked += 1
-    assert checked >= 20
+    assert problems == []
+    assert checked >= 30
 
     def walk(value):
         if isinstance(value, list):

@@ -7,10 +7,9 @@ import json
 
 import pytest
 
-from imgplan.reference import reference
 from imgplan.rules.step3 import Step3Facts, decide
 
-from conftest import script
+from conftest import reference, script
 
 TODAY = dt.date(2026, 11, 25)
 READY = {"study_weeks": 8, "practice_percent": 70.0, "confident": True}

@@ -112,7 +112,7 @@ def test_unquoted_date_where_text_is_expected_keeps_its_text(tmp_path):
     """A date-looking name stays the text the user typed (no silent conversion)."""
     import datetime as dt
 
-    from imgplan.loading import load_profile
+    from imgplan.load.loading import load_profile
 
     text = (
         (PROFILES / "strong-scores.yaml")

@@ -1,5 +1,8 @@
 """Application calendars: published seasons from data/calendar.yaml, later ones estimated.
 
+Pure: every function takes the calendar figures (a `models.calendar.CalendarData` record,
+loaded by `load.bundled`) as a parameter.
+
 Every date comes back with its certainty (``published`` or ``estimated``) and source.
 """
 
@@ -7,70 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
 
-from pydantic import Field
-
-from .formats.types import Date, Strict, Text
-
-
-class Season(Strict):
-    source: Text
-    eras_opens: Date
-    eras_submit: Date
-    programs_review: Date
-    rank_list_deadline: Date
-    soap_start: Date
-    soap_end: Date
-    match_day: Date
-
-
-class FellowshipSeason(Strict):
-    source: Text
-    eras_submit: Date
-    programs_review: Date
-
-
-class AmiaMatch(Strict):
-    source: Text
-    commit_deadline: Date
-    results: Date
-
-
-class Pattern(Strict):
-    source: Text
-    eras_opens: Text
-    eras_submit: Text
-    programs_review_days_after_submit: int
-    nrmp_registration: Text
-    interviews: Text
-    match_day: Text
-    rank_list_deadline_days_before_match: int
-    soap: Text
-    residency_start: Text
-    fellowship_submit: Text
-    fellowship_review_days_after_submit: int
-    amia_commit: Text
-    amia_results_days_after_commit: int
-    score_release_weeks: int
-
-
-class CalendarData(Strict):
-    format: int
-    as_of: Date
-    seasons: dict[int, Season] = Field(default_factory=dict)
-    fellowship_seasons: dict[int, FellowshipSeason] = Field(default_factory=dict)
-    amia_match: dict[int, AmiaMatch] = Field(default_factory=dict)
-    pattern: Pattern
-    residency_years: dict[str, int]
-    fellowship_years: int
-
-
-@cache
-def calendar() -> CalendarData:
-    from .loading import load_bundled
-
-    return load_bundled("calendar.yaml", CalendarData)
+from .models.calendar import CalendarData
 
 
 def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
@@ -111,8 +52,7 @@ class MatchSeason:
         return dt.date(self.match_year, 7, 1)
 
 
-def match_season(year: int, data: CalendarData | None = None) -> MatchSeason:
-    data = data or calendar()
+def match_season(year: int, data: CalendarData) -> MatchSeason:
     if year in data.seasons:
         s = data.seasons[year]
         return MatchSeason(
@@ -148,9 +88,8 @@ def _pair(first: dt.date, second: dt.date, certainty: str, source: str) -> tuple
     return Dated(first, certainty, source), Dated(second, certainty, source)
 
 
-def fellowship_submit(year: int, data: CalendarData | None = None) -> tuple[Dated, Dated]:
+def fellowship_submit(year: int, data: CalendarData) -> tuple[Dated, Dated]:
     """(ERAS fellowship July-cycle submission opens, programs review) for applications in year."""
-    data = data or calendar()
     if year in data.fellowship_seasons:
         f = data.fellowship_seasons[year]
         return _pair(f.eras_submit, f.programs_review, "published", f.source)
@@ -159,9 +98,8 @@ def fellowship_submit(year: int, data: CalendarData | None = None) -> tuple[Date
     return _pair(submit, review, "estimated", data.pattern.source)
 
 
-def amia_match(year: int, data: CalendarData | None = None) -> tuple[Dated, Dated]:
+def amia_match(year: int, data: CalendarData) -> tuple[Dated, Dated]:
     """(rank commit deadline, results) of the AMIA CI fellowship match in December of year."""
-    data = data or calendar()
     if year in data.amia_match:
         m = data.amia_match[year]
         return _pair(m.commit_deadline, m.results, "published", m.source)

@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache
 
-from pydantic import Field
-
-from .formats.types import Date, Strict, Text
 from .models import vocab
+from .models.outcomes import ErasFees, NrmpFees, Outcomes, SpecialtyOutcome
 from .models.profile import Profile
 from .models.programs import Dataset
 from .recommend import Recommendation
@@ -30,85 +27,6 @@ Z75 = 0.6744897501960817  # the standard normal's 75th percentile
 MIN_SEPARATION = 3  # points between the medians below which the score does not separate
 APPLICATION_COUNTS = (10, 20, 30, 40, 60, 80, 100)
 RANK_COUNTS = (10, 15, 20, 25, 30)
-
-
-class SpecialtyOutcome(Strict):
-    matched: int
-    ranked: int
-    step2_matched: list[float] = Field(min_length=5, max_length=5)
-    step2_unmatched: list[float] = Field(min_length=5, max_length=5)
-    ranks: list[float] = Field(min_length=2, max_length=2)
-
-    @property
-    def rate(self) -> float:
-        return self.matched / self.ranked
-
-
-class Pooled(Strict):
-    matched: int
-    ranked: int
-    step2_median_matched: float
-    step2_median_unmatched: float
-    ranks: list[float]
-
-
-class Charting(Strict):
-    source: Text
-    tag: Text
-    edition: Text
-    published: Date
-    applicants: Text
-    specialties: dict[str, SpecialtyOutcome]
-    pooled: Pooled
-
-
-class MatchResult(Strict):
-    year: int
-    group: Text
-    rate: float
-    matched: int | None = None
-    applicants: int | None = None
-    source: Text
-    tag: Text
-
-
-class FeeTier(Strict):
-    up_to: int | None
-    per_program: int
-
-
-class ErasFees(Strict):
-    source: Text
-    edition: Text
-    tiers: list[FeeTier]
-    per: Text
-
-
-class NrmpFees(Strict):
-    source: Text
-    edition: Text
-    ranks_included: int
-    per_extra_rank: int
-    note: Text
-
-
-class Fees(Strict):
-    eras: ErasFees
-    nrmp: NrmpFees
-
-
-class Outcomes(Strict):
-    format: int
-    charting_outcomes: Charting
-    match_results: list[MatchResult]
-    fees: Fees
-
-
-@cache
-def outcomes() -> Outcomes:
-    from .loading import load_bundled
-
-    return load_bundled("outcomes.yaml", Outcomes)
 
 
 # The models -------------------------------------------------------------------------------
@@ -194,8 +112,7 @@ class Chances:
     dataset: Dataset | None = None  # where the eligible programs come from
 
 
-def chances(profile: Profile, rec: Recommendation, figures: Outcomes | None = None) -> Chances:
-    figures = figures or outcomes()
+def chances(profile: Profile, rec: Recommendation, figures: Outcomes) -> Chances:
     co = figures.charting_outcomes
     score = profile.step2
     out = []

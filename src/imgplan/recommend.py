@@ -14,7 +14,7 @@ from functools import cached_property
 from .models import vocab
 from .models.profile import Profile, Step2CK, Step3, Usce
 from .models.programs import Dataset, Program
-from .reference import Reference
+from .models.reference import Reference
 from .rules.context import Context
 from .rules.findings import Finding
 from .rules.fit import Fit, informatics_fit

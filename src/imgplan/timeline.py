@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .calendar import CalendarData, amia_match, calendar, fellowship_submit, match_season
+from .calendar import amia_match, fellowship_submit, match_season
 from .models import vocab
+from .models.calendar import CalendarData
 from .models.profile import Profile
-from .reference import Reference
+from .models.reference import Reference
 from .rules.step3 import Step3Facts, decide
 
 KINDS = (
@@ -121,10 +122,7 @@ def study_plan(
     return out, warnings
 
 
-def build(
-    profile: Profile | None, ref: Reference, today: dt.date, data: CalendarData | None = None
-) -> Timeline:
-    data = data or calendar()
+def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt.date) -> Timeline:
     guide = ref.cite("guide")
     events: list[Event] = []
     warnings: list[str] = []

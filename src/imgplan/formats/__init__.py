@@ -1,7 +1,7 @@
 """The file formats (pydantic models): validation only.
 
 Each format class has a record class of the same name and the same fields in the core
-(`imgplan.models.profile`, `imgplan.models.programs`, `imgplan.reference`); `to_record` turns a
+(`imgplan.models.<the same module name>`); `to_record` turns a
 validated format object into its record. pydantic is imported only when a file is actually
 validated, never on a run served from the cache.
 """
@@ -16,9 +16,8 @@ from pydantic import BaseModel
 
 # format module -> the module holding its records
 RECORDS = {
-    "imgplan.formats.profile": "imgplan.models.profile",
-    "imgplan.formats.programs": "imgplan.models.programs",
-    "imgplan.formats.reference": "imgplan.reference",
+    f"imgplan.formats.{name}": f"imgplan.models.{name}"
+    for name in ("profile", "programs", "reference", "calendar", "outcomes")
 }
 
 _PLANS: dict[type, tuple[type, tuple[str, ...], frozenset[str]]] = {}
@@ -80,3 +79,20 @@ def dataset_from(data: dict[str, Any]) -> Any:
     from .programs import Dataset
 
     return to_record(Dataset.model_validate(data))
+
+
+def json_schema(kind: str) -> str:
+    """The JSON Schema of a file format as text; KeyError for an unknown kind."""
+    import json
+
+    from .profile import Profile
+    from .programs import Dataset
+
+    models: dict[str, type[BaseModel]] = {"profile": Profile, "programs": Dataset}
+    model = models[kind]
+    doc = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"imgplan {kind} format 1",
+        **model.model_json_schema(),
+    }
+    return json.dumps(doc, indent=2) + "\n"

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from ..models import vocab
+from ..models import values, vocab
 from .types import (
     Attempts,
     Bool,
@@ -22,6 +22,7 @@ from .types import (
     SpecialtyName,
     StateCode,
     Strict,
+    StudyWeeks,
     Text,
     VisaName,
     Year,
@@ -42,15 +43,11 @@ FormatOne = Annotated[int, BeforeValidator(_format)]
 
 def _step_result(allowed: tuple[str, ...]) -> Any:
     def check(value: Any) -> str | int:
-        if isinstance(value, str) and value.strip().lower() in allowed:
-            return value.strip().lower()
-        if isinstance(value, int) and not isinstance(value, bool):
-            if 1 <= value <= 300:
-                return value
-            raise ValueError(f"{value} is outside the USMLE three-digit scale; expected 1–300")
-        raise ValueError(
-            f"{value!r} is not a result; expected {', '.join(allowed)} or a numeric score"
-        )
+        if isinstance(value, str) and value.strip().isdigit():  # a quoted score stays text here
+            raise ValueError(
+                f"{value!r} is not a result; expected {', '.join(allowed)} or a numeric score"
+            )
+        return values.step_result(value, allowed)
 
     return BeforeValidator(check)
 
@@ -67,7 +64,7 @@ def _ecfmg(value: Any) -> bool | dt.date:
 
 
 class Step1(Strict):
-    result: Annotated[str | int, _step_result(("pass", "fail"))]
+    result: Annotated[str | int, _step_result(values.STEP1_RESULTS)]
     attempts: Attempts = 1
 
 
@@ -94,7 +91,7 @@ class Step2CK(Strict):
 
 
 class Step3(Strict):
-    result: Annotated[str | int, _step_result(("none", "pass", "fail"))] = "none"
+    result: Annotated[str | int, _step_result(values.STEP3_RESULTS)] = "none"
     attempts: Attempts | None = None
     planned: Date | None = None
 
@@ -157,7 +154,7 @@ class Informatics(Strict):
 
 
 class Step3Readiness(Strict):
-    study_weeks: Annotated[int, Field(ge=0, le=104)] | None = None
+    study_weeks: StudyWeeks | None = None
     practice_percent: Percent | None = None
     confident: Bool | None = None
 

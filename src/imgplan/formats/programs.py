@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, Field
 
 from ..models import vocab
 from .profile import FormatOne
 from .types import (
+    AttemptLimit,
     Bool,
     Date,
     Months,
+    Positions,
     ProgramVisaName,
     Score,
     Share,
@@ -24,7 +26,7 @@ from .types import (
     StateCode,
     Strict,
     Text,
-    bounded_int,
+    YogYears,
     enum_of,
 )
 
@@ -58,19 +60,13 @@ class Program(Strict):
     state: StateCode | None = None
     city: Text | None = None
     setting: enum_of(vocab.Setting, "setting") | None = None  # type: ignore[valid-type]
-    positions: (
-        Annotated[int, BeforeValidator(bounded_int(1, 500, "a number of positions"))] | None
-    ) = None
+    positions: Positions | None = None
     img_share: Share | None = None
     visas: list[ProgramVisaName] | None = None
     step2ck_min: Score | None = None
     step2ck_preferred: Score | None = None
-    max_attempts: Annotated[int, BeforeValidator(bounded_int(1, 4, "an attempt limit"))] | None = (
-        None
-    )
-    yog_max_years: (
-        Annotated[int, BeforeValidator(bounded_int(0, 60, "a number of years"))] | None
-    ) = None
+    max_attempts: AttemptLimit | None = None
+    yog_max_years: YogYears | None = None
     usce: enum_of(vocab.UsceRequirement, "USCE requirement") | None = None  # type: ignore[valid-type]
     usce_min_months: Months | None = None
     ecfmg_by: enum_of(vocab.EcfmgBy, "ECFMG deadline") | None = None  # type: ignore[valid-type]

@@ -15,7 +15,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from ..errors import CONTROL
-from ..models import vocab
+from ..models import values, vocab
+from ..models.values import Bound
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
@@ -69,7 +70,9 @@ def _text(value: Any) -> str:
     raise ValueError(f"expected text, got a {type(value).__name__}")
 
 
-def bounded_int(lo: int, hi: int, what: str, hint: str = "") -> Callable[[Any], int]:
+def bounded_int(bound: Bound) -> Callable[[Any], int]:
+    lo, hi, what = f"{bound.lo:g}", f"{bound.hi:g}", bound.what
+
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer():
@@ -78,23 +81,23 @@ def bounded_int(lo: int, hi: int, what: str, hint: str = "") -> Callable[[Any], 
                 raise ValueError(
                     f"{value!r} is not a whole number; expected {what} from {lo} to {hi}"
                 )
-        if not lo <= value <= hi:
+        if not bound.lo <= value <= bound.hi:
             raise ValueError(
-                f"{value} is outside {lo}–{hi}; expected {what} from {lo} to {hi}{hint}"
+                f"{value} is outside {lo}–{hi}; expected {what} from {lo} to {hi}{bound.hint}"
             )
         return int(value)
 
     return check
 
 
-def bounded_float(lo: float, hi: float, what: str, hint: str = "") -> Callable[[Any], float]:
+def bounded_float(bound: Bound) -> Callable[[Any], float]:
+    lo, hi, what, hint = f"{bound.lo:g}", f"{bound.hi:g}", bound.what, bound.hint
+
     def check(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(
-                f"{value!r} is not a number; expected {what} from {lo:g} to {hi:g}{hint}"
-            )
-        if not lo <= value <= hi:
-            raise ValueError(f"{value} is outside {lo:g}–{hi:g}; expected {what}{hint}")
+            raise ValueError(f"{value!r} is not a number; expected {what} from {lo} to {hi}{hint}")
+        if not bound.lo <= value <= bound.hi:
+            raise ValueError(f"{value} is outside {lo}–{hi}; expected {what}{hint}")
         return float(value)
 
     return check
@@ -103,17 +106,16 @@ def bounded_float(lo: float, hi: float, what: str, hint: str = "") -> Callable[[
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Bool = Annotated[bool, BeforeValidator(_bool)]
 Text = Annotated[str, BeforeValidator(_text)]
-Score = Annotated[
-    int, BeforeValidator(bounded_int(1, 300, "a USMLE three-digit score", " (the scale is 1–300)"))
-]
-Attempts = Annotated[
-    int,
-    BeforeValidator(bounded_int(1, 4, "an attempt count", " (USMLE allows at most 4 per Step)")),
-]
-Share = Annotated[float, BeforeValidator(bounded_float(0, 1, "a share", " (write 40% as 0.40)"))]
-Percent = Annotated[float, BeforeValidator(bounded_float(0, 100, "a percentage"))]
-Months = Annotated[float, BeforeValidator(bounded_float(0, 120, "a number of months"))]
-Year = Annotated[int, BeforeValidator(bounded_int(1950, 2100, "a year"))]
+Score = Annotated[int, BeforeValidator(bounded_int(values.SCORE))]
+Attempts = Annotated[int, BeforeValidator(bounded_int(values.ATTEMPTS))]
+AttemptLimit = Annotated[int, BeforeValidator(bounded_int(values.ATTEMPT_LIMIT))]
+Share = Annotated[float, BeforeValidator(bounded_float(values.SHARE))]
+Percent = Annotated[float, BeforeValidator(bounded_float(values.PERCENT))]
+Months = Annotated[float, BeforeValidator(bounded_float(values.MONTHS))]
+Year = Annotated[int, BeforeValidator(bounded_int(values.YEAR))]
+Positions = Annotated[int, BeforeValidator(bounded_int(values.POSITIONS))]
+YogYears = Annotated[int, BeforeValidator(bounded_int(values.YOG_YEARS))]
+StudyWeeks = Annotated[int, BeforeValidator(bounded_int(values.STUDY_WEEKS))]
 SpecialtyName = Annotated[vocab.Specialty, BeforeValidator(vocab.specialty)]
 StateCode = Annotated[str, BeforeValidator(vocab.state)]
 VisaName = Annotated[vocab.Visa, BeforeValidator(vocab.visa)]

@@ -128,7 +128,7 @@ class Profile(Record):
     usmle: Usmle
     usce: list[Usce]
     targets: Targets
-    informatics: Informatics
+    informatics: Informatics = field(default_factory=Informatics)
     step3_readiness: Step3Readiness | None = None
     residency: Residency | None = None
 

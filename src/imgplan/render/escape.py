@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 
-# A cell a spreadsheet would evaluate: '=' or '@' first, or '+'/'-' before anything but a
-# number (OWASP "CSV injection"); also a leading tab or carriage return, which some
-# spreadsheets skip before evaluating. '-2' and '+5%' are numbers, not formulas.
-FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?![0-9.,%\s]*$))")
+from ..models.values import looks_like_formula
 
 # What could make a link or an image ([ ]), an HTML tag or autolink (< >), emphasis (*),
 # break a table cell (|) or undo an escape (\). Backticks and '_' are left alone: they can
@@ -15,14 +12,10 @@ FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?![0-9.,%\s]*$))")
 _MD_SPECIAL = re.compile(r"([\\*\[\]<>|])")
 
 
-def looks_like_formula(text: str) -> bool:
-    return bool(FORMULA.match(text))
-
-
 def csv_cell(text: str) -> str:
     """A CSV cell that opens as text: a formula-like value gets a leading apostrophe, the
     spreadsheet convention for "this is text" (the rest is quoted by the csv module)."""
-    return f"'{text}" if FORMULA.match(text) else text
+    return f"'{text}" if looks_like_formula(text) else text
 
 
 def md(text: str) -> str:

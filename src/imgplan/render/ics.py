@@ -12,6 +12,7 @@ import hashlib
 from icalendar import Calendar, Event
 
 from ..timeline import Timeline
+from .formats import View
 
 
 def uid(timeline: Timeline, key: str) -> str:
@@ -41,3 +42,7 @@ def render(timeline: Timeline) -> str:
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return cal.to_ical().decode("utf-8")
+
+
+def render_view(result: Timeline, view: View) -> str:
+    return render(result)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..commands import Assessment, Batch, Explanation
 from ..models.programs import Dataset, Program
 from ..models.record import as_dict
 from ..recommend import WEIGHTS, Assessed, Recommendation
 from . import example_notice
+from .formats import View
 
 if TYPE_CHECKING:
     from ..chances import Chances
@@ -212,3 +214,39 @@ def assess(
             ],
         },
     }
+
+
+def recommend_view(result: Any, view: View) -> str:
+    if isinstance(result, Batch):
+        docs = [{"path": path, **recommend(rec)} for path, rec in result.items]
+        return dumps({"format": 1, "command": "recommend", "results": docs})
+    return dumps(recommend(result))
+
+
+def explain_view(result: Explanation, view: View) -> str:
+    return dumps(explain(result.assessed, result.dataset))
+
+
+def timeline_view(result: Timeline, view: View) -> str:
+    return dumps(timeline(result))
+
+
+def chances_view(result: Chances, view: View) -> str:
+    return dumps(chances(result))
+
+
+def assess_view(r: Assessment, view: View) -> str:
+    return dumps(assess(r.name, r.strength, r.readiness, r.pgy, r.source))
+
+
+def validate_view(report: Any, view: View) -> str:
+    files = [
+        {
+            "path": r.path,
+            "kind": r.kind,
+            "valid": not r.problems,
+            "problems": [p.as_json() for p in r.problems],
+        }
+        for r in report.files
+    ]
+    return dumps({"format": 1, "command": "validate", "files": files})

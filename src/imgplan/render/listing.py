@@ -7,11 +7,13 @@ import io
 import json
 from typing import Any
 
+from ..commands import Comparison, ProgramList, ProgramView
 from ..datasets import DatasetDiff, program_dict
 from ..models.programs import Dataset, Program
 from ..models.record import as_dict
 from . import example_notice
 from .escape import csv_cell, md
+from .formats import View
 
 COLUMNS = (
     "id",
@@ -199,3 +201,35 @@ def _v(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
     return str(value)
+
+
+def list_table(r: ProgramList, view: View) -> str:
+    return render_list(r.dataset, r.programs, "table", width=view.width)
+
+
+def list_json(r: ProgramList, view: View) -> str:
+    return render_list(r.dataset, r.programs, "json")
+
+
+def list_csv(r: ProgramList, view: View) -> str:
+    return render_list(r.dataset, r.programs, "csv")
+
+
+def list_markdown(r: ProgramList, view: View) -> str:
+    return render_list(r.dataset, r.programs, "markdown")
+
+
+def show_table(r: ProgramView, view: View) -> str:
+    return render_show(r.dataset, r.program, "table", width=view.width)
+
+
+def show_json(r: ProgramView, view: View) -> str:
+    return render_show(r.dataset, r.program, "json")
+
+
+def diff_table(r: Comparison, view: View) -> str:
+    return render_diff(r.changes, r.old, r.new, "table")  # type: ignore[arg-type]
+
+
+def diff_json(r: Comparison, view: View) -> str:
+    return render_diff(r.changes, r.old, r.new, "json")  # type: ignore[arg-type]

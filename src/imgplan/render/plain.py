@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import textwrap
 from collections import defaultdict
+from typing import Any
 
+from ..commands import Batch
+from ..errors import clip
 from ..models import vocab
 from ..models.programs import Dataset, Program
 from ..recommend import WEIGHTS, Assessed, Recommendation
 from ..rules.findings import Finding
 from . import example_notice
+from .formats import View
 
 ANSI = {
     "green": "\033[32m",
@@ -218,3 +222,14 @@ def recommend(
         for u in rec.unlocks:
             w.raw(f"  {u.change}: opens {u.opens} program(s)")
     return w.text()
+
+
+def recommend_view(result: Any, view: View) -> str:
+    """``recommend`` as a plain-text list (one profile, or a batch under ``==> path <==``)."""
+    if isinstance(result, Batch):
+        return "\n".join(
+            f"==> {clip(path)} <==\n{recommend_view(rec, view)}" for path, rec in result.items
+        )
+    return recommend(
+        result, width=view.width, color=view.color, include_excluded=view.include_excluded
+    )

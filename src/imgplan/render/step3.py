@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from ..commands import Step3Check
 from ..rules.step3 import Step3Facts, Verdict
+from .formats import View
 
 HEADLINES = {
     "take-now": "TAKE NOW: schedule Step 3 now",
@@ -43,3 +45,11 @@ def verdict_json(v: Verdict, facts: Step3Facts) -> str:
         "facts": json.loads(json.dumps(dataclasses.asdict(facts), default=str)),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def verdict_text_view(result: Step3Check, view: View) -> str:
+    return verdict_text(result.verdict)
+
+
+def verdict_json_view(result: Step3Check, view: View) -> str:
+    return verdict_json(result.verdict, result.facts)

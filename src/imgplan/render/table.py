@@ -10,11 +10,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..commands import Assessment, Explanation
 from ..models import vocab
 from ..models.programs import Dataset
 from ..recommend import WEIGHTS, Assessed
 from ..rules.findings import Finding
 from . import example_notice
+from .formats import View
 from .plain import ICONS
 
 if TYPE_CHECKING:
@@ -265,3 +267,21 @@ def assess(
             mark = "✓" if item.met else ("!" if pgy and item.pgy <= pgy else "·")
             parts.append(Text(f"{mark} PGY-{item.pgy}: {item.item} — {item.evidence}"))
     return render(parts, width=width, color=color)
+
+
+def explain_view(result: Explanation, view: View) -> str:
+    return explain(result.assessed, result.dataset, width=view.width, color=view.color)
+
+
+def timeline_view(result: Timeline, view: View) -> str:
+    return timeline(result, width=view.width, color=view.color)
+
+
+def chances_view(result: Chances, view: View) -> str:
+    return chances(result, width=view.width, color=view.color)
+
+
+def assess_view(r: Assessment, view: View) -> str:
+    return assess(
+        r.name, r.strength, r.readiness, r.pgy, r.source, width=view.width, color=view.color
+    )

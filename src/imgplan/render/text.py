@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..commands import Assessment, Batch
+from ..errors import clip
 from ..recommend import Recommendation
 from . import example_notice
 from .escape import csv_cell, md
+from .formats import View
 
 if TYPE_CHECKING:
     from ..rules.portfolio import ReadinessItem, Strength
@@ -152,4 +155,38 @@ def assess_markdown(
             f"- [{'x' if r.met else ' '}] PGY-{r.pgy}: {md(r.item)} — {md(r.evidence)}"
             for r in readiness
         ]
+    return "\n".join(lines) + "\n"
+
+
+def recommend_csv_view(result: Any, view: View) -> str:
+    """One CSV; a batch gets a first column naming each row's profile, under one header."""
+    if isinstance(result, Batch):
+        return "".join(
+            recommend_csv(rec, profile=path, header=i == 0)
+            for i, (path, rec) in enumerate(result.items)
+        )
+    return recommend_csv(result)
+
+
+def recommend_markdown_view(result: Any, view: View) -> str:
+    if isinstance(result, Batch):
+        return "\n".join(
+            f"==> {clip(path)} <==\n{recommend_markdown(rec)}" for path, rec in result.items
+        )
+    return recommend_markdown(result)
+
+
+def timeline_markdown_view(result: Timeline, view: View) -> str:
+    return timeline_markdown(result)
+
+
+def assess_markdown_view(r: Assessment, view: View) -> str:
+    return assess_markdown(r.name, r.strength, r.readiness, r.pgy, r.source)
+
+
+def validate_view(report: Any, view: View) -> str:
+    """One line per problem (``file:line:column: path: message``), or "PATH: valid KIND"."""
+    lines = []
+    for r in report.files:
+        lines += [str(p) for p in r.problems] or [f"{clip(r.path)}: valid {r.kind}"]
     return "\n".join(lines) + "\n"

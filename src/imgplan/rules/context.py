@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..models.profile import Profile
-from ..reference import Reference
+from ..models.reference import Reference
 from .findings import Finding
 from .portfolio import Strength, strength
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from ..models.profile import Profile
-from ..reference import Reference
+from ..models.reference import Reference
 from .findings import Finding
 
 VERDICTS = ("take-now", "wait", "later", "not-eligible", "done")

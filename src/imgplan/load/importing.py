@@ -14,15 +14,16 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import Problem
-from .formats.programs import Dataset as DatasetFormat
-from .models import vocab
-from .models.programs import Dataset
-from .render.escape import looks_like_formula
+from ..errors import InputError, Problem
+from ..formats.programs import Dataset as DatasetFormat
+from ..models import values, vocab
+from ..models.programs import Dataset
+from ..models.values import looks_like_formula
 
 MAX_BYTES = 64 << 20
 
@@ -93,8 +94,7 @@ INFORMATICS_FIELDS = (
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNKNOWN = {"", "?", "unknown", "n/a", "na", "-", "--", "tbd", "not listed", "not published"}
-_YES = {"yes", "y", "true", "1", "x", "✓"}
-_NO = {"no", "n", "false", "0"}
+_TICKS = {"x", "✓"}  # a ticked spreadsheet cell; other yes/no words: models.values
 
 
 def _fold(text: str) -> str:
@@ -117,13 +117,15 @@ def column_letter(index: int) -> str:
 # Value parsers: each returns the dataset value (None = unknown) or raises ValueError -------
 
 
-def _int(lo: int, hi: int, what: str) -> Callable[[str], int | None]:
+def _int(bound: values.Bound, what: str) -> Callable[[str], int | None]:
+    lo, hi = f"{bound.lo:g}", f"{bound.hi:g}"
+
     def parse(text: str) -> int | None:
         digits = re.sub(r"^(≤|<=|<|max|up to)\s*|\s*(years?|y|months?|mo)$", "", text.lower())
         if not re.fullmatch(r"\d+(\.0+)?", digits):
             raise ValueError(f"'{text}' is not a whole number; expected {what} ({lo}–{hi})")
         value = int(float(digits))
-        if not lo <= value <= hi:
+        if not bound.lo <= value <= bound.hi:
             raise ValueError(f"{value} is outside {lo}–{hi}; expected {what}")
         return value
 
@@ -161,11 +163,12 @@ def _visas(text: str) -> list[str]:
 
 
 def _bool(text: str) -> bool:
-    lowered = text.lower()
-    if lowered in _YES:
+    if text.lower() in _TICKS:
         return True
-    if lowered in _NO:
-        return False
+    try:
+        return values.yes_no(text)
+    except ValueError:
+        pass
     raise ValueError(f"'{text}' is not yes/no; expected yes or no (blank = unknown)")
 
 
@@ -241,15 +244,15 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "state": vocab.state,
     "city": lambda t: t.strip(),
     "setting": _setting,
-    "positions": _int(1, 500, "a number of positions"),
+    "positions": _int(values.POSITIONS, "a number of positions"),
     "img_share": _share,
     "visas": _visas,
-    "step2ck_min": _int(1, 300, "a Step 2 CK score"),
-    "step2ck_preferred": _int(1, 300, "a Step 2 CK score"),
-    "max_attempts": _int(1, 4, "an attempt limit"),
-    "yog_max_years": _int(0, 60, "a number of years"),
+    "step2ck_min": _int(values.SCORE, "a Step 2 CK score"),
+    "step2ck_preferred": _int(values.SCORE, "a Step 2 CK score"),
+    "max_attempts": _int(values.ATTEMPT_LIMIT, "an attempt limit"),
+    "yog_max_years": _int(values.YOG_YEARS, "a number of years"),
     "usce": _usce,
-    "usce_min_months": _int(0, 120, "a number of months"),
+    "usce_min_months": _int(values.MONTHS, "a number of months"),
     "ecfmg_by": _ecfmg,
     "ci_fellowship": _ci,
     "informatics_faculty": _bool,
@@ -485,7 +488,7 @@ def to_dataset(
         "programs": result.programs,
     }
     try:
-        from .formats import to_record
+        from ..formats import to_record
 
         return to_record(DatasetFormat.model_validate(doc)), []
     except ValidationError as exc:
@@ -503,3 +506,62 @@ def to_dataset(
                 )
             )
         return None, out
+
+
+@dataclass
+class Imported:
+    """``programs import``: the dataset's YAML text and what to tell the user on stderr."""
+
+    yaml_text: str
+    count: int
+    notes: list[str]
+
+
+def import_programs(
+    path: Path,
+    *,
+    name: str | None,
+    source: str | None,
+    as_of: dt.date,
+    skip_bad_rows: bool,
+    ignore_unknown_columns: bool,
+) -> Imported:
+    """Read a CSV of programs and write it out as a dataset's YAML text; raise InputError
+    (nothing written) unless every row is good or ``skip_bad_rows`` says to drop the bad ones."""
+    from ..datasets import dataset_yaml
+    from .yaml_reader import read_text
+
+    result = read_csv(
+        read_text(path, MAX_BYTES), str(path), ignore_unknown_columns=ignore_unknown_columns
+    )
+    if result.header_problems:
+        raise InputError(result.header_problems)
+    if result.problems and not skip_bad_rows:
+        hint = (
+            f"{len(result.skipped_rows)} row(s) cannot be read, so nothing was written; expected "
+            "every row good (fix them, or pass --skip-bad-rows to write the others)"
+        )
+        raise InputError(result.problems + [Problem(str(path), None, None, "", hint)])
+    notes = [f"ignored unknown column '{column}'" for column in result.ignored_columns]
+    notes += [f"skipped: {problem}" for problem in result.problems]
+    dataset, problems = to_dataset(
+        result,
+        name=name or path.stem,
+        as_of=as_of,
+        source=source or f"imported from {path.name}",
+        file=str(path),
+    )
+    if dataset is None:
+        raise InputError(problems)
+    text = dataset_yaml(
+        dataset.name,
+        dataset.as_of.isoformat(),
+        dataset.source,
+        False,
+        result.programs,
+        f"# Imported from {path.name} by imgplan programs import",
+    )
+    skipped = f", skipped {len(result.skipped_rows)} bad row(s)" if result.skipped_rows else ""
+    return Imported(
+        text, len(result.programs), notes + [f"imported {len(result.programs)} program(s){skipped}"]
+    )

@@ -7,11 +7,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem, UnreadableError
+from ..errors import InputError, Problem, UnreadableError
+from ..formats.profile import Profile
+from ..formats.programs import Dataset
 from .files import read_head, size_of
-from .formats.profile import Profile
-from .formats.programs import Dataset
-from .loading import DATASET_MAX_BYTES, PROFILE_MAX_BYTES, kind_of, parse_yaml, validate_as
+from .loading import DATASET_MAX_BYTES, PROFILE_MAX_BYTES
+from .located import kind_of, validate_as
+from .yaml_reader import parse_yaml
 
 
 @dataclass
@@ -56,5 +58,22 @@ def validate_file(path: Path, today: dt.date) -> FileResult:
     return FileResult(str(path), kind, [])
 
 
-def validate_files(paths: list[Path], today: dt.date) -> list[FileResult]:
-    return [validate_file(path, today) for path in paths]
+@dataclass
+class ValidationReport:
+    files: list[FileResult]
+
+    @property
+    def exit_code(self) -> int:
+        """2 if a file could not be read at all, 1 if any has problems, else 0."""
+        if any(r.unreadable for r in self.files):
+            return 2
+        return 1 if any(r.problems for r in self.files) else 0
+
+    def summary(self) -> str | None:
+        bad = sum(1 for r in self.files if r.problems)
+        count = sum(len(r.problems) for r in self.files)
+        return f"{count} problem(s) in {bad} of {len(self.files)} file(s)" if bad else None
+
+
+def validate_files(paths: list[Path], today: dt.date) -> ValidationReport:
+    return ValidationReport([validate_file(path, today) for path in paths])

@@ -18,7 +18,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import Problem, UnreadableError, UsageError
+from ..errors import Problem, UnreadableError, UsageError
 
 _KINDS = (
     (stat.S_ISDIR, "this is a folder; expected a file"),

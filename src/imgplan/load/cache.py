@@ -16,7 +16,8 @@ of imgplan's own model classes, enums and ``datetime.date`` (nothing else can be
 Anything else is ignored and rebuilt. Writes are atomic; an unwritable cache is skipped.
 
 Location: ``$IMGPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/imgplan``, else ``~/.cache/imgplan``.
-``IMGPLAN_NO_CACHE=1`` or ``--no-cache`` bypasses it.
+``IMGPLAN_NO_CACHE=1`` or ``--no-cache`` bypasses it: the cli turns both into ``None`` for
+the loaders' ``cache`` parameter (`from_settings`); no flag travels through the environment.
 """
 
 from __future__ import annotations
@@ -28,78 +29,50 @@ import io
 import json
 import os
 import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import InputError, UsageError
+from .. import __version__
+from ..errors import InputError, UsageError
 from .files import read_bytes, replace_atomically
 
 MAGIC = b"IMGPLAN-CACHE 2\n"  # 2: records (models/record.py), not pydantic models
 MAX_ENTRY_BYTES = 1 << 30  # far above any entry a 256 MiB dataset makes
 KEEP = 1000  # entries kept (an advisor may batch hundreds of profiles); older ones pruned
 
-ALLOWED = {
-    ("datetime", "date"),
-    ("imgplan.models.programs", "Dataset"),
-    ("imgplan.models.programs", "Program"),
-    ("imgplan.models.programs", "ProgramInformatics"),
-    ("imgplan.reference", "Reference"),
-    ("imgplan.reference", "Source"),
-    ("imgplan.reference", "Figure"),
-    *(
-        ("imgplan.calendar", name)
-        for name in ("CalendarData", "Season", "FellowshipSeason", "AmiaMatch", "Pattern")
-    ),
-    *(
-        ("imgplan.chances", name)
-        for name in (
-            "Outcomes",
-            "Charting",
-            "SpecialtyOutcome",
-            "Pooled",
-            "MatchResult",
-            "FeeTier",
-            "ErasFees",
-            "NrmpFees",
-            "Fees",
-        )
-    ),
-    *(
-        ("imgplan.models.profile", name)
-        for name in (
-            "Profile",
-            "Usmle",
-            "Step1",
-            "Step2CK",
-            "Step3",
-            "Usce",
-            "Targets",
-            "Informatics",
-            "Certificate",
-            "Project",
-            "Scholarship",
-            "Mentor",
-            "Step3Readiness",
-            "Residency",
-        )
-    ),
-    *(
-        ("imgplan.models.vocab", name)
-        for name in (
-            "Specialty",
-            "Visa",
-            "ProgramVisa",
-            "Setting",
-            "UsceKind",
-            "ProjectKind",
-            "ScholarshipKind",
-            "UsceRequirement",
-            "EcfmgBy",
-            "CiFellowship",
-        )
-    ),
-}
+#: The modules whose record classes and enums an entry may construct (with ``datetime.date``):
+#: derived from the code, so a new record class cannot be forgotten here.
+RECORD_MODULES = (
+    "imgplan.models.profile",
+    "imgplan.models.programs",
+    "imgplan.models.reference",
+    "imgplan.models.calendar",
+    "imgplan.models.outcomes",
+    "imgplan.models.vocab",
+)
+
+
+@functools.cache
+def allowed(module: str, name: str) -> bool:
+    """Whether an entry may construct ``module.name``: a record class or an enum defined in
+    one of RECORD_MODULES, or ``datetime.date``; nothing else."""
+    if (module, name) == ("datetime", "date"):
+        return True
+    if module not in RECORD_MODULES:
+        return False
+    import importlib
+    from enum import Enum
+
+    from ..models.record import Record
+
+    cls = getattr(importlib.import_module(module), name, None)
+    return (
+        isinstance(cls, type)
+        and cls.__module__ == module
+        and (issubclass(cls, Record) or issubclass(cls, Enum))
+    )
 
 
 class _Refused(Exception):
@@ -108,43 +81,46 @@ class _Refused(Exception):
 
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in ALLOWED:
+        if not allowed(module, name):
             raise _Refused(f"{module}.{name}")
         return super().find_class(module, name)
 
 
-_YES = ("1", "true", "yes", "on")
-_NO = ("", "0", "false", "no", "off")
-
-
-def directory() -> Path:
-    configured = os.environ.get("IMGPLAN_CACHE_DIR")
+def directory(environ: Mapping[str, str]) -> Path:
+    configured = environ.get("IMGPLAN_CACHE_DIR")
     if configured:
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "imgplan"
 
 
-def disabled() -> bool:
-    return os.environ.get("IMGPLAN_NO_CACHE", "").strip().lower() not in _NO
+def from_settings(no_cache: bool, environ: Mapping[str, str] = os.environ) -> Cache | None:
+    """The cache this run uses, or None when ``--no-cache`` or ``IMGPLAN_NO_CACHE`` says so.
 
-
-def check_settings() -> None:
-    """Refuse a cache setting that cannot mean anything (exit 2, before any work).
-
+    A setting that cannot mean anything is refused (exit 2, before any work):
     ``IMGPLAN_NO_CACHE`` must read as yes or no; an explicit ``IMGPLAN_CACHE_DIR`` must be a
     folder or a path one can be made at. (The default location, when unusable, is skipped
     silently: a read-only home must not stop a run.)
     """
-    flag = os.environ.get("IMGPLAN_NO_CACHE", "").strip().lower()
-    if flag not in _YES + _NO:
+    from ..models.values import yes_no
+
+    raw = environ.get("IMGPLAN_NO_CACHE", "")
+    try:
+        bypass = bool(raw.strip()) and yes_no(raw)
+    except ValueError:
         raise UsageError(
-            f"IMGPLAN_NO_CACHE={os.environ['IMGPLAN_NO_CACHE']!r:.80} is not yes or no; "
+            f"IMGPLAN_NO_CACHE={raw!r:.80} is not yes or no; "
             "expected 1 (bypass the cache) or 0, or leave it unset"
-        )
-    configured = os.environ.get("IMGPLAN_CACHE_DIR")
-    if not configured or disabled():
-        return
+        ) from None
+    if no_cache or bypass:
+        return None
+    configured = environ.get("IMGPLAN_CACHE_DIR")
+    if configured:
+        _check_folder(configured)
+    return Cache(directory(environ))
+
+
+def _check_folder(configured: str) -> None:
     if "\0" in configured:
         raise UsageError("IMGPLAN_CACHE_DIR contains a NUL character; expected a folder path")
     path = Path(configured)
@@ -183,16 +159,58 @@ def key_for(data: bytes, kind: str, salt: str = "") -> str:
     return h.hexdigest()[:40]
 
 
-def entry_path(key: str) -> Path:
-    return directory() / f"{key}.pickle"
+@dataclass(frozen=True)
+class Cache:
+    """The cache folder of this run (see the module's docstring)."""
+
+    folder: Path
+
+    def entry_path(self, key: str) -> Path:
+        return self.folder / f"{key}.pickle"
+
+    def load(self, key: str) -> Any | None:
+        """The cached object for ``key``, or None if absent or not to be trusted."""
+        try:
+            blob = read_bytes(self.entry_path(key), MAX_ENTRY_BYTES)
+        except InputError:  # absent, not a regular file, unreadable or too big: rebuilt
+            return None
+        obj = _decode(blob, key)
+        if obj is not None:
+            with contextlib.suppress(OSError):
+                os.utime(self.entry_path(key))  # recently used: kept by the pruning
+        return obj
+
+    def store(self, key: str, obj: Any) -> bool:
+        """Write an entry atomically; False (and nothing left behind) if it cannot be written."""
+        payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        header = json.dumps(
+            {
+                "key": key,
+                "payload_sha256": hashlib.sha256(payload).hexdigest(),
+                "payload_bytes": len(payload),
+                "imgplan": __version__,
+            }
+        ).encode()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            replace_atomically(
+                self.entry_path(key), MAGIC + header + b"\n" + payload, durable=False
+            )
+            self._prune()
+            return True
+        except OSError:
+            return False
+
+    def _prune(self) -> None:
+        entries = sorted(
+            self.folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        for old in entries[KEEP:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
-def load(key: str) -> Any | None:
-    """The cached object for ``key``, or None if absent or not to be trusted."""
-    try:
-        blob = read_bytes(entry_path(key), MAX_ENTRY_BYTES)
-    except InputError:  # absent, not a regular file, unreadable or too big: rebuilt
-        return None
+def _decode(blob: bytes, key: str) -> Any | None:
     try:
         if not blob.startswith(MAGIC):
             return None
@@ -203,7 +221,7 @@ def load(key: str) -> Any | None:
             return None
         if hashlib.sha256(payload).hexdigest() != header.get("payload_sha256"):
             return None
-        obj = _Unpickler(io.BytesIO(payload)).load()
+        return _Unpickler(io.BytesIO(payload)).load()
     except (
         ValueError,
         KeyError,
@@ -216,34 +234,3 @@ def load(key: str) -> Any | None:
         IndexError,
     ):
         return None
-    with contextlib.suppress(OSError):
-        os.utime(entry_path(key))  # recently used: kept by the pruning
-    return obj
-
-
-def store(key: str, obj: Any) -> bool:
-    """Write an entry atomically; False (and nothing left behind) if it cannot be written."""
-    folder = directory()
-    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    header = json.dumps(
-        {
-            "key": key,
-            "payload_sha256": hashlib.sha256(payload).hexdigest(),
-            "payload_bytes": len(payload),
-            "imgplan": __version__,
-        }
-    ).encode()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        replace_atomically(entry_path(key), MAGIC + header + b"\n" + payload, durable=False)
-        _prune(folder)
-        return True
-    except OSError:
-        return False
-
-
-def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in entries[KEEP:]:
-        with contextlib.suppress(OSError):
-            old.unlink()

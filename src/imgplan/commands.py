@@ -1,0 +1,137 @@
+"""One core call per command: a pure function of loaded inputs that returns one result value.
+
+The cli loads the files (``load/``), calls the function here (or the core module it names)
+and hands the result to ``render.formats.render``. Nothing here reads a file, the clock or the
+environment. Commands whose core is a single existing function (``recommend``, ``timeline``,
+``chances``) call it directly; the ones that compose several steps are written out here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .models.profile import Profile
+from .models.programs import Dataset, Program
+from .models.reference import Reference
+from .recommend import Assessed, Recommendation
+from .rules.portfolio import ReadinessItem, Strength
+from .rules.step3 import Step3Facts, Verdict
+
+
+@dataclass
+class Batch:
+    """Several profiles' recommendations (an advisor's list), in the order given."""
+
+    items: list[tuple[str, Recommendation]]
+
+
+@dataclass
+class Explanation:
+    """Every rule's finding for one program."""
+
+    assessed: Assessed
+    dataset: Dataset
+
+
+def explain(
+    profile: Profile, dataset: Dataset, program: Program, ref: Reference, today: dt.date
+) -> Explanation:
+    from .recommend import assess
+    from .rules.context import Context
+
+    return Explanation(assess(Context.of(profile, ref, today), program, dataset.as_of), dataset)
+
+
+@dataclass
+class Step3Check:
+    verdict: Verdict
+    facts: Step3Facts
+    example_dataset: str | None = None  # the H-1B-only count came from example data
+
+
+def check_step3(
+    profile: Profile | None,
+    flags: dict[str, object],
+    dataset: Dataset | None,
+    ref: Reference,
+    today: dt.date,
+) -> Step3Check:
+    """The verdict from the profile's facts with the flags' facts laid over them; with a
+    dataset, the number of H-1B-only programs (on the applicant's list, or in the dataset)."""
+    from .recommend import recommend
+    from .rules.step3 import decide
+
+    facts = Step3Facts.from_profile(profile) if profile else Step3Facts()
+    facts = facts.override(**flags)
+    example = None
+    if dataset is not None:
+        if profile is None:
+            count = sum(1 for p in dataset.programs if p.visas == ["h1b"])
+        else:
+            rec = recommend(profile, dataset, ref, today)
+            count = sum(1 for a in rec.programs if a.status == "conditional")
+        facts = facts.override(h1b_only_programs=count)
+        example = dataset.name if dataset.example else None
+    return Step3Check(decide(facts, ref, today), facts, example)
+
+
+@dataclass
+class Assessment:
+    """The informatics portfolio: its strength, and fellowship readiness once in residency."""
+
+    name: str | None
+    strength: Strength
+    readiness: list[ReadinessItem] | None
+    pgy: int | None
+    source: str
+
+
+def assess(profile: Profile, ref: Reference, today: dt.date) -> Assessment:
+    from .rules.portfolio import current_pgy, fellowship_readiness, strength
+
+    return Assessment(
+        profile.name,
+        strength(profile),
+        fellowship_readiness(profile) if profile.residency else None,
+        current_pgy(profile, today),
+        ref.cite("exceptional_strength"),
+    )
+
+
+@dataclass
+class ProgramList:
+    dataset: Dataset
+    programs: list[Program]
+
+
+def list_programs(dataset: Dataset, specialties: set[str], states: set[str]) -> ProgramList:
+    chosen = [
+        p
+        for p in dataset.programs
+        if (not specialties or p.specialty in specialties) and (not states or p.state in states)
+    ]
+    return ProgramList(dataset, chosen)
+
+
+@dataclass
+class ProgramView:
+    dataset: Dataset
+    program: Program
+
+
+@dataclass
+class Comparison:
+    """``programs diff``: what changed between two datasets, with their names as given."""
+
+    old: str
+    new: str
+    changes: object  # datasets.DatasetDiff
+    empty: bool = field(default=False)
+
+
+def compare(old: Dataset, new: Dataset, old_name: str, new_name: str) -> Comparison:
+    from .datasets import diff
+
+    result = diff(old, new)
+    return Comparison(old_name, new_name, result, result.empty)

@@ -1,0 +1,60 @@
+"""The bundled application calendar's format (data/calendar.yaml): validation only (the core uses the records in
+`imgplan.models.calendar`; the fields are the same, in the same order)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .types import Date, Strict, Text
+
+
+class Season(Strict):
+    source: Text
+    eras_opens: Date
+    eras_submit: Date
+    programs_review: Date
+    rank_list_deadline: Date
+    soap_start: Date
+    soap_end: Date
+    match_day: Date
+
+
+class FellowshipSeason(Strict):
+    source: Text
+    eras_submit: Date
+    programs_review: Date
+
+
+class AmiaMatch(Strict):
+    source: Text
+    commit_deadline: Date
+    results: Date
+
+
+class Pattern(Strict):
+    source: Text
+    eras_opens: Text
+    eras_submit: Text
+    programs_review_days_after_submit: int
+    nrmp_registration: Text
+    interviews: Text
+    match_day: Text
+    rank_list_deadline_days_before_match: int
+    soap: Text
+    residency_start: Text
+    fellowship_submit: Text
+    fellowship_review_days_after_submit: int
+    amia_commit: Text
+    amia_results_days_after_commit: int
+    score_release_weeks: int
+
+
+class CalendarData(Strict):
+    format: int
+    as_of: Date
+    pattern: Pattern
+    residency_years: dict[str, int]
+    fellowship_years: int
+    seasons: dict[int, Season] = Field(default_factory=dict)
+    fellowship_seasons: dict[int, FellowshipSeason] = Field(default_factory=dict)
+    amia_match: dict[int, AmiaMatch] = Field(default_factory=dict)

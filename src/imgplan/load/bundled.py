@@ -1,0 +1,68 @@
+"""imgplan's own data files (``data/``): the reference figures, the calendar, the outcome
+figures. Loaded here, like any input, and handed to the core as records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import Cache
+from .loading import load_file
+
+if TYPE_CHECKING:
+    from ..models.calendar import CalendarData
+    from ..models.outcomes import Outcomes
+    from ..models.reference import Reference
+
+MAX_BYTES = 1 << 20
+
+
+def data_path(name: str) -> Path:
+    """A bundled data file, found the same way in a wheel and in a source checkout."""
+    return Path(str(resources.files("imgplan") / "data" / name))
+
+
+def _load(name: str, fmt: str, cache: Cache | None) -> object:
+    return load_file(
+        data_path(name),
+        MAX_BYTES,
+        fmt,
+        dt.date.max,
+        f"imgplan's {name}",
+        kind=f"bundled:{name}",
+        cache=cache,
+    )
+
+
+def reference(cache: Cache | None) -> Reference:
+    return _load("reference.yaml", "reference:Reference", cache)  # type: ignore[return-value]
+
+
+def calendar(cache: Cache | None) -> CalendarData:
+    return _load("calendar.yaml", "calendar:CalendarData", cache)  # type: ignore[return-value]
+
+
+def outcomes(cache: Cache | None) -> Outcomes:
+    return _load("outcomes.yaml", "outcomes:Outcomes", cache)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Bundled:
+    """Every bundled data file a command may need, loaded on first use."""
+
+    cache: Cache | None
+
+    @property
+    def reference(self) -> Reference:
+        return reference(self.cache)
+
+    @property
+    def calendar(self) -> CalendarData:
+        return calendar(self.cache)
+
+    @property
+    def outcomes(self) -> Outcomes:
+        return outcomes(self.cache)

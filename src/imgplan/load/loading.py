@@ -1,0 +1,96 @@
+"""Profiles and program datasets (and imgplan's own data files, through `bundled`) read,
+validated and turned into the core's records, through the content-keyed cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .cache import Cache, key_for
+from .files import read_bytes
+from .located import validate_as
+from .yaml_reader import build, decode
+
+if TYPE_CHECKING:
+    from ..models.profile import Profile
+    from ..models.programs import Dataset
+
+PROFILE_MAX_BYTES = 1 << 20  # 1 MiB: a profile is a page of text
+DATASET_MAX_BYTES = 256 << 20  # 256 MiB: ~300,000 programs
+
+
+def load_file(
+    path: Path | str,
+    max_bytes: int,
+    fmt: str,
+    today: dt.date,
+    what: str,
+    *,
+    kind: str,
+    cache: Cache | None,
+    salt: str = "",
+    progress: Callable[[float], None] | None = None,
+    finish: Callable[[Any], Any] | None = None,
+) -> Any:
+    """A file validated as the format ``fmt`` ("module:Class": ``imgplan.formats.module``) and
+    turned into the record of the same name in ``imgplan.models.module`` (see
+    `formats.to_record`), through the content-keyed cache: a cache hit imports neither PyYAML
+    nor pydantic."""
+    module, name = fmt.split(":")
+    raw = read_bytes(path, max_bytes)
+    key = None
+    if cache is not None:
+        key = key_for(raw, kind, salt)
+        hit = cache.load(key)
+        record = getattr(importlib.import_module(f"imgplan.models.{module}"), name)
+        if isinstance(hit, record):
+            return hit
+    parsed = build(decode(raw, str(path)), str(path), None, progress)
+    model = getattr(importlib.import_module(f"imgplan.formats.{module}"), name)
+    from ..formats import to_record
+
+    result = to_record(validate_as(parsed, model, today, what))
+    if finish is not None:
+        result = finish(result)
+    if cache is not None and key is not None:
+        cache.store(key, result)
+    return result
+
+
+def load_profile(path: Path | str, today: dt.date, *, cache: Cache | None = None) -> Profile:
+    # The graduation-year check depends on today's year: it is part of the key.
+    return load_file(
+        path,
+        PROFILE_MAX_BYTES,
+        "profile:Profile",
+        today,
+        "a profile (see `imgplan init`)",
+        kind="profile",
+        salt=str(today.year),
+        cache=cache,
+    )
+
+
+def load_dataset(
+    path: Path | str,
+    today: dt.date,
+    *,
+    cache: Cache | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Dataset:
+    from ..models.programs import share_equal_values
+
+    return load_file(
+        path,
+        DATASET_MAX_BYTES,
+        "programs:Dataset",
+        today,
+        "a program dataset with a 'programs' list",
+        kind="programs",
+        cache=cache,
+        progress=progress,
+        finish=share_equal_values,
+    )

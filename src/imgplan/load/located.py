@@ -1,0 +1,197 @@
+"""Validation of parsed YAML against a format, with every problem located.
+
+pydantic's errors are turned into plain messages at ``file:line:column`` with the key path,
+what was found and what is expected; all problems of a file come back at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..errors import InputError, Problem
+from ..models import vocab
+from .yaml_reader import Marks, Parsed, Path_, build, display_path
+
+if TYPE_CHECKING:  # pydantic is imported only when a file is validated (not on a cache hit)
+    from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound="BaseModel")
+
+
+def _locate(marks: Marks, path: Path_, on_key: bool) -> tuple[int, int]:
+    probe = path
+    while probe not in marks and probe:
+        probe = probe[:-1]
+    key_line, key_col, val_line, val_col = marks.get(probe, (1, 1, 1, 1))
+    if probe != path or on_key:
+        return key_line, key_col
+    return val_line, val_col
+
+
+def _fields_at(model: type[BaseModel], path: Path_) -> list[str]:
+    """The keys the model accepts at ``path`` (for 'did you mean')."""
+    from pydantic import BaseModel
+
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return f"{value!r}"
+
+
+def _message(error: Any, model: type[BaseModel], path: Path_) -> str:
+    kind = error["type"]
+    given = error.get("input")
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    if kind == "assertion_error":
+        return str(error["ctx"]["error"])
+    if kind == "missing":
+        return f"required key '{path[-1]}' is missing; expected it here"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, path[:-1])
+        hint = vocab.suggest(str(path[-1]), allowed)
+        return f"unknown key '{path[-1]}'{hint}; expected one of: {', '.join(allowed)}"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"got {_type_name(given)}; expected a mapping of 'key: value' lines"
+    if kind == "list_type":
+        return f"got {_type_name(given)}; expected a list (lines starting with '- ' or [a, b])"
+    if kind == "too_short":
+        return "the list is empty; expected at least one entry"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"{given!r} is not a whole number; expected a whole number"
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        bound = next(iter(error.get("ctx", {}).values()), "")
+        relation = "at least" if kind.startswith("greater") else "at most"
+        return f"{given!r} is out of range; expected {relation} {bound}"
+    return f"{error['msg']}"
+
+
+def problems_from(exc: ValidationError, parsed: Parsed, model: type[BaseModel]) -> list[Problem]:
+    marks: Marks = {}
+    build(parsed.text, parsed.file, marks)
+    out = []
+    for error in exc.errors():
+        path: Path_ = tuple(error["loc"])
+        line, col = _locate(marks, path, on_key=error["type"] in {"extra_forbidden", "missing"})
+        out.append(
+            Problem(parsed.file, line, col, display_path(path), _message(error, model, path))
+        )
+    return out
+
+
+def validate_as(parsed: Parsed, model: type[M], today: dt.date, what: str) -> M:
+    """Validate parsed data as ``model``; raise InputError with every problem at once."""
+    from pydantic import ValidationError
+
+    if parsed.data is None:
+        raise InputError([Problem(parsed.file, 1, 1, "", f"the file is empty; expected {what}")])
+    if not isinstance(parsed.data, dict):
+        raise InputError(
+            [
+                Problem(
+                    parsed.file,
+                    1,
+                    1,
+                    "",
+                    (
+                        f"the file holds {_type_name(parsed.data)}; expected {what} "
+                        "(a mapping of 'key: value' lines)"
+                    ),
+                )
+            ]
+        )
+    problems = list(parsed.problems)
+    result: M | None = None
+    try:
+        result = model.model_validate(parsed.data, context={"today": today})
+    except ValidationError as exc:
+        # A value the parser already refused (a tag, a duplicate key) is not described twice.
+        refused = {(p.line, p.column) for p in parsed.problems}
+        problems.extend(
+            p for p in problems_from(exc, parsed, model) if (p.line, p.column) not in refused
+        )
+    if model.__name__ == "Dataset":
+        problems.extend(_duplicate_problems(parsed))
+    if problems or result is None:
+        raise InputError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+    return result
+
+
+def _duplicate_ids(data: Any) -> list[tuple[int, str, int]]:
+    """(index, id, index of first use) for each program id used again (on the raw data, so
+    that duplicates are reported even when other problems stop validation)."""
+    programs = data.get("programs") if isinstance(data, dict) else None
+    first: dict[str, int] = {}
+    dupes = []
+    for i, program in enumerate(programs if isinstance(programs, list) else []):
+        pid = program.get("id") if isinstance(program, dict) else None
+        if not isinstance(pid, str):
+            continue
+        if pid in first:
+            dupes.append((i, pid, first[pid]))
+        else:
+            first[pid] = i
+    return dupes
+
+
+def _duplicate_problems(parsed: Parsed) -> list[Problem]:
+    dupes = _duplicate_ids(parsed.data)
+    if not dupes:
+        return []
+    marks: Marks = {}
+    build(parsed.text, parsed.file, marks)
+    out = []
+    for index, program_id, first in dupes:
+        path: Path_ = ("programs", index, "id")
+        line, col = _locate(marks, path, on_key=False)
+        first_line = _locate(marks, ("programs", first, "id"), on_key=False)[0]
+        out.append(
+            Problem(
+                parsed.file,
+                line,
+                col,
+                display_path(path),
+                (
+                    f"id '{program_id}' is already used by programs[{first}] (line {first_line}); "
+                    "expected ids unique within the file"
+                ),
+            )
+        )
+    return out
+
+
+def kind_of(data: Any) -> str:
+    """'programs' for a dataset, 'profile' otherwise."""
+    return "programs" if isinstance(data, dict) and "programs" in data else "profile"

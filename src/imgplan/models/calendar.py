@@ -1,0 +1,66 @@
+"""The application calendar as the core sees it (validated from data/calendar.yaml by
+`imgplan.formats.calendar`; the fields are the same, in the same order)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .record import Record
+
+
+@dataclass(slots=True)
+class Season(Record):
+    source: str
+    eras_opens: dt.date
+    eras_submit: dt.date
+    programs_review: dt.date
+    rank_list_deadline: dt.date
+    soap_start: dt.date
+    soap_end: dt.date
+    match_day: dt.date
+
+
+@dataclass(slots=True)
+class FellowshipSeason(Record):
+    source: str
+    eras_submit: dt.date
+    programs_review: dt.date
+
+
+@dataclass(slots=True)
+class AmiaMatch(Record):
+    source: str
+    commit_deadline: dt.date
+    results: dt.date
+
+
+@dataclass(slots=True)
+class Pattern(Record):
+    source: str
+    eras_opens: str
+    eras_submit: str
+    programs_review_days_after_submit: int
+    nrmp_registration: str
+    interviews: str
+    match_day: str
+    rank_list_deadline_days_before_match: int
+    soap: str
+    residency_start: str
+    fellowship_submit: str
+    fellowship_review_days_after_submit: int
+    amia_commit: str
+    amia_results_days_after_commit: int
+    score_release_weeks: int
+
+
+@dataclass(slots=True)
+class CalendarData(Record):
+    format: int
+    as_of: dt.date
+    pattern: Pattern
+    residency_years: dict[str, int]
+    fellowship_years: int
+    seasons: dict[int, Season] = field(default_factory=dict)
+    fellowship_seasons: dict[int, FellowshipSeason] = field(default_factory=dict)
+    amia_match: dict[int, AmiaMatch] = field(default_factory=dict)

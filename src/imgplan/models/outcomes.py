@@ -1,0 +1,90 @@
+"""Public outcome figures and fees as the core sees it (validated from data/outcomes.yaml by
+`imgplan.formats.outcomes`; the fields are the same, in the same order)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .record import Record
+
+
+@dataclass(slots=True)
+class SpecialtyOutcome(Record):
+    matched: int
+    ranked: int
+    step2_matched: list[float]
+    step2_unmatched: list[float]
+    ranks: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.matched / self.ranked
+
+
+@dataclass(slots=True)
+class Pooled(Record):
+    matched: int
+    ranked: int
+    step2_median_matched: float
+    step2_median_unmatched: float
+    ranks: list[float]
+
+
+@dataclass(slots=True)
+class Charting(Record):
+    source: str
+    tag: str
+    edition: str
+    published: dt.date
+    applicants: str
+    specialties: dict[str, SpecialtyOutcome]
+    pooled: Pooled
+
+
+@dataclass(slots=True)
+class MatchResult(Record):
+    year: int
+    group: str
+    rate: float
+    source: str
+    tag: str
+    matched: int | None = None
+    applicants: int | None = None
+
+
+@dataclass(slots=True)
+class FeeTier(Record):
+    up_to: int | None
+    per_program: int
+
+
+@dataclass(slots=True)
+class ErasFees(Record):
+    source: str
+    edition: str
+    tiers: list[FeeTier]
+    per: str
+
+
+@dataclass(slots=True)
+class NrmpFees(Record):
+    source: str
+    edition: str
+    ranks_included: int
+    per_extra_rank: int
+    note: str
+
+
+@dataclass(slots=True)
+class Fees(Record):
+    eras: ErasFees
+    nrmp: NrmpFees
+
+
+@dataclass(slots=True)
+class Outcomes(Record):
+    format: int
+    charting_outcomes: Charting
+    match_results: list[MatchResult]
+    fees: Fees
