@@ -52,7 +52,10 @@ def test_programs_subcommands_listed(cli):
 def test_bad_option_is_exit_2(cli):
     result = cli("recommend", "profiles/strong-scores.yaml", "--format", "pdf")
     assert result.code == 2
-    assert "--format 'pdf' is not available for recommend; expected one of: table, json, csv, markdown" in result.err
+    assert (
+        "--format 'pdf' is not available for recommend; expected one of: table, json, csv, markdown"
+        in result.err
+    )
 
 
 def test_bad_today_is_exit_2(cli):

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from imgplan.load import files
 from imgplan.errors import UsageError
+from imgplan.load import files
 
 from conftest import PROFILES, ROOT
 

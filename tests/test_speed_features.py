@@ -261,13 +261,13 @@ def test_mirror_check_catches_a_changed_default_type_or_optionality():
     ):
         changed.__module__ = rec.__name__
         try:
-            setattr(rec, "Step1", changed)
+            rec.Step1 = changed
             from imgplan import formats
 
             formats._PLANS.clear()
             assert mirror_problems(fmt.Step1), changed
         finally:
-            setattr(rec, "Step1", original)
+            rec.Step1 = original
             formats._PLANS.clear()
 
 
