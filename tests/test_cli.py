@@ -28,11 +28,53 @@ def test_version_through_the_console_script():
     assert result.out.startswith("imgplan ")
 
 
-def test_help_lists_every_spec_command():
+def registered() -> dict[str, object]:
+    """Every command the cli registers, by its full name ("programs list" for a subcommand)."""
+    import typer.main
+
+    from imgplan.cli import app
+
+    group = typer.main.get_command(app)
+    out = {}
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        subs = getattr(command, "commands", None)
+        if subs:
+            out.update({f"{name} {sub}": c for sub, c in subs.items()})
+        else:
+            out[name] = command
+    return out
+
+
+def command_names(help_text: str) -> set[str]:
+    """The command names in the "Commands" section of a --help page (the first word of each
+    entry, not words from descriptions)."""
+    names, inside = set(), False
+    for line in help_text.splitlines():
+        if line.strip().lower().startswith("commands"):
+            inside = True
+            continue
+        if inside:
+            if line and not line.startswith(" "):
+                inside = False
+                continue
+            parts = line.split()
+            if parts and line.startswith("  ") and not line.startswith("    " * 3):
+                names.add(parts[0])
+    return names
+
+
+def test_every_spec_command_is_registered():
+    """The commands SPEC.md promises exist in the cli's registry (not just as words in --help)."""
+    names = registered()
+    for command in SPEC_COMMANDS:
+        assert command in names or any(n.startswith(command + " ") for n in names), command
+
+
+def test_help_lists_exactly_the_registered_commands():
     result = script("--help")
     assert result.code == 0
-    for command in SPEC_COMMANDS:
-        assert command in result.out, command
+    top = {name.split()[0] for name in registered()}
+    assert command_names(result.out) == top
 
 
 def test_python_dash_m():
@@ -45,8 +87,27 @@ def test_python_dash_m():
 def test_programs_subcommands_listed(cli):
     result = cli("programs", "--help")
     assert result.code == 0
-    for sub in ("list", "show", "import", "diff"):
-        assert sub in result.out
+    subs = {name.split()[1] for name in registered() if name.startswith("programs ")}
+    assert subs == {"list", "show", "import", "diff"}
+    assert command_names(result.out) == subs
+
+
+def test_format_help_and_refusal_follow_the_renderer_table(cli):
+    """For every command with --format: --help shows exactly the formats the (command ×
+    format) table supports, each supported pair renders, and any other is exit 2 naming them."""
+    from imgplan.render.formats import RENDERERS, Format, supported
+
+    commands = {command for command, _ in RENDERERS}
+    assert commands <= set(registered())
+    for command in commands:
+        formats = supported(command)
+        page = cli(*command.split(), "--help")
+        listed = ", ".join(f.value for f in formats)
+        assert f"Output format: {listed} (default table)" in " ".join(page.out.split()), command
+        for fmt in set(Format) - set(formats):
+            assert (command, fmt) not in RENDERERS
+    for command, fmt in RENDERERS:
+        assert fmt in supported(command)
 
 
 def test_bad_option_is_exit_2(cli):

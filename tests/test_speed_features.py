@@ -175,6 +175,30 @@ def test_recommend_from_cache_imports_neither_rich_nor_yaml_nor_pydantic(tmp_pat
     assert not {"yaml", "rich", "icalendar", "pydantic", "pydantic_core"} & roots
 
 
+WARM_COMMANDS = [
+    ["recommend", "{p}/strong-scores.yaml", "--top", "3"],
+    ["explain", "{p}/strong-scores.yaml", "im-fairhaven-university-medical-center-ky"],
+    ["timeline", "{p}/step2-planned.yaml", "--format", "json"],
+    ["timeline", "{p}/resident-pgy2.yaml"],
+    ["check-step3", "{p}/needs-h1b.yaml", "--format", "json"],
+    ["chances", "{p}/borderline-informatics.yaml"],
+    ["assess", "{p}/resident-pgy2.yaml"],
+    ["programs", "list", "--format", "json"],
+    ["programs", "show", "im-fairhaven-university-medical-center-ky"],
+]
+
+
+@pytest.mark.parametrize("args", WARM_COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_no_command_imports_pydantic_or_yaml_on_a_warm_cache(tmp_path, args):
+    """Every command's core works on records: once the cache holds the inputs (bundled data
+    included), no command imports pydantic or PyYAML."""
+    env = {"IMGPLAN_CACHE_DIR": str(tmp_path / "c"), "IMGPLAN_TODAY": TODAY}
+    args = [a.format(p=PROFILES) for a in args]
+    modules_after(args, env)  # fills the cache
+    roots = {m.split(".")[0] for m in modules_after(args, env)}
+    assert not {"yaml", "pydantic", "pydantic_core"} & roots
+
+
 def _shape(annotation) -> object:
     """A type as comparable data: classes by name (a format class and its record share one),
     unions as sets, generics as (origin, arguments)."""

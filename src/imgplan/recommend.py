@@ -18,7 +18,8 @@ from .models.reference import Reference
 from .rules.context import Context
 from .rules.findings import Finding
 from .rules.fit import Fit, informatics_fit
-from .rules.profile_findings import profile_findings
+from .rules.profile_findings import list_findings, profile_findings
+from .rules.registry import INFORMATICS_FIT
 from .rules.screens import KEYS, PROFILE_FREE, SCREENS
 
 #: Score = sum of weight × component (each component 0–1).
@@ -277,7 +278,7 @@ def _finish(ctx: Context, p: Program, findings: list[Finding], fit: Fit) -> Asse
         return Assessed(p, findings, fit, None, dict.fromkeys(WEIGHTS), excluded=True)
     status = _status(statuses)
     score, tier, margin, components = _rank(ctx, p, fit, status)
-    findings.append(Finding("informatics-fit", "info", fit.describe, FIT_SOURCE))
+    findings.append(Finding(INFORMATICS_FIT, "info", fit.describe, FIT_SOURCE))
     return Assessed(p, findings, fit, margin, components, status=status, tier=tier, score=score)
 
 
@@ -367,7 +368,7 @@ def _included(dataset: Dataset, e: Entry) -> Assessed:
     fit = _index(dataset).fit(i)
     components = _components(margin, fit, dataset.programs[i].img_share, preference)
     findings = group.of(n)
-    findings.append(Finding("informatics-fit", "info", fit.describe, FIT_SOURCE))
+    findings.append(Finding(INFORMATICS_FIT, "info", fit.describe, FIT_SOURCE))
     return Assessed(
         dataset.programs[i],
         findings,
@@ -551,32 +552,7 @@ def recommend(
         view = list(range(len(programs)))
     ranked, failed, others = _evaluate(ctx, dataset, view)
     findings = profile_findings(ctx)
-    h1b_only = sum(1 for e in ranked if e[4] == "conditional")
-    if h1b_only:
-        findings.append(
-            Finding(
-                "step3-pointer",
-                "info",
-                (
-                    f"{h1b_only} program(s) on your list sponsor only the H-1B among the visas you can "
-                    "use: passing Step 3 before the petition would make them fully eligible. See "
-                    "`imgplan check-step3`."
-                ),
-                ref.cite("visa_h1b"),
-            )
-        )
-    if profile.step2_planned:
-        findings.append(
-            Finding(
-                "step2ck-planned",
-                "info",
-                (
-                    f"Step 2 CK is not taken yet: every program is judged on your planned target "
-                    f"{profile.step2}."
-                ),
-                ref.cite("spec"),
-            )
-        )
+    findings += list_findings(ctx, sum(1 for e in ranked if e[4] == "conditional"))
     result = Recommendation(
         profile,
         dataset,

@@ -17,6 +17,7 @@ from ..models import vocab
 from ..models.programs import Dataset, Program
 from ..recommend import WEIGHTS, Assessed, Recommendation
 from ..rules.findings import Finding
+from ..rules.registry import SPECIALTY
 from . import example_notice
 from .formats import View
 
@@ -209,7 +210,7 @@ def recommend(
         w.para("Excluded, grouped by the first failed screen", "bold")
         for rule, items in excluded_by_rule(rec.excluded).items():
             w.para(f"{rule} ({len(items)})", "bold")
-            if rule == "specialty":
+            if rule == SPECIALTY:
                 w.raw("  programs outside your target specialties")
                 continue
             for a, f in items:

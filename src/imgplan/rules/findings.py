@@ -17,15 +17,21 @@ class Finding:
     written when first read.
     """
 
-    __slots__ = ("rule", "status", "_message", "source")
+    __slots__ = ("rule", "status", "_message", "source", "fix")
 
     def __init__(
-        self, rule: str, status: str, message: str | Callable[[], str], source: str
+        self,
+        rule: str,
+        status: str,
+        message: str | Callable[[], str],
+        source: str,
+        fix: str | None = None,
     ) -> None:
         self.rule = rule
         self.status = status
         self._message = message
         self.source = source
+        self.fix = fix  # what would change this finding, as an action (e.g. "Pass Step 1")
 
     @property
     def message(self) -> str:

@@ -6,6 +6,18 @@ from collections.abc import Callable
 
 from .context import Context
 from .findings import Finding
+from .registry import (
+    ECFMG_STATUS,
+    GRADUATION_AGE,
+    INFORMATICS_STRENGTH,
+    RED_FLAG,
+    STEP1_GAP,
+    STEP1_PASSED,
+    STEP2CK_LEVEL,
+    STEP2CK_PLANNED,
+    STEP3_POINTER,
+    USCE_STATUS,
+)
 
 MITIGATIONS = (
     "a significant Step 2 CK improvement, strong letters (ideally from US "
@@ -17,7 +29,7 @@ def step2ck_level(ctx: Context) -> Finding | None:
     score, ref = ctx.profile.step2, ctx.ref
     if score is None:
         return Finding(
-            "step2ck-level",
+            STEP2CK_LEVEL,
             "warn",
             "No Step 2 CK score or planned target: add usmle.step2ck so cutoffs can be checked.",
             ref.cite("guide"),
@@ -30,14 +42,14 @@ def step2ck_level(ctx: Context) -> Finding | None:
     )
     if score < ref["step2ck_pass"]:
         return Finding(
-            "step2ck-level",
+            STEP2CK_LEVEL,
             "fail",
             (f"{who} is below the passing score {ref['step2ck_pass']}: that is a fail."),
             ref.cite("step2ck_pass"),
         )
     if score < workable:
         return Finding(
-            "step2ck-level",
+            STEP2CK_LEVEL,
             "fail",
             (
                 f"{who} is under {workable}, the guide's minimum workable score for IMGs; "
@@ -47,7 +59,7 @@ def step2ck_level(ctx: Context) -> Finding | None:
         )
     if score < low:
         return Finding(
-            "step2ck-level",
+            STEP2CK_LEVEL,
             "warn",
             (
                 f"{who} is workable (≥ {workable}) but under the guide's aim of {low}–{high}; many "
@@ -58,7 +70,7 @@ def step2ck_level(ctx: Context) -> Finding | None:
     status = "info" if ctx.profile.step2_planned else "ok"
     where = "within" if score <= high else "above"
     return Finding(
-        "step2ck-level",
+        STEP2CK_LEVEL,
         status,
         f"{who} is {where} the guide's aim of {low}–{high}.",
         ref.cite("guide"),
@@ -72,7 +84,7 @@ def step1_gap(ctx: Context) -> Finding | None:
     ref = ctx.ref
     if step1.result >= ref["step1_low_below"]:
         return Finding(
-            "step1-gap",
+            STEP1_GAP,
             "ok",
             (
                 f"Legacy numeric Step 1 {step1.result} is not low by imgplan's reading "
@@ -84,7 +96,7 @@ def step1_gap(ctx: Context) -> Finding | None:
     score = ctx.profile.step2
     if score is not None and score >= needed:
         return Finding(
-            "step1-gap",
+            STEP1_GAP,
             "ok",
             (
                 f"Low legacy Step 1 {step1.result}: {ctx.step2_words} is {score - step1.result} "
@@ -93,7 +105,7 @@ def step1_gap(ctx: Context) -> Finding | None:
             ref.cite("guide"),
         )
     return Finding(
-        "step1-gap",
+        STEP1_GAP,
         "warn",
         (
             f"Low legacy Step 1 {step1.result}: the guide wants Step 2 CK at least "
@@ -116,7 +128,7 @@ def red_flags(ctx: Context) -> Finding | None:
     if not failed:
         return None
     return Finding(
-        "red-flag",
+        RED_FLAG,
         "warn",
         (
             f"A failed attempt at {', '.join(failed)} is a red flag: 74.1% of program directors cite "
@@ -131,14 +143,14 @@ def step1_passed(ctx: Context) -> Finding | None:
     step1 = ctx.profile.usmle.step1
     if step1 is None:
         return Finding(
-            "step1",
+            STEP1_PASSED,
             "warn",
             "Your profile has no Step 1 result; ECFMG certification needs Step 1 passed.",
             ctx.ref.cite("ecfmg_nrmp"),
         )
     if step1.result == "fail":
         return Finding(
-            "step1",
+            STEP1_PASSED,
             "fail",
             "Step 1 is not passed yet: ECFMG certification, and so the Match, needs it.",
             ctx.ref.cite("ecfmg_nrmp"),
@@ -150,7 +162,7 @@ def ecfmg_status(ctx: Context) -> Finding | None:
     if ctx.profile.certified:
         return None
     return Finding(
-        "ecfmg",
+        ECFMG_STATUS,
         "info",
         "Not ECFMG certified yet: ECFMG must confirm your exams to "
         "the NRMP by the rank-list deadline or you are withdrawn from the Match; "
@@ -163,7 +175,7 @@ def usce_status(ctx: Context) -> Finding | None:
     if ctx.profile.clinical_usce_months > 0:
         return None
     return Finding(
-        "usce",
+        USCE_STATUS,
         "warn",
         "No clinical US experience (research does not count here): "
         "programs that require USCE are excluded.",
@@ -176,7 +188,7 @@ def graduation_age(ctx: Context) -> Finding | None:
     if years <= 5:
         return None
     return Finding(
-        "graduation",
+        GRADUATION_AGE,
         "warn",
         (
             f"You will be {years} years from graduation at the {ctx.profile.targets.match_year} "
@@ -191,7 +203,7 @@ def informatics_strength(ctx: Context) -> Finding | None:
     score = ctx.strength.score
     words = "exceptional" if score >= need else "not yet exceptional"
     return Finding(
-        "informatics-strength",
+        INFORMATICS_STRENGTH,
         "ok" if score >= need else "info",
         (
             f"Informatics portfolio {score}/100 on the guide's four core elements: {words} "
@@ -215,3 +227,35 @@ PROFILE_RULES: tuple[Callable[[Context], Finding | None], ...] = (
 
 def profile_findings(ctx: Context) -> list[Finding]:
     return [f for rule in PROFILE_RULES if (f := rule(ctx)) is not None]
+
+
+def list_findings(ctx: Context, h1b_only: int) -> list[Finding]:
+    """Findings about the ranked list as a whole: H-1B-only programs on it (point to
+    check-step3), and a list judged on a planned Step 2 CK target rather than a score."""
+    out = []
+    if h1b_only:
+        out.append(
+            Finding(
+                STEP3_POINTER,
+                "info",
+                (
+                    f"{h1b_only} program(s) on your list sponsor only the H-1B among the visas you can "
+                    "use: passing Step 3 before the petition would make them fully eligible. See "
+                    "`imgplan check-step3`."
+                ),
+                ctx.ref.cite("visa_h1b"),
+            )
+        )
+    if ctx.profile.step2_planned:
+        out.append(
+            Finding(
+                STEP2CK_PLANNED,
+                "info",
+                (
+                    f"Step 2 CK is not taken yet: every program is judged on your planned target "
+                    f"{ctx.profile.step2}."
+                ),
+                ctx.ref.cite("spec"),
+            )
+        )
+    return out

@@ -16,6 +16,7 @@ from ..models import vocab
 from ..models.programs import Program
 from .context import Context
 from .findings import Finding
+from .registry import ATTEMPTS, ECFMG, FRESHNESS, GRADUATION, SPECIALTY, STEP2CK, USCE, VISA
 
 VERIFY = "unknown — verify on the program's site"
 VISA_NAMES = {"j1": "J-1", "h1b": "H-1B"}
@@ -29,14 +30,14 @@ def specialty(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     if p.specialty in targets:
         rank = targets.index(p.specialty) + 1
         return Finding(
-            "specialty",
+            SPECIALTY,
             "ok",
             lambda: f"{label} is your target specialty #{rank}.",
             ctx.ref.cite("spec"),
         )
     wanted = ", ".join(vocab.specialty_label(s) for s in targets)
     return Finding(
-        "specialty",
+        SPECIALTY,
         "fail",
         lambda: f"{label} is not among your target specialties ({wanted}).",
         ctx.ref.cite("spec"),
@@ -46,10 +47,10 @@ def specialty(ctx: Context, p: Program, as_of: dt.date) -> Finding:
 def visa(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     need = ctx.profile.visa
     if need == vocab.Visa.none:
-        return Finding("visa", "ok", "You need no visa sponsorship.", ctx.ref.cite("spec"))
+        return Finding(VISA, "ok", "You need no visa sponsorship.", ctx.ref.cite("spec"))
     if p.visas is None:
         return Finding(
-            "visa", "verify", lambda: f"Visa sponsorship: {VERIFY}.", ctx.ref.cite("freida_quality")
+            VISA, "verify", lambda: f"Visa sponsorship: {VERIFY}.", ctx.ref.cite("freida_quality")
         )
     usable_kinds = (
         {vocab.ProgramVisa.j1, vocab.ProgramVisa.h1b} if need == vocab.Visa.any else {need}
@@ -59,14 +60,14 @@ def visa(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         offered = ", ".join(VISA_NAMES[v] for v in p.visas) or "no visas"
         you = {"j1": "a J-1", "h1b": "an H-1B"}.get(need, "a visa")
         return Finding(
-            "visa",
+            VISA,
             "fail",
             lambda: f"Sponsors {offered}; you need {you}.",
             ctx.ref.cite("visa_j1" if need == "j1" else "visa_h1b"),
         )
     if usable == {vocab.ProgramVisa.h1b} and not ctx.profile.step3_passed:
         return Finding(
-            "visa",
+            VISA,
             "conditional",
             (
                 "Sponsors only the H-1B among the visas you can use, and the H-1B petition needs "
@@ -76,7 +77,7 @@ def visa(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         )
     names = " and ".join(sorted("H-1B" if v == "h1b" else "J-1" for v in usable))
     return Finding(
-        "visa", "ok", lambda: f"Sponsors the {names}, which you can use.", ctx.ref.cite("visa_j1")
+        VISA, "ok", lambda: f"Sponsors the {names}, which you can use.", ctx.ref.cite("visa_j1")
     )
 
 
@@ -85,7 +86,7 @@ def graduation(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     years = year - ctx.profile.graduation_year
     if p.yog_max_years is None:
         return Finding(
-            "graduation",
+            GRADUATION,
             "verify",
             (
                 lambda: (
@@ -97,7 +98,7 @@ def graduation(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         )
     if years <= p.yog_max_years:
         return Finding(
-            "graduation",
+            GRADUATION,
             "ok",
             (
                 lambda: (
@@ -108,7 +109,7 @@ def graduation(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             ctx.ref.cite("yog_practice"),
         )
     return Finding(
-        "graduation",
+        GRADUATION,
         "fail",
         (
             lambda: (
@@ -124,14 +125,14 @@ def attempts(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     most = ctx.most_attempts
     if most == 1:
         return Finding(
-            "attempts",
+            ATTEMPTS,
             "ok",
             "Every Step passed on the first attempt, which any attempt policy accepts.",
             ctx.ref.cite("pd_survey"),
         )
     if p.max_attempts is None:
         return Finding(
-            "attempts",
+            ATTEMPTS,
             "verify",
             (
                 lambda: (
@@ -143,7 +144,7 @@ def attempts(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         )
     if most <= p.max_attempts:
         return Finding(
-            "attempts",
+            ATTEMPTS,
             "ok",
             lambda: f"Accepts up to {p.max_attempts} attempts per Step; your most is {most}.",
             ctx.ref.cite("pd_survey"),
@@ -152,7 +153,7 @@ def attempts(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         "first-attempt passes only" if p.max_attempts == 1 else f"at most {p.max_attempts} attempts"
     )
     return Finding(
-        "attempts",
+        ATTEMPTS,
         "fail",
         lambda: f"Takes {rule}; you needed {most} attempts at a Step.",
         ctx.ref.cite("pd_survey"),
@@ -174,7 +175,7 @@ def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     src = ctx.ref.cite("guide")
     if score is None:
         return Finding(
-            "step2ck",
+            STEP2CK,
             "verify",
             "Your profile has no Step 2 CK score or planned target, so no cutoff can be checked.",
             src,
@@ -183,7 +184,7 @@ def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     if p.step2ck_min is None:
         pref = f"; it prefers {p.step2ck_preferred}" if p.step2ck_preferred else ""
         return Finding(
-            "step2ck",
+            STEP2CK,
             "verify",
             lambda: f"Step 2 CK minimum: {VERIFY}{pref}.",
             ctx.ref.cite("freida_quality"),
@@ -191,7 +192,7 @@ def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     if score >= p.step2ck_min:
         plus = score - p.step2ck_min
         return Finding(
-            "step2ck",
+            STEP2CK,
             "ok",
             (lambda: f"{ctx.step2_words} meets the minimum {p.step2ck_min} (+{plus}){planned}."),
             src,
@@ -202,7 +203,7 @@ def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     need = ctx.ref["exceptional_strength"]
     if gap <= few and strong and ctx.exceptional:
         return Finding(
-            "step2ck",
+            STEP2CK,
             "exception",
             (
                 lambda: (
@@ -221,7 +222,7 @@ def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             f"({need}/100; yours {ctx.strength.score}) would keep it as an exception."
         )
     return Finding(
-        "step2ck",
+        STEP2CK,
         "fail",
         (lambda: f"{ctx.step2_words} is {gap} points under the minimum {p.step2ck_min}.{hint}"),
         src,
@@ -233,7 +234,7 @@ def usce(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     have = f"you have {months:g} months of clinical USCE"
     if p.usce is None:
         return Finding(
-            "usce",
+            USCE,
             "verify",
             lambda: f"US clinical experience requirement: {VERIFY}; {have}.",
             ctx.ref.cite("freida_quality"),
@@ -243,7 +244,7 @@ def usce(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         if need is None:
             if months > 0:
                 return Finding(
-                    "usce",
+                    USCE,
                     "verify",
                     (lambda: f"Requires USCE, minimum months {VERIFY}; {have}."),
                     ctx.ref.cite("spec"),
@@ -251,52 +252,52 @@ def usce(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             need = 1
         if months >= need:
             return Finding(
-                "usce",
+                USCE,
                 "ok",
                 lambda: f"Requires {need:g} months of USCE; {have}.",
                 ctx.ref.cite("spec"),
             )
         return Finding(
-            "usce",
+            USCE,
             "fail",
             lambda: f"Requires {need:g} months of USCE; {have}.",
             ctx.ref.cite("spec"),
         )
     if p.usce == vocab.UsceRequirement.preferred and months == 0:
         return Finding(
-            "usce", "warn", "Prefers US clinical experience; you have none.", ctx.ref.cite("spec")
+            USCE, "warn", "Prefers US clinical experience; you have none.", ctx.ref.cite("spec")
         )
     words = "prefers" if p.usce == vocab.UsceRequirement.preferred else "does not require"
-    return Finding("usce", "ok", lambda: f"The program {words} USCE; {have}.", ctx.ref.cite("spec"))
+    return Finding(USCE, "ok", lambda: f"The program {words} USCE; {have}.", ctx.ref.cite("spec"))
 
 
 def ecfmg(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     src = ctx.ref.cite("ecfmg_nrmp")
     if ctx.profile.certified:
-        return Finding("ecfmg", "ok", "You are ECFMG certified.", src)
+        return Finding(ECFMG, "ok", "You are ECFMG certified.", src)
     if p.ecfmg_by is None:
         return Finding(
-            "ecfmg",
+            ECFMG,
             "verify",
             lambda: f"When ECFMG certification is needed: {VERIFY}; you are not certified yet.",
             src,
         )
     if p.ecfmg_by == vocab.EcfmgBy.application:
         return Finding(
-            "ecfmg",
+            ECFMG,
             "fail",
             "Requires ECFMG certification at application; you are not certified yet.",
             src,
         )
     if p.ecfmg_by == vocab.EcfmgBy.rank_list:
         return Finding(
-            "ecfmg",
+            ECFMG,
             "warn",
             "Requires ECFMG certification by the rank-list deadline; you are not certified yet.",
             src,
         )
     return Finding(
-        "ecfmg",
+        ECFMG,
         "info",
         "Requires ECFMG certification by the residency start "
         "(NRMP still needs your exams confirmed by the rank-list deadline).",
@@ -311,7 +312,7 @@ def freshness(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     limit = ctx.ref["stale_months"]
     if months > limit:
         return Finding(
-            "freshness",
+            FRESHNESS,
             "warn",
             (
                 lambda: (
@@ -322,7 +323,7 @@ def freshness(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             ctx.ref.cite("stale_months"),
         )
     return Finding(
-        "freshness",
+        FRESHNESS,
         "ok",
         lambda: f"Figures {what} {checked.isoformat()} ({months} months ago).",
         ctx.ref.cite("stale_months"),

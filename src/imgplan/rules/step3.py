@@ -12,6 +12,25 @@ from dataclasses import dataclass, field, replace
 from ..models.profile import Profile
 from ..models.reference import Reference
 from .findings import Finding
+from .registry import (
+    ATTEMPT_LIMIT,
+    CONFIDENCE,
+    H1B,
+    H1B_BEFORE_START,
+    LOCK_IN,
+    MATCHED,
+    NO_GAIN,
+    PRACTICE,
+    READINESS_UNKNOWN,
+    STEP1_FAILED_BEFORE,
+    STEP1_LOW,
+    STEP2_BORDERLINE,
+    STEP3_DONE,
+    STEP3_ECFMG,
+    STEP3_STEP1,
+    STEP3_STEP2CK,
+    STUDY_WEEKS,
+)
 
 VERDICTS = ("take-now", "wait", "later", "not-eligible", "done")
 
@@ -79,7 +98,7 @@ def decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
             "done",
             [
                 Finding(
-                    "step3-done", "ok", f"Step 3 is already {what}.", ref.cite("step3_eligibility")
+                    STEP3_DONE, "ok", f"Step 3 is already {what}.", ref.cite("step3_eligibility")
                 )
             ],
         )
@@ -89,7 +108,7 @@ def decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
         facts = replace(facts, step1="pass", step1_attempts=max(2, facts.step1_attempts))
         notes.append(
             Finding(
-                "step1-failed-before",
+                STEP1_FAILED_BEFORE,
                 "info",
                 (
                     "Step 1 is given as failed but you are ECFMG certified, which needs Step 1 passed: "
@@ -106,7 +125,7 @@ def decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
 def _decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
     missing = _eligibility(facts, ref)
     if missing:
-        return Verdict("not-eligible", missing, [m.message.split(":")[0] for m in missing])
+        return Verdict("not-eligible", missing, [m.fix or m.message for m in missing])
     if facts.residency_start is not None:
         return _matched(facts, ref, today)
     gains = _gains(facts, ref)
@@ -115,7 +134,7 @@ def _decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
             "later",
             [
                 Finding(
-                    "no-gain",
+                    NO_GAIN,
                     "info",
                     (
                         "Your Step 1 is not low or failed, your Step 2 CK is not borderline, and you do not "
@@ -138,7 +157,7 @@ def _decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
     if facts.step2 is not None and facts.step2 < low:
         lock_in = [
             Finding(
-                "lock-in",
+                LOCK_IN,
                 "warn",
                 (
                     f"Your Step 2 CK {facts.step2} is already under {low}: the guide warns that a poor "
@@ -166,61 +185,78 @@ def _eligibility(facts: Step3Facts, ref: Reference) -> list[Finding]:
     if facts.step3 == "fail" and (facts.step3_attempts or 1) >= limit:
         out.append(
             Finding(
-                "attempt-limit",
+                ATTEMPT_LIMIT,
                 "fail",
                 (
                     f"No attempts left: Step 3 failed {facts.step3_attempts} times, and USMLE allows "
                     f"{limit} per Step."
                 ),
                 ref.cite("attempt_limit"),
+                fix="No attempts left",
             )
         )
     if facts.step1 is None:
         out.append(
             Finding(
-                "step1",
+                STEP3_STEP1,
                 "fail",
                 "Pass Step 1: no passed Step 1 is recorded, and "
                 "Step 3 needs Step 1 and Step 2 CK passed.",
                 src,
+                fix="Pass Step 1",
             )
         )
     elif facts.step1 == "fail":
         out.append(
-            Finding("step1", "fail", "Pass Step 1: Step 3 needs Step 1 and Step 2 CK passed.", src)
+            Finding(
+                STEP3_STEP1,
+                "fail",
+                "Pass Step 1: Step 3 needs Step 1 and Step 2 CK passed.",
+                src,
+                fix="Pass Step 1",
+            )
         )
     passing = ref["step2ck_pass"]
     if facts.step2 is None:
         why = "it is only planned" if facts.step2_planned else "no Step 2 CK score is recorded"
         out.append(
-            Finding("step2ck", "fail", f"Pass Step 2 CK: {why}, and Step 3 needs it passed.", src)
+            Finding(
+                STEP3_STEP2CK,
+                "fail",
+                f"Pass Step 2 CK: {why}, and Step 3 needs it passed.",
+                src,
+                fix="Pass Step 2 CK",
+            )
         )
     elif facts.step2 < passing:
         out.append(
             Finding(
-                "step2ck",
+                STEP3_STEP2CK,
                 "fail",
                 (f"Pass Step 2 CK: {facts.step2} is under the passing score {passing}."),
                 ref.cite("step2ck_pass"),
+                fix="Pass Step 2 CK",
             )
         )
     if facts.ecfmg is None:
         out.append(
             Finding(
-                "ecfmg",
+                STEP3_ECFMG,
                 "fail",
                 "Get ECFMG certified: certification is not given "
                 "(--ecfmg yes|no), and IMGs need it to register for Step 3.",
                 src,
+                fix="Get ECFMG certified",
             )
         )
     elif not facts.ecfmg:
         out.append(
             Finding(
-                "ecfmg",
+                STEP3_ECFMG,
                 "fail",
                 "Get ECFMG certified: IMGs need ECFMG certification to register for Step 3.",
                 src,
+                fix="Get ECFMG certified",
             )
         )
     return out
@@ -234,7 +270,7 @@ def _matched(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
             "take-now",
             [
                 Finding(
-                    "h1b-before-start",
+                    H1B_BEFORE_START,
                     "warn",
                     (
                         f"You matched for a residency starting {start.isoformat()} and train on an H-1B: the "
@@ -256,7 +292,7 @@ def _matched(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
         )
     return Verdict(
         "later",
-        [Finding("matched", "info", message, ref.cite("guide"))],
+        [Finding(MATCHED, "info", message, ref.cite("guide"))],
         ["an H-1B start date before you have passed Step 3 would make it urgent"],
     )
 
@@ -272,7 +308,7 @@ def _gains(facts: Step3Facts, ref: Reference) -> list[Finding]:
         )
         out.append(
             Finding(
-                "h1b",
+                H1B,
                 "info",
                 (
                     "You can train only on an H-1B, and the H-1B petition needs Step 3 passed: passing it "
@@ -284,7 +320,7 @@ def _gains(facts: Step3Facts, ref: Reference) -> list[Finding]:
     if facts.step1 == "fail" or facts.step1_attempts > 1:
         out.append(
             Finding(
-                "step1-low",
+                STEP1_LOW,
                 "info",
                 (
                     f"Step 1 took {facts.step1_attempts} attempts: a first-attempt Step 3 pass shows you "
@@ -296,7 +332,7 @@ def _gains(facts: Step3Facts, ref: Reference) -> list[Finding]:
     elif isinstance(facts.step1, int) and facts.step1 < ref["step1_low_below"]:
         out.append(
             Finding(
-                "step1-low",
+                STEP1_LOW,
                 "info",
                 (
                     f"Legacy Step 1 {facts.step1} is low (under {ref['step1_low_below']}): a strong Step 3 "
@@ -309,7 +345,7 @@ def _gains(facts: Step3Facts, ref: Reference) -> list[Finding]:
     if facts.step2 is not None and facts.step2 < low:
         out.append(
             Finding(
-                "step2-borderline",
+                STEP2_BORDERLINE,
                 "info",
                 (
                     f"Step 2 CK {facts.step2} is under the guide's {low}–{ref['step2ck_aim_high']} aim: a "
@@ -321,7 +357,7 @@ def _gains(facts: Step3Facts, ref: Reference) -> list[Finding]:
     if facts.visa == "any" and facts.h1b_only_programs:
         out.append(
             Finding(
-                "h1b",
+                H1B,
                 "info",
                 (
                     f"{facts.h1b_only_programs} program(s) on your list sponsor only the H-1B: passing "
@@ -339,7 +375,7 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
     if facts.study_weeks is None and facts.practice_percent is None and facts.confident is None:
         return [
             Finding(
-                "readiness-unknown",
+                READINESS_UNKNOWN,
                 "warn",
                 (
                     "Readiness unknown: give study weeks, a recent practice percentage and whether you "
@@ -353,7 +389,7 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
     if facts.study_weeks is None:
         out.append(
             Finding(
-                "study-weeks",
+                STUDY_WEEKS,
                 "warn",
                 f"Study time unknown: give the weeks you can study (at least {weeks_min}).",
                 src,
@@ -362,7 +398,7 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
     elif facts.study_weeks < weeks_min:
         out.append(
             Finding(
-                "study-weeks",
+                STUDY_WEEKS,
                 "warn",
                 (f"Study for at least {weeks_min} weeks: you have {facts.study_weeks}."),
                 src,
@@ -371,7 +407,7 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
     else:
         out.append(
             Finding(
-                "study-weeks",
+                STUDY_WEEKS,
                 "ok",
                 f"{facts.study_weeks} weeks of study available (at least {weeks_min}).",
                 src,
@@ -380,7 +416,7 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
     if facts.practice_percent is None:
         out.append(
             Finding(
-                "practice",
+                PRACTICE,
                 "warn",
                 "No practice score: take a timed self-assessment "
                 f"(aim for {practice_min}% or more).",
@@ -390,7 +426,7 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
     elif facts.practice_percent < practice_min:
         out.append(
             Finding(
-                "practice",
+                PRACTICE,
                 "warn",
                 (
                     f"Reach {practice_min}% on practice tests: your latest is {facts.practice_percent:g}%."
@@ -401,7 +437,7 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
     else:
         out.append(
             Finding(
-                "practice",
+                PRACTICE,
                 "ok",
                 f"Latest practice {facts.practice_percent:g}% (at least {practice_min}%).",
                 ref.cite("step3_practice_min"),
@@ -410,7 +446,7 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
     if facts.confident is not True:
         out.append(
             Finding(
-                "confidence",
+                CONFIDENCE,
                 "warn",
                 "Feel confident of a comfortable first-attempt "
                 "pass: the guide says take it only then.",
@@ -420,7 +456,7 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
     else:
         out.append(
             Finding(
-                "confidence", "ok", "You feel confident of passing comfortably.", ref.cite("guide")
+                CONFIDENCE, "ok", "You feel confident of passing comfortably.", ref.cite("guide")
             )
         )
     return out, all(f.status == "ok" for f in out)

@@ -1,0 +1,112 @@
+"""Mutation testing of rules/ with a listed set of mutants (no extra tool needed).
+
+Each mutant changes one rule the way a careless edit would: delete it, move its threshold,
+flip a comparison. The script applies it to a copy of src/, runs the test suite against the
+copy (PYTHONPATH puts it first) and reports whether a test failed ("killed") or not
+("survived"). A surviving mutant is an untested rule.
+
+    python benchmarks/mutants.py            # every mutant (a few minutes)
+    python benchmarks/mutants.py --list     # the mutants, without running them
+    python benchmarks/mutants.py -k fresh   # those whose name contains "fresh"
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = "src/imgplan/rules"
+
+# (name, file, text to find (once), replacement)
+MUTANTS = [
+    ("step1_passed deleted", f"{RULES}/profile_findings.py", "    step1_passed,\n", ""),
+    ("ecfmg_status deleted", f"{RULES}/profile_findings.py", "    ecfmg_status,\n", ""),
+    ("usce_status deleted", f"{RULES}/profile_findings.py", "    usce_status,\n", ""),
+    ("graduation_age deleted", f"{RULES}/profile_findings.py", "    graduation_age,\n", ""),
+    (
+        "graduation_age threshold 5 -> 6",
+        f"{RULES}/profile_findings.py",
+        "if years <= 5:",
+        "if years <= 6:",
+    ),
+    ("freshness > -> >=", f"{RULES}/screens.py", "if months > limit:", "if months >= limit:"),
+    ("red_flags deleted", f"{RULES}/profile_findings.py", "    red_flags,\n", ""),
+    ("step1_gap deleted", f"{RULES}/profile_findings.py", "    step1_gap,\n", ""),
+    (
+        "graduation screen <= -> <",
+        f"{RULES}/screens.py",
+        "if years <= p.yog_max_years:",
+        "if years < p.yog_max_years:",
+    ),
+    (
+        "J-1 over-cap warning deleted",
+        "src/imgplan/timeline.py",
+        'warnings.append(f"J-1: {used} years',
+        'print(f"J-1: {used} years',
+    ),
+    (
+        "step3: lock-in deleted",
+        f"{RULES}/step3.py",
+        "if facts.step2 is not None and facts.step2 < low:",
+        "if False:",
+    ),
+    (
+        "step3: ECFMG not needed",
+        f"{RULES}/step3.py",
+        "    if facts.ecfmg is None:",
+        "    if False:",
+    ),
+    ("informatics fit ignores the track", f"{RULES}/fit.py", "informatics_track", "analytics_team"),
+]
+
+
+def run(mutant: tuple[str, str, str, str], python: str) -> tuple[str, float]:
+    name, file, old, new = mutant
+    with tempfile.TemporaryDirectory(prefix="imgplan-mutant-") as tmp:
+        copy = Path(tmp) / "src"
+        shutil.copytree(ROOT / "src", copy)
+        target = copy / Path(file).relative_to("src")
+        text = target.read_text()
+        if text.count(old) != 1:
+            return f"not applied ('{old.strip()}' found {text.count(old)} times)", 0.0
+        target.write_text(text.replace(old, new))
+        env = {**os.environ, "PYTHONPATH": str(copy), "IMGPLAN_CACHE_DIR": str(Path(tmp) / "c")}
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        took = time.perf_counter() - start
+        return ("killed" if proc.returncode != 0 else "SURVIVED"), took
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-k", default="", help="only mutants whose name contains this")
+    parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    args = parser.parse_args()
+    chosen = [m for m in MUTANTS if args.k in m[0]]
+    if args.list:
+        print("\n".join(m[0] for m in chosen))
+        return 0
+    survived = 0
+    for mutant in chosen:
+        outcome, took = run(mutant, sys.executable)
+        survived += outcome == "SURVIVED"
+        print(f"{outcome:>9}  {took:5.1f} s  {mutant[0]}", flush=True)
+    print(f"{len(chosen) - survived} killed, {survived} survived of {len(chosen)} mutants")
+    return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,219 @@
+"""Every rule imgplan applies, with a unique id, its family, and what it checks and why.
+
+A finding's ``rule`` is always one of these ids (a test checks every id in every output). One
+id never names two rules: a program screen, a profile finding and a Step 3 reason about the
+same subject have different ids (``ecfmg`` screens a program; ``ecfmg-status`` describes the
+applicant; ``step3-ecfmg`` is a Step 3 eligibility reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FAMILIES = ("screen", "profile", "ranking", "step3")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    family: str
+    doc: str  # what the rule checks, and where the rule comes from
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, family: str, doc: str) -> str:
+    """Register a rule and return its id (the id constant's value)."""
+    if rule_id in RULES:
+        raise ValueError(f"rule id '{rule_id}' is registered twice")
+    if family not in FAMILIES:
+        raise ValueError(f"rule family '{family}' is not one of {FAMILIES}")
+    RULES[rule_id] = Rule(rule_id, family, " ".join(doc.split()))
+    return rule_id
+
+
+# Program screens (rules/screens.py): can exclude a program or make it conditional ----------
+
+SPECIALTY = rule(
+    "specialty",
+    "screen",
+    """The program is in one of the applicant's target specialties (the profile's
+    targets.specialties, or --specialty).""",
+)
+VISA = rule(
+    "visa",
+    "screen",
+    """An applicant who needs sponsorship needs a program that sponsors a visa they can use;
+    an H-1B-only program is conditional until Step 3 is passed (SPEC rules; ECFMG J-1 facts,
+    FACTS §5). Unknown visa policy is 'verify'.""",
+)
+GRADUATION = rule(
+    "graduation",
+    "screen",
+    """Years since graduation at the Match against the program's year-of-graduation limit
+    (FACTS §7: often 5 years or fewer).""",
+)
+ATTEMPTS = rule(
+    "attempts",
+    "screen",
+    """The most attempts at any Step against the program's attempt limit (NRMP Program
+    Director Survey: a failed attempt is a common screen).""",
+)
+STEP2CK = rule(
+    "step2ck",
+    "screen",
+    """Step 2 CK against the program's minimum; a few points under it is kept as the guide's
+    exception at a program with strong informatics when the portfolio is exceptional.""",
+)
+USCE = rule(
+    "usce",
+    "screen",
+    """US clinical experience against what the program requires or prefers (FACTS §7).""",
+)
+ECFMG = rule(
+    "ecfmg",
+    "screen",
+    """ECFMG certification against when the program needs it (application, rank list, start;
+    ECFMG must confirm to NRMP by the rank-list deadline, FACTS §5).""",
+)
+FRESHNESS = rule(
+    "freshness",
+    "screen",
+    """Program figures older than 18 months (by verified, else the dataset's as_of) are
+    flagged as stale (SPEC: Program dataset format).""",
+)
+
+# Profile findings (rules/profile_findings.py): about the applicant, not a program -----------
+
+STEP2CK_LEVEL = rule(
+    "step2ck-level",
+    "profile",
+    """Step 2 CK against the guide's minimum workable 220 and aim of 230–240, and the passing
+    score (FACTS §1, §5).""",
+)
+STEP1_GAP = rule(
+    "step1-gap",
+    "profile",
+    """A low legacy numeric Step 1 needs a Step 2 CK at least 20 points higher (FACTS §1).""",
+)
+RED_FLAG = rule(
+    "red-flag",
+    "profile",
+    """Any failed attempt is a red flag, with the guide's mitigations (FACTS §1, §7).""",
+)
+STEP1_PASSED = rule(
+    "step1-passed",
+    "profile",
+    """Whether Step 1 is recorded as passed (needed for ECFMG certification and Step 3).""",
+)
+ECFMG_STATUS = rule(
+    "ecfmg-status",
+    "profile",
+    """Whether the applicant is ECFMG certified (needed to start residency; FACTS §5).""",
+)
+USCE_STATUS = rule(
+    "usce-status",
+    "profile",
+    """How many months of clinical US experience the profile records (FACTS §7).""",
+)
+GRADUATION_AGE = rule(
+    "graduation-age",
+    "profile",
+    """Years since graduation at the target Match, against the common 5-year limit
+    (FACTS §7).""",
+)
+INFORMATICS_STRENGTH = rule(
+    "informatics-strength",
+    "profile",
+    """The informatics portfolio on the guide's four core elements (imgplan's scoring,
+    README: Scoring).""",
+)
+
+# Ranking (recommend.py): findings attached while ranking -------------------------------
+
+INFORMATICS_FIT = rule(
+    "informatics-fit",
+    "ranking",
+    """The program's informatics features the guide asks an IMG to look for (in-house CI
+    fellowship, informatics faculty, track, EHR projects, analytics; imgplan's weighting).""",
+)
+STEP3_POINTER = rule(
+    "step3-pointer",
+    "profile",
+    """Points H-1B applicants with conditional programs to check-step3.""",
+)
+STEP2CK_PLANNED = rule(
+    "step2ck-planned",
+    "profile",
+    """The list uses the planned Step 2 CK target, not a real score.""",
+)
+
+# Step 3 reasons (rules/step3.py) ----------------------------------------------------------
+
+STEP3_DONE = rule("step3-done", "step3", """Step 3 is already passed or taken.""")
+STEP1_FAILED_BEFORE = rule(
+    "step1-failed-before",
+    "step3",
+    """Step 1 given as failed with ECFMG certification: read as passed after a failed attempt
+    (certification needs Step 1 passed).""",
+)
+NO_GAIN = rule(
+    "no-gain",
+    "step3",
+    """Nothing low or borderline and no H-1B need: Step 3 is optional before residency
+    (FACTS §1).""",
+)
+LOCK_IN = rule(
+    "lock-in",
+    "step3",
+    """A poor Step 3 after a low Step 2 CK locks in a negative pattern (FACTS §1).""",
+)
+ATTEMPT_LIMIT = rule("attempt-limit", "step3", """USMLE allows 4 attempts per Step (FACTS §5).""")
+STEP3_STEP1 = rule(
+    "step3-step1", "step3", """Step 3 eligibility needs Step 1 passed (FSMB, FACTS §5)."""
+)
+STEP3_STEP2CK = rule(
+    "step3-step2ck", "step3", """Step 3 eligibility needs Step 2 CK passed (FSMB, FACTS §5)."""
+)
+STEP3_ECFMG = rule(
+    "step3-ecfmg",
+    "step3",
+    """IMGs apply for Step 3 only after ECFMG certification (FSMB, FACTS §5).""",
+)
+H1B_BEFORE_START = rule(
+    "h1b-before-start",
+    "step3",
+    """Matched with an H-1B: Step 3 must be passed before the petition (FACTS §5).""",
+)
+MATCHED = rule(
+    "matched",
+    "step3",
+    """Matched or in residency: take Step 3 early in residency (FACTS §1).""",
+)
+H1B = rule("h1b", "step3", """Step 3 passed helps H-1B sponsorship (FACTS §1, §5).""")
+STEP1_LOW = rule(
+    "step1-low", "step3", """A low or failed Step 1 is a reason to take Step 3 (FACTS §1)."""
+)
+STEP2_BORDERLINE = rule(
+    "step2-borderline",
+    "step3",
+    """A borderline Step 2 CK is a reason to take Step 3 when a comfortable pass is likely
+    (FACTS §1).""",
+)
+READINESS_UNKNOWN = rule(
+    "readiness-unknown",
+    "step3",
+    """No Step 3 readiness given: the verdict cannot be take-now.""",
+)
+STUDY_WEEKS = rule(
+    "study-weeks", "step3", """Weeks available to study for Step 3 (imgplan's convention)."""
+)
+PRACTICE = rule(
+    "practice", "step3", """The latest practice-test percentage (imgplan's convention)."""
+)
+CONFIDENCE = rule(
+    "confidence",
+    "step3",
+    """The guide: take Step 3 only with confidence to pass comfortably (FACTS §1).""",
+)

@@ -1,0 +1,190 @@
+"""The rule registry, and rules pinned one by one: each test fails if its rule is deleted or
+its threshold moved (found by benchmarks/mutants.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from imgplan.formats import profile_from
+from imgplan.rules.context import Context
+from imgplan.rules.registry import RULES, rule
+
+from conftest import PROFILES, ROOT, calendar, reference
+
+TODAY = dt.date(2026, 11, 25)
+BASE = {
+    "format": 1,
+    "graduation_year": 2022,
+    "ecfmg_certified": True,
+    "visa": "j1",
+    "usmle": {"step1": {"result": "pass", "attempts": 1}, "step2ck": {"score": 240}},
+    "usce": [{"kind": "hands_on", "months": 3}],
+    "targets": {"specialties": ["internal_medicine"], "match_year": 2027},
+}
+
+
+def person(**changes):
+    return profile_from({**BASE, **changes}, TODAY)
+
+
+def found(profile, rule_id: str):
+    from imgplan.rules.profile_findings import profile_findings
+
+    hits = [
+        f for f in profile_findings(Context.of(profile, reference(), TODAY)) if f.rule == rule_id
+    ]
+    return (hits[0].status, hits[0].message) if hits else None
+
+
+# The registry -------------------------------------------------------------------------
+
+
+def test_an_id_is_registered_once():
+    with pytest.raises(ValueError, match="registered twice"):
+        rule("visa", "screen", "a second rule with the id of the visa screen")
+
+
+def test_every_rule_has_a_family_and_a_doc():
+    for r in RULES.values():
+        assert r.family in {"screen", "profile", "ranking", "step3"}
+        assert len(r.doc) > 20, r.id
+
+
+def test_every_registered_rule_is_used_by_the_code():
+    """A registered id whose constant no rule module uses is a dead rule."""
+    import imgplan.rules.registry as registry
+
+    src = "\n".join(
+        p.read_text() for p in (ROOT / "src" / "imgplan").rglob("*.py") if p.name != "registry.py"
+    )
+    for name, value in vars(registry).items():
+        if name.isupper() and isinstance(value, str) and value in RULES:
+            assert re.search(rf"\b{name}\b", src), f"{name} ({value}) is never used"
+
+
+def test_no_rule_id_is_written_as_a_bare_string():
+    """Findings name their rule by its constant, so the registry sees every id."""
+    for path in (ROOT / "src" / "imgplan").rglob("*.py"):
+        assert not re.search(r'Finding\(\s*"', path.read_text()), path
+
+
+def _rules_in(doc) -> set[str]:
+    out = set()
+    if isinstance(doc, dict):
+        if isinstance(doc.get("rule"), str):
+            out.add(doc["rule"])
+        for value in doc.values():
+            out |= _rules_in(value)
+    elif isinstance(doc, list):
+        for value in doc:
+            out |= _rules_in(value)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in PROFILES.glob("*.yaml")))
+def test_every_rule_id_in_an_output_is_registered(cli, name):
+    path = str(PROFILES / f"{name}.yaml")
+    seen: set[str] = set()
+    for args in (
+        ("recommend", path, "--format", "json", "--unlock"),
+        ("check-step3", path, "--format", "json"),
+    ):
+        result = cli(*args)
+        assert result.code in (0, 1), result.err
+        seen |= _rules_in(json.loads(result.out))
+    assert seen and seen <= set(RULES), seen - set(RULES)
+
+
+# Profile findings pinned ------------------------------------------------------------------
+
+
+def test_step1_passed():
+    assert found(person(), "step1-passed") is None
+    usmle = {"step2ck": {"score": 240}}
+    assert found(person(usmle=usmle), "step1-passed") == (
+        "warn",
+        "Your profile has no Step 1 result; ECFMG certification needs Step 1 passed.",
+    )
+    failed = {"step1": {"result": "fail", "attempts": 1}, "step2ck": {"score": 240}}
+    assert found(person(usmle=failed, ecfmg_certified=False), "step1-passed") == (
+        "fail",
+        "Step 1 is not passed yet: ECFMG certification, and so the Match, needs it.",
+    )
+
+
+def test_ecfmg_status():
+    assert found(person(), "ecfmg-status") is None
+    assert found(person(ecfmg_certified=False), "ecfmg-status") == (
+        "info",
+        "Not ECFMG certified yet: ECFMG must confirm your exams to the NRMP by the rank-list "
+        "deadline or you are withdrawn from the Match; programs that want it at application "
+        "are excluded.",
+    )
+
+
+def test_usce_status():
+    assert found(person(), "usce-status") is None
+    research_only = [{"kind": "research", "months": 12}]
+    assert found(person(usce=research_only), "usce-status") == (
+        "warn",
+        "No clinical US experience (research does not count here): programs that require "
+        "USCE are excluded.",
+    )
+
+
+def test_graduation_age_threshold_is_five_years():
+    assert found(person(graduation_year=2022), "graduation-age") is None  # 5 years
+    assert found(person(graduation_year=2021), "graduation-age") == (
+        "warn",
+        "You will be 6 years from graduation at the 2027 Match; cutoffs are often 5 years or "
+        "less, trending to 3.",
+    )
+
+
+# Screens pinned ---------------------------------------------------------------------------
+
+
+def test_freshness_flags_only_figures_over_the_limit():
+    from imgplan.formats import program_from
+    from imgplan.rules.screens import freshness
+
+    ctx = Context.of(person(), reference(), TODAY)
+    limit = reference()["stale_months"]
+    program = program_from({"id": "x", "name": "X", "specialty": "internal_medicine"})
+    at_limit = dt.date(2026 - limit // 12, 11 - limit % 12, 1)
+    assert freshness(ctx, program, at_limit).status == "ok"
+    over = dt.date(at_limit.year, at_limit.month - 1, 1)
+    finding = freshness(ctx, program, over)
+    assert finding.status == "warn"
+    assert finding.message == (
+        f"Figures are stale: dataset dated {over.isoformat()}, {limit + 1} months ago (over "
+        f"{limit}); verify on the program's site."
+    )
+
+
+# Timeline rules pinned --------------------------------------------------------------------
+
+
+def test_j1_over_the_cap_is_warned():
+    from imgplan.timeline import build
+
+    cal = calendar()
+    cap = reference()["j1_cap_years"]
+    fits = cal.copy_with(residency_years={"internal_medicine": cap - cal.fellowship_years})
+    over = cal.copy_with(residency_years={"internal_medicine": cap - cal.fellowship_years + 1})
+    assert not [w for w in build(person(), reference(), fits, TODAY).warnings if "J-1" in w]
+    years = cap + 1
+    assert f"J-1: {years} years of training exceed the {cap}-year cap." in (
+        build(person(), reference(), over, TODAY).warnings
+    )
+
+
+def test_pinned_rules_cover_the_mutation_script_targets():
+    """benchmarks/mutants.py lists these rules' mutants; keep the two in step."""
+    text = (ROOT / "benchmarks" / "mutants.py").read_text()
+    for target in ("step1_passed", "ecfmg_status", "usce_status", "graduation_age", "freshness"):
+        assert target in text
