@@ -122,27 +122,32 @@ def study_plan(
     return out, warnings
 
 
-def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt.date) -> Timeline:
-    guide = ref.cite("guide")
-    events: list[Event] = []
-    warnings: list[str] = []
-    generic = profile is None
-    spec = vocab.Specialty.internal_medicine
-    in_residency_start = profile.residency.start if profile and profile.residency else None
+@dataclass
+class _Plan:
+    """What every phase needs, and the events and warnings they add."""
 
-    if profile is not None:
-        match_year = profile.targets.match_year
-        spec = profile.residency.specialty if profile.residency else profile.targets.specialties[0]
-    else:
-        # The first season whose submission opening leaves the guide's 6 months of study
-        # plus the score release.
-        match_year = today.year + 1
-        while (match_season(match_year, data).eras_submit - today).days < SIX_MONTHS + 35:
-            match_year += 1
-    season = match_season(match_year, data)
-    release = dt.timedelta(weeks=data.pattern.score_release_weeks)
+    profile: Profile | None
+    ref: Reference
+    data: CalendarData
+    today: dt.date
+    match_year: int
+    spec: str
+    in_residency_start: dt.date | None
+    events: list[Event] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.season = match_season(self.match_year, self.data)
+        self.release = dt.timedelta(weeks=self.data.pattern.score_release_weeks)
+        self.guide = self.ref.cite("guide")
+        self.start = self.in_residency_start or self.season.residency_start
+        self.years = self.data.residency_years.get(str(self.spec), 3)
+        self.label = vocab.specialty_label(self.spec)
+        self.end = _add_years(self.start, self.years)  # residency ends, fellowship starts
+        self.fyears = self.data.fellowship_years
 
     def add(
+        self,
         key: str,
         date: dt.date,
         title: str,
@@ -153,9 +158,74 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         end: dt.date | None = None,
         detail: str = "",
     ) -> None:
-        events.append(Event(key, date, title, kind, certainty, source, phase, end, detail))
+        self.events.append(Event(key, date, title, kind, certainty, source, phase, end, detail))
 
-    # Step 2 CK ---------------------------------------------------------------------
+
+def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt.date) -> Timeline:
+    """The plan: one function per phase, in order, then sorted and marked against today."""
+    if profile is not None:
+        match_year = profile.targets.match_year
+        spec = profile.residency.specialty if profile.residency else profile.targets.specialties[0]
+    else:
+        # The first season whose submission opening leaves the guide's 6 months of study
+        # plus the score release.
+        spec = vocab.Specialty.internal_medicine
+        match_year = today.year + 1
+        while (match_season(match_year, data).eras_submit - today).days < SIX_MONTHS + 35:
+            match_year += 1
+    residency_start = profile.residency.start if profile and profile.residency else None
+    p = _Plan(profile, ref, data, today, match_year, spec, residency_start)
+    for phase in (_step2ck, _ecfmg, _application, _step3, _residency, _fellowship, _boards, _visa):
+        phase(p)
+    p.events.sort(key=lambda e: (e.date, PHASES.index(e.phase), e.key))
+    _mark_status(p.events, today)
+    return Timeline(
+        p.events, p.warnings, profile is None, today, profile.name if profile else None, _notes(p)
+    )
+
+
+def _notes(p: _Plan) -> list[str]:
+    notes = []
+    if p.profile is None:
+        notes.append(
+            f"Generic roadmap (no profile): Step 2 CK not yet taken, aiming at the "
+            f"{p.match_year} Match, a 3-year Internal Medicine residency. Give a profile "
+            "for your own dates."
+        )
+    if p.in_residency_start:
+        notes.append(
+            f"You are in residency since {p.in_residency_start.isoformat()}: the plan starts there."
+        )
+    return notes
+
+
+def _step2ck(p: _Plan) -> None:
+    """Step 2 CK study, exam and score release (only before residency, when not taken)."""
+    (
+        profile,
+        data,
+        today,
+        season,
+        guide,
+        warnings,
+        match_year,
+        in_residency_start,
+        release,
+        start,
+        end,
+    ) = (
+        p.profile,
+        p.data,
+        p.today,
+        p.season,
+        p.guide,
+        p.warnings,
+        p.match_year,
+        p.in_residency_start,
+        p.release,
+        p.start,
+        p.end,
+    )
     step2 = profile.usmle.step2ck if profile else None
     if in_residency_start is None and (step2 is None or not step2.taken):
         planned = step2.planned if step2 and step2.planned else None
@@ -173,7 +243,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         phases, study_warnings = study_plan(today, exam)
         warnings += study_warnings
         for i, (name, start, end, what) in enumerate(phases, 1):
-            add(
+            p.add(
                 f"step2-phase-{i}",
                 start,
                 f"Step 2 CK study: {name}",
@@ -185,7 +255,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
                 what,
             )
         target = f" (target {step2.target})" if step2 and step2.target else ""
-        add(
+        p.add(
             "step2-exam",
             exam,
             f"Step 2 CK exam{target}",
@@ -196,7 +266,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
             detail=how,
         )
         score_back = exam + release
-        add(
+        p.add(
             "step2-score",
             score_back,
             "Step 2 CK score released (about 4 weeks)",
@@ -212,11 +282,20 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
                 "Match: programs screen on it, so apply with the score or move the exam earlier."
             )
 
-    # ECFMG ---------------------------------------------------------------------------
+
+def _ecfmg(p: _Plan) -> None:
+    """ECFMG certification: done, or the deadline it must meet."""
+    profile, ref, today, season, in_residency_start = (
+        p.profile,
+        p.ref,
+        p.today,
+        p.season,
+        p.in_residency_start,
+    )
     ecfmg_src = ref.cite("ecfmg_nrmp")
     if profile is not None and profile.certified:
         date = profile.ecfmg_certified if isinstance(profile.ecfmg_certified, dt.date) else today
-        add(
+        p.add(
             "ecfmg",
             date,
             "ECFMG certified",
@@ -227,7 +306,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         )
     elif in_residency_start is None:
         missing = _ecfmg_missing(profile)
-        add(
+        p.add(
             "ecfmg",
             season.rank_list_deadline,
             "ECFMG certification confirmed to NRMP (else "
@@ -239,11 +318,19 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
             detail="Still missing: " + "; ".join(missing),
         )
 
-    # Application season --------------------------------------------------------------
+
+def _application(p: _Plan) -> None:
+    """The residency application season: ERAS, NRMP, interviews, rank list, Match, SOAP."""
+    data, season, match_year, in_residency_start = (
+        p.data,
+        p.season,
+        p.match_year,
+        p.in_residency_start,
+    )
     if in_residency_start is None:
         c, s = season.certainty, season.source
         phase = "Residency application"
-        add(
+        p.add(
             "eras-opens",
             season.eras_opens,
             f"MyERAS opens ({match_year} Match)",
@@ -253,7 +340,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
             phase,
             detail="Register, start the application, request letters.",
         )
-        add(
+        p.add(
             "eras-submit",
             season.eras_submit,
             "ERAS: applications can be submitted",
@@ -263,7 +350,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
             phase,
             detail="Submit on day one: programs screen early.",
         )
-        add(
+        p.add(
             "programs-review",
             season.programs_review,
             "Programs start reviewing applications",
@@ -273,7 +360,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
             phase,
         )
         reg = dt.date(match_year - 1, 9, 15)
-        add(
+        p.add(
             "nrmp-registration",
             reg,
             "NRMP Main Residency Match registration (about mid-September)",
@@ -282,7 +369,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
             data.pattern.source + "; verify on nrmp.org",
             phase,
         )
-        add(
+        p.add(
             "interviews",
             dt.date(match_year - 1, 10, 1),
             "Interview season",
@@ -292,7 +379,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
             phase,
             end=dt.date(match_year, 1, 31),
         )
-        add(
+        p.add(
             "rank-list",
             season.rank_list_deadline,
             "NRMP rank order list deadline (9 pm ET)",
@@ -301,7 +388,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
             s,
             phase,
         )
-        add(
+        p.add(
             "soap",
             season.soap_start,
             "SOAP, if unmatched",
@@ -311,10 +398,12 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
             phase,
             end=season.soap_end,
         )
-        add("match-day", season.match_day, f"Match Day {match_year}", "match", c, s, phase)
+        p.add("match-day", season.match_day, f"Match Day {match_year}", "match", c, s, phase)
 
-    # Step 3 --------------------------------------------------------------------------
-    start = in_residency_start or season.residency_start
+
+def _step3(p: _Plan) -> None:
+    """Step 3: now, or early in residency, as check-step3 decides."""
+    profile, ref, today, start = p.profile, p.ref, p.today, p.start
     if profile is not None:
         verdict = decide(Step3Facts.from_profile(profile), ref, today)
         facts_src = ref.cite("guide")
@@ -326,7 +415,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
                 if profile.visa == vocab.Visa.h1b
                 else "Step 3: study and sit it now"
             )
-            add(
+            p.add(
                 "step3",
                 today,
                 title,
@@ -339,7 +428,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
             )
         elif verdict.verdict != "done":
             when = max(start + dt.timedelta(days=183), today)
-            add(
+            p.add(
                 "step3",
                 when,
                 "Step 3 early in residency",
@@ -350,9 +439,17 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
                 detail=f"check-step3: {verdict.verdict}. {verdict.reasons[0].message}",
             )
 
-    # Residency -----------------------------------------------------------------------
-    years = data.residency_years.get(str(spec), 3)
-    label = vocab.specialty_label(spec)
+
+def _residency(p: _Plan) -> None:
+    """Residency years with the guide's informatics milestones."""
+    season, guide, in_residency_start, start, years, label = (
+        p.season,
+        p.guide,
+        p.in_residency_start,
+        p.start,
+        p.years,
+        p.label,
+    )
     res_c = "personal" if in_residency_start else season.certainty
     res_src = "your profile" if in_residency_start else season.source
     milestones = {
@@ -382,7 +479,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
                 guide,
             )
         title += " (final year)" if pgy == years else ""
-        add(
+        p.add(
             key,
             year_start,
             title,
@@ -393,15 +490,25 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
             end=_add_years(start, pgy) - dt.timedelta(days=1),
             detail=text,
         )
-    end = _add_years(start, years)
 
-    # CI fellowship -------------------------------------------------------------------
+
+def _fellowship(p: _Plan) -> None:
+    """The CI fellowship application, AMIA match and start, in the final residency year."""
+    ref, data, guide, start, years, end, fyears = (
+        p.ref,
+        p.data,
+        p.guide,
+        p.start,
+        p.years,
+        p.end,
+        p.fyears,
+    )
     final_year = _add_years(start, years - 1)
     submit, review = fellowship_submit(final_year.year, data)
     commit, results = amia_match(final_year.year, data)
     fphase = "CI fellowship"
     amia_src = "AMIA Clinical Informatics Fellowship Match (official)"
-    add(
+    p.add(
         "fellowship-letters",
         submit.date - dt.timedelta(weeks=8),
         "Ask for fellowship letters (informatics leaders, program director)",
@@ -410,7 +517,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         guide,
         fphase,
     )
-    add(
+    p.add(
         "amia-membership",
         submit.date - dt.timedelta(weeks=4),
         "AMIA membership active (required for the AMIA match)",
@@ -419,7 +526,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         amia_src,
         fphase,
     )
-    add(
+    p.add(
         "fellowship-submit",
         submit.date,
         "ERAS fellowship (July cycle): submit CI fellowship applications",
@@ -429,7 +536,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         fphase,
         detail="Median 10 applications per applicant (AMIA, 2021–22).",
     )
-    add(
+    p.add(
         "fellowship-review",
         review.date,
         "Fellowship programs start reviewing",
@@ -438,7 +545,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         review.source,
         fphase,
     )
-    add(
+    p.add(
         "fellowship-interviews",
         review.date + dt.timedelta(days=30),
         "Fellowship interviews",
@@ -448,7 +555,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         fphase,
         end=commit.date - dt.timedelta(days=7),
     )
-    add(
+    p.add(
         "amia-commit",
         commit.date,
         "AMIA match: rank list commit deadline",
@@ -457,7 +564,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         commit.source,
         fphase,
     )
-    add(
+    p.add(
         "amia-results",
         results.date,
         "AMIA match results",
@@ -466,8 +573,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         results.source,
         fphase,
     )
-    fyears = data.fellowship_years
-    add(
+    p.add(
         "fellowship-start",
         end,
         "CI fellowship starts (2 years)",
@@ -478,8 +584,11 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         end=_add_years(end, fyears) - dt.timedelta(days=1),
     )
 
-    # Boards --------------------------------------------------------------------------
-    add(
+
+def _boards(p: _Plan) -> None:
+    """Primary and Clinical Informatics boards."""
+    end, fyears, label = p.end, p.fyears, p.label
+    p.add(
         "primary-boards",
         end + dt.timedelta(days=45),
         f"{label} board certification exam (after residency; verify the date with your board)",
@@ -488,7 +597,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         "imgplan estimate (no date in the reference); verify",
         "Boards",
     )
-    add(
+    p.add(
         "ci-boards",
         _add_years(end, fyears) + dt.timedelta(days=90),
         "Clinical Informatics board "
@@ -499,12 +608,22 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         "Boards",
     )
 
-    # Visa ------------------------------------------------------------------------------
+
+def _visa(p: _Plan) -> None:
+    """Visa checks: the J-1 cap across residency and fellowship."""
+    profile, ref, warnings, years, end, fyears = (
+        p.profile,
+        p.ref,
+        p.warnings,
+        p.years,
+        p.end,
+        p.fyears,
+    )
     if profile is not None and profile.visa in (vocab.Visa.j1, vocab.Visa.any):
         cap = ref["j1_cap_years"]
         used = years + fyears
         ok = "within" if used <= cap else "OVER"
-        add(
+        p.add(
             "j1-cap",
             end,
             f"J-1 check: residency {years} y + fellowship {fyears} y = {used} of "
@@ -512,27 +631,11 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
             "visa",
             "estimated",
             ref.cite("j1_cap_years"),
-            fphase,
+            "CI fellowship",
             detail="The 2-year home-country requirement (212(e)) applies unless waived.",
         )
         if used > cap:
             warnings.append(f"J-1: {used} years of training exceed the {cap}-year cap.")
-
-    events.sort(key=lambda e: (e.date, PHASES.index(e.phase), e.key))
-    _mark_status(events, today)
-    owner = profile.name if profile else None
-    notes = []
-    if generic:
-        notes.append(
-            f"Generic roadmap (no profile): Step 2 CK not yet taken, aiming at the "
-            f"{match_year} Match, a 3-year Internal Medicine residency. Give a profile "
-            "for your own dates."
-        )
-    if in_residency_start:
-        notes.append(
-            f"You are in residency since {in_residency_start.isoformat()}: the plan starts there."
-        )
-    return Timeline(events, warnings, generic, today, owner, notes)
 
 
 def _ecfmg_missing(profile: Profile | None) -> list[str]:
