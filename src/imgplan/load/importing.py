@@ -285,59 +285,70 @@ def _slug(text: str) -> str:
 
 
 def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> ImportResult:
+    """Sniff the separator, read the rows, map the header to fields, parse each row."""
+    delimiter = _sniff(text)
+    result = ImportResult([], [], [], delimiter=delimiter)
+    rows = _read_rows(text, file, delimiter, result)
+    if rows is None:
+        return result
+    columns, seen = _map_headers(rows[0], file, ignore_unknown_columns, result)
+    if result.header_problems:
+        return result
+    used_ids: set[str] = set()
+    for row_no, row in enumerate(rows[1:], start=2):
+        if any(cell.strip() for cell in row):
+            _read_row(row_no, row, rows[0], columns, seen, used_ids, file, result)
+    return result
+
+
+def _sniff(text: str) -> str:
+    """The separator: ';' when the first line has more of them than commas, else ','."""
     sample = text[:4096]
     first = sample.splitlines()[0] if sample else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    result = ImportResult([], [], [], delimiter=delimiter)
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def _read_rows(
+    text: str, file: str, delimiter: str, result: ImportResult
+) -> list[list[str]] | None:
+    """Every row, or None with the reason in ``result.header_problems`` (not CSV, control
+    characters, no header)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
     try:
-        for row in reader:
-            rows.append(row)
+        rows.extend(reader)
     except csv.Error as exc:
-        result.header_problems.append(
-            Problem(
-                file,
-                reader.line_num or 1,
-                None,
-                "",
-                (
-                    f"cannot be read as CSV ({exc}); expected comma- or semicolon-separated cells, "
-                    "quotes closed, cells under 128 KiB"
-                ),
-            )
+        message = (
+            f"cannot be read as CSV ({exc}); expected comma- or semicolon-separated cells, "
+            "quotes closed, cells under 128 KiB"
         )
-        return result
+        result.header_problems.append(Problem(file, reader.line_num or 1, None, "", message))
+        return None
     bad_char = _CONTROL.search(text)
     if bad_char:
         before = text[: bad_char.start()]
         line = before.count("\n") + 1
         column = bad_char.start() - (before.rfind("\n") + 1) + 1
-        result.header_problems.append(
-            Problem(
-                file,
-                line,
-                column,
-                "",
-                (
-                    f"control character U+{ord(bad_char.group()):04X} in the text; expected printable "
-                    "text (is this really a CSV export?)"
-                ),
-            )
+        message = (
+            f"control character U+{ord(bad_char.group()):04X} in the text; expected printable "
+            "text (is this really a CSV export?)"
         )
-        return result
+        result.header_problems.append(Problem(file, line, column, "", message))
+        return None
     if not rows or not any(cell.strip() for cell in rows[0]):
-        result.header_problems.append(
-            Problem(
-                file,
-                1,
-                1,
-                "",
-                "no header row; expected a first row naming the columns (e.g. Program name, State)",
-            )
+        message = (
+            "no header row; expected a first row naming the columns (e.g. Program name, State)"
         )
-        return result
-    header = rows[0]
+        result.header_problems.append(Problem(file, 1, 1, "", message))
+        return None
+    return rows
+
+
+def _map_headers(
+    header: list[str], file: str, ignore_unknown: bool, result: ImportResult
+) -> tuple[dict[int, str], dict[str, int]]:
+    """(column index -> field, field -> column index); unknown, repeated and missing
+    required columns go to ``result.header_problems`` (or ``ignored_columns``)."""
     columns: dict[int, str] = {}
     seen: dict[str, int] = {}
     for i, raw in enumerate(header):
@@ -346,133 +357,122 @@ def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> I
         if not raw.strip():
             continue
         if name is None:
-            hint = vocab.suggest(_fold(raw), list(_HEADER_INDEX))
-            if ignore_unknown_columns:
+            if ignore_unknown:
                 result.ignored_columns.append(raw.strip())
-            else:
-                result.header_problems.append(
-                    Problem(
-                        *where,
-                        (
-                            f"unknown column '{raw.strip()}'{hint}; expected a known header (see README: "
-                            "import), or pass --ignore-unknown-columns to drop it"
-                        ),
-                    )
-                )
-            continue
-        if name in seen:
-            result.header_problems.append(
-                Problem(
-                    *where,
-                    (
-                        f"column '{raw.strip()}' is a second {name} column (first: column "
-                        f"{column_letter(seen[name])}); expected each field once"
-                    ),
-                )
+                continue
+            hint = vocab.suggest(_fold(raw), list(_HEADER_INDEX))
+            message = (
+                f"unknown column '{raw.strip()}'{hint}; expected a known header (see README: "
+                "import), or pass --ignore-unknown-columns to drop it"
             )
-            continue
-        seen[name] = i
-        columns[i] = name
+            result.header_problems.append(Problem(*where, message))
+        elif name in seen:
+            message = (
+                f"column '{raw.strip()}' is a second {name} column (first: column "
+                f"{column_letter(seen[name])}); expected each field once"
+            )
+            result.header_problems.append(Problem(*where, message))
+        else:
+            seen[name] = i
+            columns[i] = name
     for required in ("name", "specialty"):
         if required not in seen:
-            result.header_problems.append(
-                Problem(
-                    file,
-                    1,
-                    1,
-                    "",
-                    (
-                        f"no {required} column; expected a header such as '{HEADERS[required][0].title()}'"
-                    ),
-                )
+            message = (
+                f"no {required} column; expected a header such as '{HEADERS[required][0].title()}'"
             )
-    if result.header_problems:
-        return result
+            result.header_problems.append(Problem(file, 1, 1, "", message))
+    return columns, seen
 
-    def cell_problem(row_no: int, i: int, message: str) -> Problem:
-        return Problem(file, row_no, i + 1, _where(header, i), message)
 
-    used_ids: set[str] = set()
-    for row_no, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header) and not (
-            len(row) > len(header) and not any(cell.strip() for cell in row[len(header) :])
-        ):
-            result.problems.append(
-                Problem(
-                    file,
-                    row_no,
-                    min(len(row), len(header)) + 1,
-                    "",
-                    (
-                        f"the row has {len(row)} cells but the header {len(header)}; expected one cell per "
-                        f"column (check the quoting or the '{delimiter}' separator)"
-                    ),
-                )
-            )
-            result.skipped_rows.append(row_no)
-            continue
-        program: dict[str, Any] = {}
-        info: dict[str, Any] = {}
-        bad = False
-        for i, name in columns.items():
-            cell = row[i].strip() if i < len(row) else ""
-            if cell.lower() in _UNKNOWN:
-                continue
-            if looks_like_formula(cell):
-                result.problems.append(
-                    cell_problem(
-                        row_no,
-                        i,
-                        f"{cell!r:.60} would run as a formula when a spreadsheet opens it; expected "
-                        "plain text (remove the leading '=', '+', '-' or '@')",
-                    )
-                )
-                bad = True
-                continue
-            try:
-                value = PARSERS[name](cell)
-            except ValueError as exc:
-                result.problems.append(cell_problem(row_no, i, str(exc)))
-                bad = True
-                continue
-            (info if name in INFORMATICS_FIELDS else program)[name] = value
-        for required in ("name", "specialty"):
-            if required not in program and not bad:
-                result.problems.append(
-                    cell_problem(
-                        row_no, seen[required], f"empty; expected the program's {required}"
-                    )
-                )
-                bad = True
-        if bad:
-            result.skipped_rows.append(row_no)
-            continue
-        if info:
-            program["informatics"] = info
-        pid = program.pop("id", None) or _slug(
-            f"{vocab.SPECIALTY_SLUG[program['specialty']]}-{program['name']}-{program.get('state', '')}"
+def _read_row(
+    row_no: int,
+    row: list[str],
+    header: list[str],
+    columns: dict[int, str],
+    seen: dict[str, int],
+    used_ids: set[str],
+    file: str,
+    result: ImportResult,
+) -> None:
+    """One data row: a program appended to ``result.programs``, or its problems recorded and
+    the row skipped."""
+
+    def problem(i: int, message: str) -> None:
+        result.problems.append(Problem(file, row_no, i + 1, _where(header, i), message))
+
+    ragged = len(row) != len(header) and not (
+        len(row) > len(header) and not any(cell.strip() for cell in row[len(header) :])
+    )
+    if ragged:
+        message = (
+            f"the row has {len(row)} cells but the header {len(header)}; expected one cell per "
+            f"column (check the quoting or the '{result.delimiter}' separator)"
         )
-        base, n = pid, 2
-        while pid in used_ids:
-            if "id" in seen:
-                result.problems.append(
-                    cell_problem(
-                        row_no,
-                        seen["id"],
-                        f"id '{pid}' is used by an earlier row; expected unique ids",
-                    )
-                )
-                bad = True
-                break
-            pid, n = f"{base}-{n}", n + 1
-        if bad:
-            result.skipped_rows.append(row_no)
+        result.problems.append(Problem(file, row_no, min(len(row), len(header)) + 1, "", message))
+        result.skipped_rows.append(row_no)
+        return
+    program, bad = _parse_cells(row, columns, problem)
+    for required in ("name", "specialty"):
+        if required not in program and not bad:
+            problem(seen[required], f"empty; expected the program's {required}")
+            bad = True
+    pid = None if bad else _unique_id(program, seen, used_ids, problem)
+    if pid is None:
+        result.skipped_rows.append(row_no)
+        return
+    used_ids.add(pid)
+    result.programs.append({"id": pid, **program})
+
+
+def _parse_cells(
+    row: list[str], columns: dict[int, str], problem: Callable[[int, str], None]
+) -> tuple[dict[str, Any], bool]:
+    """The row's values by field (informatics fields nested), and whether a cell was bad."""
+    program: dict[str, Any] = {}
+    info: dict[str, Any] = {}
+    bad = False
+    for i, name in columns.items():
+        cell = row[i].strip() if i < len(row) else ""
+        if cell.lower() in _UNKNOWN:
             continue
-        used_ids.add(pid)
-        result.programs.append({"id": pid, **program})
-    return result
+        if looks_like_formula(cell):
+            problem(
+                i,
+                f"{cell!r:.60} would run as a formula when a spreadsheet opens it; expected "
+                "plain text (remove the leading '=', '+', '-' or '@')",
+            )
+            bad = True
+            continue
+        try:
+            value = PARSERS[name](cell)
+        except ValueError as exc:
+            problem(i, str(exc))
+            bad = True
+            continue
+        (info if name in INFORMATICS_FIELDS else program)[name] = value
+    if info:
+        program["informatics"] = info
+    return program, bad
+
+
+def _unique_id(
+    program: dict[str, Any],
+    seen: dict[str, int],
+    used_ids: set[str],
+    problem: Callable[[int, str], None],
+) -> str | None:
+    """The row's id (given, or made from specialty, name and state and numbered to be
+    unique); None when a given id repeats an earlier row's."""
+    pid = program.pop("id", None) or _slug(
+        f"{vocab.SPECIALTY_SLUG[program['specialty']]}-{program['name']}-{program.get('state', '')}"
+    )
+    base, n = pid, 2
+    while pid in used_ids:
+        if "id" in seen:
+            problem(seen["id"], f"id '{pid}' is used by an earlier row; expected unique ids")
+            return None
+        pid, n = f"{base}-{n}", n + 1
+    return pid
 
 
 def to_dataset(
