@@ -21,7 +21,7 @@ from .models import vocab
 from .models.outcomes import ErasFees, NrmpFees, Outcomes, SpecialtyOutcome
 from .models.profile import Profile
 from .models.programs import Dataset
-from .recommend import Recommendation
+from .recommend import Assessed, Recommendation
 
 Z75 = 0.6744897501960817  # the standard normal's 75th percentile
 MIN_SEPARATION = 3  # points between the medians below which the score does not separate
@@ -117,91 +117,15 @@ def chances(profile: Profile, rec: Recommendation, figures: Outcomes) -> Chances
     score = profile.step2
     out = []
     for spec in profile.targets.specialties:
-        o = co.specialties.get(str(spec))
         mine = [a for a in rec.programs if a.program.specialty == spec]
-        tiers = {t: sum(1 for a in mine if a.tier == t) for t in ("safety", "target", "reach")}
-        counts = sorted({*APPLICATION_COUNTS, len(mine)} - {0})
-        fees = [(n, eras_fee(n, figures.fees.eras)) for n in counts]
-        if o is None:
-            out.append(
-                SpecialtyChances(
-                    str(spec),
-                    math.nan,
-                    0,
-                    0,
-                    score,
-                    None,
-                    None,
-                    None,
-                    False,
-                    math.nan,
-                    math.nan,
-                    tiers,
-                    fees,
-                    len(mine),
-                    ["No Charting Outcomes figures for this specialty in data/outcomes.yaml."],
-                )
-            )
-            continue
-        m, u = o.step2_matched, o.step2_unmatched
-        notes = []
-        if not separates(o):
-            notes.append(
-                f"In {vocab.specialty_label(spec)} Step 2 CK does not separate matched (median "
-                f"{m[1]:g}) from unmatched (median {u[1]:g}) applicants: the likelihood is the "
-                "base rate; contiguous ranks matter more."
-            )
-        notes.append(
-            f"Matched applicants ranked a median of {o.ranks[0]:g} programs in the specialty, "
-            f"unmatched {o.ranks[1]:g}: aim for interviews at {math.ceil(o.ranks[0]) + 1}+ "
-            "programs so that you can rank at least as many as a typical matched applicant."
-        )
-        out.append(
-            SpecialtyChances(
-                str(spec),
-                o.rate,
-                o.matched,
-                o.ranked,
-                score,
-                None if score is None else percentile(score, *m[:3]),
-                None if score is None else percentile(score, *u[:3]),
-                None if score is None else likelihood(score, o),
-                separates(o),
-                o.ranks[0],
-                o.ranks[1],
-                tiers,
-                fees,
-                len(mine),
-                notes,
-            )
-        )
+        out.append(_specialty(spec, co.specialties.get(str(spec)), score, mine, figures))
     derivation = (
         "Likelihood = Bayes' rule: base rate × f_matched(score) / (base rate × f_matched(score) + "
         "(1 − base rate) × f_unmatched(score)), each group a normal centred on its published "
         "median with one spread from the two interquartile ranges; percentiles from a two-piece "
         "normal through each group's published Q1, median and Q3."
     )
-    limits = [
-        "The groups are self-selected: applicants who ranked the specialty first, not a random "
-        "sample; the figures describe them, not you.",
-        "Step 2 CK is only one factor: letters, US clinical experience, visa, interviews and "
-        "the number of programs ranked matter as much.",
-        f"Figures are for {co.applicants}.",
-        "There are no public interview-rate figures for IMGs: imgplan gives no interview "
-        "probabilities.",
-    ]
-    if profile.visa == vocab.Visa.none:
-        us = next((r for r in figures.match_results if r.group == "US IMGs"), None)
-        non = next((r for r in figures.match_results if r.group == "non-US IMGs"), None)
-        if us and non:
-            limits.insert(
-                0,
-                (
-                    f"If you are a US citizen or permanent resident who studied abroad (a US IMG), "
-                    f"these non-US IMG figures do not describe your group: in {us.year} US IMGs "
-                    f"matched {us.rate:.1%} and non-US IMGs {non.rate:.1%} ({us.source})."
-                ),
-            )
+    limits = _limits(profile, figures)
     score_note = ""
     if profile.step2_planned:
         score_note = f"Step 2 CK not taken: figures use your planned target {score}."
@@ -225,3 +149,91 @@ def chances(profile: Profile, rec: Recommendation, figures: Outcomes) -> Chances
         score_note,
         rec.dataset,
     )
+
+
+def _specialty(
+    spec: str,
+    o: SpecialtyOutcome | None,
+    score: int | None,
+    mine: list[Assessed],
+    figures: Outcomes,
+) -> SpecialtyChances:
+    """One target specialty: base rate, percentiles, likelihood, tiers on the list, fees."""
+    tiers = {t: sum(1 for a in mine if a.tier == t) for t in ("safety", "target", "reach")}
+    counts = sorted({*APPLICATION_COUNTS, len(mine)} - {0})
+    fees = [(n, eras_fee(n, figures.fees.eras)) for n in counts]
+    if o is None:
+        return SpecialtyChances(
+            str(spec),
+            math.nan,
+            0,
+            0,
+            score,
+            None,
+            None,
+            None,
+            False,
+            math.nan,
+            math.nan,
+            tiers,
+            fees,
+            len(mine),
+            ["No Charting Outcomes figures for this specialty in data/outcomes.yaml."],
+        )
+    m, u = o.step2_matched, o.step2_unmatched
+    notes = []
+    if not separates(o):
+        notes.append(
+            f"In {vocab.specialty_label(spec)} Step 2 CK does not separate matched (median "
+            f"{m[1]:g}) from unmatched (median {u[1]:g}) applicants: the likelihood is the "
+            "base rate; contiguous ranks matter more."
+        )
+    notes.append(
+        f"Matched applicants ranked a median of {o.ranks[0]:g} programs in the specialty, "
+        f"unmatched {o.ranks[1]:g}: aim for interviews at {math.ceil(o.ranks[0]) + 1}+ "
+        "programs so that you can rank at least as many as a typical matched applicant."
+    )
+    return SpecialtyChances(
+        str(spec),
+        o.rate,
+        o.matched,
+        o.ranked,
+        score,
+        None if score is None else percentile(score, *m[:3]),
+        None if score is None else percentile(score, *u[:3]),
+        None if score is None else likelihood(score, o),
+        separates(o),
+        o.ranks[0],
+        o.ranks[1],
+        tiers,
+        fees,
+        len(mine),
+        notes,
+    )
+
+
+def _limits(profile: Profile, figures: Outcomes) -> list[str]:
+    """What the model leaves out, said to the reader."""
+    co = figures.charting_outcomes
+    limits = [
+        "The groups are self-selected: applicants who ranked the specialty first, not a random "
+        "sample; the figures describe them, not you.",
+        "Step 2 CK is only one factor: letters, US clinical experience, visa, interviews and "
+        "the number of programs ranked matter as much.",
+        f"Figures are for {co.applicants}.",
+        "There are no public interview-rate figures for IMGs: imgplan gives no interview "
+        "probabilities.",
+    ]
+    if profile.visa == vocab.Visa.none:
+        us = next((r for r in figures.match_results if r.group == "US IMGs"), None)
+        non = next((r for r in figures.match_results if r.group == "non-US IMGs"), None)
+        if us and non:
+            limits.insert(
+                0,
+                (
+                    f"If you are a US citizen or permanent resident who studied abroad (a US IMG), "
+                    f"these non-US IMG figures do not describe your group: in {us.year} US IMGs "
+                    f"matched {us.rate:.1%} and non-US IMGs {non.rate:.1%} ({us.source})."
+                ),
+            )
+    return limits
