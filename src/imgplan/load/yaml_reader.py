@@ -111,7 +111,7 @@ class _Frame:
 
 
 class _Builder:
-    """Builds values from parser events: ``handle`` is called once per event."""
+    """Builds values from parser events: ``handlers`` maps each event type to its method."""
 
     def __init__(self, file: str, marks: Marks | None) -> None:
         import yaml
@@ -133,11 +133,6 @@ class _Builder:
             yaml.AliasEvent: self.alias,
             yaml.DocumentStartEvent: self.document,
         }
-
-    def handle(self, event: Any) -> None:
-        handler = self.handlers.get(type(event))
-        if handler is not None:
-            handler(event)
 
     # where things are ------------------------------------------------------------------
 
@@ -211,21 +206,25 @@ class _Builder:
     # putting a finished value in its place ---------------------------------------------
 
     def place(self, value: Any, event: Any, size: int) -> None:
+        marks = self.marks  # None on the fast path: marks are only computed to locate errors
         if not self.stack:
             self.root, self.have_root = value, True
-            self.mark((), _mark(event), _mark(event))
+            if marks is not None:
+                marks[()] = (*_mark(event), *_mark(event))
             return
         frame = self.stack[-1]
         frame.size += size
         container = frame.container
         if isinstance(container, list):
-            self.mark(frame.path + (len(container),), _mark(event), _mark(event))
+            if marks is not None:
+                marks[frame.path + (len(container),)] = (*_mark(event), *_mark(event))
             container.append(value)
         elif frame.key is None:
             self.key(frame, event)
         else:
             container[frame.key] = value
-            self.mark(frame.path + (frame.key,), frame.key_mark, _mark(event))
+            if marks is not None:
+                marks[frame.path + (frame.key,)] = (*frame.key_mark, *_mark(event))
             frame.key = None
 
     def key(self, frame: _Frame, event: Any) -> None:
@@ -250,9 +249,6 @@ class _Builder:
         frame.seen.add(text)
         frame.key, frame.key_mark = text, _mark(event)
 
-    def mark(self, path: Path_, key: tuple[int, int], value: tuple[int, int]) -> None:
-        if self.marks is not None:
-            self.marks[path] = (*key, *value)
 
 
 def build(
@@ -267,12 +263,15 @@ def build(
     try:
         count = 0
         event: Any
+        handlers = builder.handlers
         for event in yaml.parse(text, Loader=loader):
             if progress is not None:
                 count += 1
                 if not count & 0xFFFF:
                     progress(event.start_mark.index / max(1, len(text)))
-            builder.handle(event)
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(event)
     except yaml.MarkedYAMLError as exc:
         raise InputError([_syntax_problem(exc, file)]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC, ...)
