@@ -63,7 +63,12 @@ MUTANTS = [
         "    if facts.ecfmg is None:",
         "    if False:",
     ),
-    ("informatics fit ignores the track", f"{RULES}/fit.py", "informatics_track", "analytics_team"),
+    (
+        "informatics fit ignores the track",
+        f"{RULES}/fit.py",
+        '"informatics_track": (20,',
+        '"informatics_track": (0,',
+    ),
 ]
 
 

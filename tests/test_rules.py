@@ -188,3 +188,18 @@ def test_pinned_rules_cover_the_mutation_script_targets():
     text = (ROOT / "benchmarks" / "mutants.py").read_text()
     for target in ("step1_passed", "ecfmg_status", "usce_status", "graduation_age", "freshness"):
         assert target in text
+
+
+def test_step3_unknown_ecfmg_says_how_to_give_it():
+    """An unknown certification is not read as 'not certified': the reason says it is not
+    given and how to give it."""
+    from imgplan.rules.step3 import Step3Facts, decide
+
+    facts = Step3Facts(step1="pass", step2=245, ecfmg=None, visa="j1")
+    verdict = decide(facts, reference(), TODAY)
+    assert verdict.verdict == "not-eligible"
+    assert [r.message for r in verdict.reasons if r.rule == "step3-ecfmg"] == [
+        "Get ECFMG certified: certification is not given (--ecfmg yes|no), and IMGs need it "
+        "to register for Step 3."
+    ]
+    assert verdict.changes == ["Get ECFMG certified"]
