@@ -54,8 +54,8 @@ MUTANTS = [
     (
         "step3: lock-in deleted",
         f"{RULES}/step3.py",
-        "if facts.step2 is not None and facts.step2 < low:",
-        "if False:",
+        "    lock_in = []\n    low = ref[\"step2ck_aim_low\"]\n    if facts.step2 is not None",
+        "    lock_in = []\n    low = ref[\"step2ck_aim_low\"]\n    if False and facts.step2 is not None",
     ),
     (
         "step3: ECFMG not needed",
