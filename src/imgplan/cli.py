@@ -11,6 +11,7 @@ import gc
 import os
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -188,7 +189,7 @@ class Run:
 
         return cls(today_from(today), from_settings(no_cache))
 
-    @property
+    @cached_property
     def bundled(self) -> "Bundled":
         from .load.bundled import Bundled
 
@@ -710,7 +711,7 @@ def programs_diff(
     r = Run.start(today, no_cache)
     result = compare(r.programs(old), r.programs(new), str(old), str(new))
     show("programs diff", chosen, result, output, (old, new))
-    if exit_code and not result.empty:
+    if exit_code and not result.changes.empty:
         raise typer.Exit(EXIT_NO)
 
 

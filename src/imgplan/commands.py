@@ -9,8 +9,9 @@ environment. Commands whose core is a single existing function (``recommend``, `
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from .datasets import DatasetDiff, diff
 from .models.profile import Profile
 from .models.programs import Dataset, Program
 from .models.reference import Reference
@@ -126,12 +127,8 @@ class Comparison:
 
     old: str
     new: str
-    changes: object  # datasets.DatasetDiff
-    empty: bool = field(default=False)
+    changes: DatasetDiff
 
 
 def compare(old: Dataset, new: Dataset, old_name: str, new_name: str) -> Comparison:
-    from .datasets import diff
-
-    result = diff(old, new)
-    return Comparison(old_name, new_name, result, result.empty)
+    return Comparison(old_name, new_name, diff(old, new))

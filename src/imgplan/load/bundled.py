@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,20 +50,20 @@ def outcomes(cache: Cache | None) -> Outcomes:
     return _load("outcomes.yaml", "outcomes:Outcomes", cache)  # type: ignore[return-value]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Bundled:
-    """Every bundled data file a command may need, loaded on first use."""
+    """Every bundled data file a command may need, each loaded once, on first use."""
 
     cache: Cache | None
 
-    @property
+    @cached_property
     def reference(self) -> Reference:
         return reference(self.cache)
 
-    @property
+    @cached_property
     def calendar(self) -> CalendarData:
         return calendar(self.cache)
 
-    @property
+    @cached_property
     def outcomes(self) -> Outcomes:
         return outcomes(self.cache)

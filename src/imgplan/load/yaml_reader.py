@@ -250,7 +250,6 @@ class _Builder:
         frame.key, frame.key_mark = text, _mark(event)
 
 
-
 def build(
     text: str, file: str, marks: Marks | None, progress: Callable[[float], None] | None = None
 ) -> Parsed:

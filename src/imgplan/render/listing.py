@@ -228,8 +228,8 @@ def show_json(r: ProgramView, view: View) -> str:
 
 
 def diff_table(r: Comparison, view: View) -> str:
-    return render_diff(r.changes, r.old, r.new, "table")  # type: ignore[arg-type]
+    return render_diff(r.changes, r.old, r.new, "table")
 
 
 def diff_json(r: Comparison, view: View) -> str:
-    return render_diff(r.changes, r.old, r.new, "json")  # type: ignore[arg-type]
+    return render_diff(r.changes, r.old, r.new, "json")
