@@ -20,7 +20,7 @@ from .rules.findings import Finding
 from .rules.fit import Fit, informatics_fit
 from .rules.profile_findings import list_findings, profile_findings
 from .rules.registry import INFORMATICS_FIT
-from .rules.screens import KEYS, PROFILE_FREE, SCREENS
+from .rules.screens import KEYS, PROFILE_FREE, SCREENS, Screen
 
 #: Score = sum of weight × component (each component 0–1).
 WEIGHTS: dict[str, int] = {
@@ -431,23 +431,9 @@ def _evaluate(
         if head.status == "fail":
             others.append((rows if wanted is None else [i for i in rows if i in wanted], head))
             continue
-        flags = [""] * len(rows)  # "fail", or the strongest of "exception"/"conditional"
         distinct = index.keys_of(specialty)
         group = GroupFindings(head, memos, [keys for _, keys in distinct])
-        for screen, memo, (by_key, _) in zip(rest, memos, distinct, strict=True):
-            for key, positions in by_key.items():
-                f = memo.get(key)
-                if f is None:
-                    f = memo[key] = screen(ctx, programs[rows[positions[0]]], as_of)
-                status = f.status
-                if status in ("fail", "exception", "conditional"):
-                    for n in positions:
-                        if (
-                            status == "fail"
-                            or flags[n] != "fail"
-                            and (status == "exception" or not flags[n])
-                        ):
-                            flags[n] = status
+        flags = _screen_group(ctx, dataset, rows, rest, memos, [k for k, _ in distinct])
         group_preference = specialty_part.get(specialty, 0.0)  # type: ignore[call-overload]
         group_term = w_pref * group_preference if group_preference else 0.0
         by_place: dict[tuple[object, object], tuple[float, float]] = {}
@@ -475,18 +461,9 @@ def _evaluate(
             status, margin, total, tier, rank = found
             if placed:
                 place = by_place.get((state, setting))
-                if place is None:  # _preference, inlined
-                    preference, parts = group_preference, 1
-                    if states:
-                        preference += 1.0 if state in states else 0.0
-                        parts += 1
-                    if settings:
-                        preference += 1.0 if setting in settings else 0.0
-                        parts += 1
-                    preference /= parts
-                    place = by_place[(state, setting)] = (
-                        preference,
-                        w_pref * preference if preference else 0.0,
+                if place is None:
+                    place = by_place[(state, setting)] = _place(
+                        group_preference, states, settings, state, setting, w_pref
                     )
                 preference, preference_term = place
             else:
@@ -495,6 +472,57 @@ def _evaluate(
             ranked.append((-score, rank, pid, tier, status, margin, preference, i, group, n))
     ranked.sort()  # by -score, tier, then id: ids are unique, so later items never compare
     return ranked, failed_out, others
+
+
+def _screen_group(
+    ctx: Context,
+    dataset: Dataset,
+    rows: list[int],
+    screens: list[Screen],
+    memos: list[dict[object, Finding]],
+    keys: list[dict[object, list[int]]],
+) -> list[str]:
+    """Each program's flag within one specialty group: "fail", or the strongest of
+    "exception" and "conditional", or "" (every screen passed). Each screen runs once per
+    distinct key (rules.screens.KEYS)."""
+    programs, as_of = dataset.programs, dataset.as_of
+    flags = [""] * len(rows)
+    for screen, memo, by_key in zip(screens, memos, keys, strict=True):
+        for key, positions in by_key.items():
+            f = memo.get(key)
+            if f is None:
+                f = memo[key] = screen(ctx, programs[rows[positions[0]]], as_of)
+            status = f.status
+            if status in ("fail", "exception", "conditional"):
+                for n in positions:
+                    if (
+                        status == "fail"
+                        or flags[n] != "fail"
+                        and (status == "exception" or not flags[n])
+                    ):
+                        flags[n] = status
+    return flags
+
+
+def _place(
+    group_preference: float,
+    states: set[str],
+    settings: set[str],
+    state: object,
+    setting: object,
+    weight: float,
+) -> tuple[float, float]:
+    """(preference, its weighted term) for a program's state and setting: `_preference`,
+    computed once per (state, setting) by the ranking."""
+    preference, parts = group_preference, 1
+    if states:
+        preference += 1.0 if state in states else 0.0
+        parts += 1
+    if settings:
+        preference += 1.0 if setting in settings else 0.0
+        parts += 1
+    preference /= parts
+    return preference, weight * preference if preference else 0.0
 
 
 def _tier(status: str, margin: int | None, p: Program) -> tuple[str, str]:
