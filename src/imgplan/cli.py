@@ -8,26 +8,18 @@ commands that need them, so ``imgplan --version`` stays fast.
 
 import datetime as dt
 import gc
-import os
 import sys
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from . import __version__
 from .errors import InputError, UsageError
-from .load.files import same_file, write_output
+from .load.files import deliver, write_output
+from .load.session import Run, find_program, resolve_profile
 from .models import values
-from .render.formats import Format, View, help_text
-
-if TYPE_CHECKING:
-    from .load.bundled import Bundled
-    from .load.cache import Cache
-    from .models.profile import Profile
-    from .models.programs import Dataset, Program
+from .render.formats import Format, help_text
 
 EXIT_OK, EXIT_NO, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
 
@@ -176,98 +168,7 @@ def vocabulary(specialties: list[str] | None, states: list[str] | None) -> tuple
     )
 
 
-@dataclass
-class Run:
-    """What every command shares: today, the cache, and loading through them."""
-
-    today: dt.date
-    cache: "Cache | None"
-
-    @classmethod
-    def start(cls, today: str | None, no_cache: bool = False) -> "Run":
-        from .load.cache import from_settings
-
-        return cls(today_from(today), from_settings(no_cache))
-
-    @cached_property
-    def bundled(self) -> "Bundled":
-        from .load.bundled import Bundled
-
-        return Bundled(self.cache)
-
-    def profile(self, path: Path) -> "Profile":
-        from .load.loading import load_profile
-
-        return load_profile(path, self.today, cache=self.cache)
-
-    def programs(self, path: Path | None) -> "Dataset":
-        from .load.bundled import data_path
-        from .load.loading import load_dataset
-
-        target = path or data_path("programs.yaml")
-        progress = Progress(target, self.cache is not None) if sys.stderr.isatty() else None
-        try:
-            return load_dataset(target, self.today, cache=self.cache, progress=progress)
-        finally:
-            if progress is not None:
-                progress.close()
-
-
-def find_program(dataset: "Dataset", program_id: str) -> "Program":
-    """The program with this id, or a usage error with a "did you mean"."""
-    from .models import vocab
-
-    program = dataset.by_id(program_id)
-    if program is None:
-        hint = vocab.suggest(program_id, [p.id for p in dataset.programs])
-        raise UsageError(
-            f"no program with id '{program_id}' in {dataset.name}{hint}; "
-            "expected an id from `imgplan programs list`"
-        )
-    return program
-
-
-def resolve_profile(given: Path | None) -> Path | None:
-    """PROFILE, else $IMGPLAN_PROFILE, else ./profile.yaml if it exists, else None."""
-    if given is not None:
-        return given
-    env = os.environ.get("IMGPLAN_PROFILE")
-    if env:
-        return Path(env)
-    default = Path("profile.yaml")
-    return default if default.exists() else None
-
-
-class Progress:
-    """'reading FILE: 42%' on stderr while a large file is parsed (only on a terminal, and
-    only when the file is actually parsed: a cache hit prints nothing)."""
-
-    def __init__(self, path: Path, cached: bool) -> None:
-        self.path, self.cached, self.shown = path, cached, False
-
-    def __call__(self, fraction: float) -> None:
-        self.shown = True
-        note = " (once: later runs use the cache)" if self.cached else ""
-        sys.stderr.write(f"\rimgplan: reading {self.path.name}{note}: {fraction:.0%}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
-
-
 # Output -----------------------------------------------------------------------------------
-
-
-def view(output: Path | None, **choices: Any) -> View:
-    """The reader's view: the terminal's width (120 when piped) and colour on a terminal."""
-    tty = sys.stdout.isatty()
-    try:
-        width = max(80, os.get_terminal_size().columns) if tty else 120
-    except OSError:
-        width = 120
-    return View(width=width, color=tty and output is None, **choices)
 
 
 def show(
@@ -279,20 +180,9 @@ def show(
     **choices: Any,
 ) -> None:
     """Render ``result`` and print it, or write ``output`` atomically."""
-    from .render.formats import render
+    from .render.formats import render, terminal_view
 
-    emit(render(command, fmt, result, view(output, **choices)), output, inputs)
-
-
-def emit(text: str, output: Path | None, inputs: tuple[Path | None, ...] = ()) -> None:
-    """Print, or write ``output`` atomically; never overwrite an input file."""
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    if any(p is not None and same_file(output, p) for p in inputs):
-        raise UsageError(f"--output {output} is one of the input files; expected another path")
-    write_output(output, text, overwrite=True)
+    deliver(render(command, fmt, result, terminal_view(output, **choices)), output, inputs)
 
 
 # Commands ---------------------------------------------------------------------------------
@@ -352,7 +242,7 @@ def recommend(
     if step3 is not None and step3.strip().lower() != "pass":
         raise UsageError(f"--step3 '{step3}' is not understood; expected --step3 pass")
     specialties, states = vocabulary(specialty, state)
-    r = Run.start(today, no_cache)
+    r = Run.start(today_from(today), no_cache)
     if output_dir is not None and not output_dir.is_dir():
         raise UsageError(f"--output-dir {output_dir} is not a folder; expected an existing folder")
     # Every profile is read and validated before anything is written.
@@ -407,7 +297,7 @@ def explain(
     from .commands import explain as run
 
     chosen = choose_format("explain", fmt)
-    r = Run.start(today, no_cache)
+    r = Run.start(today_from(today), no_cache)
     person, dataset = r.profile(profile), r.programs(programs)
     result = run(person, dataset, find_program(dataset, program_id), r.bundled.reference, r.today)
     show("explain", chosen, result, output, (profile, programs))
@@ -430,7 +320,7 @@ def timeline(
     from .timeline import build
 
     chosen = choose_format("timeline", fmt)
-    r = Run.start(today, no_cache)
+    r = Run.start(today_from(today), no_cache)
     path = resolve_profile(profile)
     person = r.profile(path) if path is not None else None
     plan = build(person, r.bundled.reference, r.bundled.calendar, r.today)
@@ -492,7 +382,7 @@ def check_step3(
     from .models import vocab
 
     chosen = choose_format("check-step3", fmt)
-    r = Run.start(today, no_cache)
+    r = Run.start(today_from(today), no_cache)
     flags = {
         "step1": parsed("--step1", lambda v: values.step_result(v, values.STEP1_RESULTS), step1),
         "step1_attempts": step1_attempts,
@@ -543,7 +433,7 @@ def chances(
     from .recommend import recommend as recommend_run
 
     chosen = choose_format("chances", fmt)
-    r = Run.start(today, no_cache)
+    r = Run.start(today_from(today), no_cache)
     person = r.profile(profile)
     rec = recommend_run(person, r.programs(programs), r.bundled.reference, r.today)
     result = run(person, rec, r.bundled.outcomes)
@@ -562,7 +452,7 @@ def assess(
     from .commands import assess as run
 
     chosen = choose_format("assess", fmt)
-    r = Run.start(today, no_cache)
+    r = Run.start(today_from(today), no_cache)
     result = run(r.profile(profile), r.bundled.reference, r.today)
     show("assess", chosen, result, output, (profile,))
 
@@ -615,7 +505,7 @@ def schema(
         doc = json_schema(kind)
     except KeyError:
         raise UsageError(f"unknown schema '{kind}'; expected profile or programs") from None
-    emit(doc, output)
+    deliver(doc, output)
 
 
 @programs_app.command("list")
@@ -633,7 +523,7 @@ def programs_list(
 
     chosen = choose_format("programs list", fmt)
     specialties, states = vocabulary(specialty, state)
-    r = Run.start(today, no_cache)
+    r = Run.start(today_from(today), no_cache)
     result = list_programs(r.programs(programs), set(specialties), set(states))
     show("programs list", chosen, result, output, (programs,))
 
@@ -650,7 +540,7 @@ def programs_show(
     from .commands import ProgramView
 
     chosen = choose_format("programs show", fmt)
-    dataset = Run.start(today, no_cache).programs(programs)
+    dataset = Run.start(today_from(today), no_cache).programs(programs)
     show("programs show", chosen, ProgramView(dataset, find_program(dataset, program_id)), None, ())
 
 
@@ -686,7 +576,7 @@ def programs_import(
         skip_bad_rows=skip_bad_rows,
         ignore_unknown_columns=ignore_unknown_columns,
     )
-    emit(result.yaml_text, output, (file,))
+    deliver(result.yaml_text, output, (file,))
     where = f" into {output}" if output else ""
     for note in result.notes:
         sys.stderr.write(f"imgplan: {note}{where if note.startswith('imported') else ''}\n")
@@ -708,7 +598,7 @@ def programs_diff(
     from .commands import compare
 
     chosen = choose_format("programs diff", fmt)
-    r = Run.start(today, no_cache)
+    r = Run.start(today_from(today), no_cache)
     result = compare(r.programs(old), r.programs(new), str(old), str(new))
     show("programs diff", chosen, result, output, (old, new))
     if exit_code and not result.changes.empty:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -191,3 +192,14 @@ def write_output(path: Path, text: str, *, overwrite: bool) -> None:
             f"{path}: cannot be written ({reason}); nothing was written"
             + ("" if info is None else ", the existing file is unchanged")
         ) from None
+
+
+def deliver(text: str, output: Path | None, inputs: tuple[Path | None, ...] = ()) -> None:
+    """Print ``text``, or write it to ``output`` atomically; never overwrite an input file."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    if any(p is not None and same_file(output, p) for p in inputs):
+        raise UsageError(f"--output {output} is one of the input files; expected another path")
+    write_output(output, text, overwrite=True)

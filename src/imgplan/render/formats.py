@@ -9,8 +9,11 @@ list, and ``--help`` shows the same list (both read `supported`).
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 
@@ -101,3 +104,13 @@ def render(command: str, fmt: Format, result: Any, view: View) -> str:
     module, name = RENDERERS[(command, fmt)].split(":")
     function = getattr(importlib.import_module(f"imgplan.render.{module}"), name)
     return function(result, view)
+
+
+def terminal_view(output: Path | None, **choices: Any) -> View:
+    """The reader's view: the terminal's width (120 when piped) and colour on a terminal."""
+    tty = sys.stdout.isatty()
+    try:
+        width = max(80, os.get_terminal_size().columns) if tty else 120
+    except OSError:
+        width = 120
+    return View(width=width, color=tty and output is None, **choices)
