@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from ..commands import Comparison, ProgramList, ProgramView
@@ -177,7 +176,9 @@ def render_diff(d: DatasetDiff, old: str, new: str, fmt: str) -> str:
             "unchanged": d.unchanged,
             "notes": d.notes,
         }
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        from .json_out import dumps
+
+        return dumps(doc)
     lines = [f"--- {old}", f"+++ {new}"]
     lines += [f"  {note}" for note in d.notes]
     for p in d.added:

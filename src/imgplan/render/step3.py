@@ -44,7 +44,9 @@ def verdict_json(v: Verdict, facts: Step3Facts) -> str:
         "exit_code": v.exit_code,
         "facts": json.loads(json.dumps(dataclasses.asdict(facts), default=str)),
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    from .json_out import dumps
+
+    return dumps(doc)
 
 
 def verdict_text_view(result: Step3Check, view: View) -> str:

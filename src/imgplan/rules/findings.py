@@ -17,7 +17,7 @@ class Finding:
     written when first read.
     """
 
-    __slots__ = ("rule", "status", "_message", "source", "fix")
+    __slots__ = ("rule", "status", "_message", "source", "fix", "_json")
 
     def __init__(
         self,
@@ -32,6 +32,7 @@ class Finding:
         self._message = message
         self.source = source
         self.fix = fix  # what would change this finding, as an action (e.g. "Pass Step 1")
+        self._json: dict[str, str] | None = None
 
     @property
     def message(self) -> str:
@@ -53,9 +54,13 @@ class Finding:
         return f"Finding(rule={self.rule!r}, status={self.status!r}, message={self.message!r})"
 
     def as_json(self) -> dict[str, str]:
-        return {
-            "rule": self.rule,
-            "status": self.status,
-            "message": self.message,
-            "source": self.source,
-        }
+        """The finding as a JSON object (built once: one finding is shared by every program
+        with the same screening key; callers do not change it)."""
+        if self._json is None:
+            self._json = {
+                "rule": self.rule,
+                "status": self.status,
+                "message": self.message,
+                "source": self.source,
+            }
+        return self._json
