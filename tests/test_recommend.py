@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from imgplan.formats import dataset_from, profile_from, program_from
 from imgplan.load.loading import load_dataset, load_profile
-from imgplan.models.profile import Profile
+from imgplan.models import vocab
+from imgplan.models.profile import Profile, Usce
 from imgplan.models.programs import Dataset, Program
 from imgplan.models.record import as_dict
 from imgplan.recommend import assess, recommend, with_overrides
@@ -115,12 +116,38 @@ def test_planned_step2_is_used_and_said():
 
 def test_usce_screen():
     strong = profile("strong-scores")  # 3 hands-on + 1 observership = 4 months
-    assert findings(strong, program(usce="required", usce_min_months=4))["usce"][0] == "ok"
+    assert findings(strong, program(usce="required", usce_min_months=3))["usce"] == (
+        "ok",
+        "Requires 3 months of USCE; you have 3 months of hands-on USCE and 1 of observership.",
+    )
+    # Only the observership would meet it: many programs do not count observerships.
+    assert findings(strong, program(usce="required", usce_min_months=4))["usce"] == (
+        "verify",
+        "Requires 4 months of USCE; you have 3 months of hands-on USCE and 1 of observership. "
+        "Only with the observership would you meet it, and many programs do not count "
+        "observerships: verify on the program's site.",
+    )
     assert findings(strong, program(usce="required", usce_min_months=5))["usce"][0] == "fail"
     none = with_overrides(strong, usce_months=0)
     assert findings(none, program(usce="required"))["usce"][0] == "fail"
     assert findings(none, program(usce="preferred"))["usce"][0] == "warn"
     assert findings(strong, program())["usce"][0] == "verify"
+
+
+def test_observership_only_is_not_clinical_usce():
+    """Four months of observership only: never 'you have 4 months of clinical USCE'; a
+    program requiring USCE is 'verify' at best, and a profile finding explains why."""
+    obs = with_overrides(profile("strong-scores"), usce_months=0).copy_with(
+        usce=[Usce(kind=vocab.UsceKind.observership, months=4)]
+    )
+    status, message = findings(obs, program(usce="required", usce_min_months=3))["usce"]
+    assert status == "verify" and "0 months of hands-on USCE and 4 of observership" in message
+    assert findings(obs, program(usce="required", usce_min_months=6))["usce"][0] == "fail"
+    rec = recommend(obs, load_dataset(GOLDEN_PROGRAMS, TODAY), REF, TODAY)
+    (usce,) = [f for f in rec.findings if f.rule == "usce-status"]
+    assert usce.message.startswith(
+        "You have 4 months of observership but no hands-on US clinical experience."
+    )
 
 
 def test_ecfmg_screen():
@@ -234,7 +261,27 @@ def test_whatif_and_unlock(cli):
     assert "im-very-high-cutoff" in {p["id"] for p in more["programs"]}
     assert "peds-usce-required" in {p["id"] for p in more["programs"]}
     unlock = {u["change"]: u["opens"] for u in base["unlock"]}
-    assert unlock == {"Step 2 CK 253 (+30)": 1, "4 months of US clinical experience": 1}
+    # The profile's Step 2 CK 223 is taken: never suggested as a change (no retaking a
+    # passed Step); the note says what the levers are instead.
+    assert unlock == {
+        "4 months of hands-on US clinical experience": 1,
+        "Able to train on either visa (J-1 or H-1B)": 1,
+    }
+    assert not any("Step 2 CK" in change for change in unlock)
+    assert base["unlock_note"].startswith(
+        "Your Step 2 CK 223 is taken: USMLE does not allow retaking a passed Step"
+    )
+
+
+def test_unlock_aims_a_planned_step2_target(cli, tmp_path):
+    """For a Step 2 CK not yet taken, aiming higher is exactly the right lever."""
+    text = (PROFILES / "step2-planned.yaml").read_text().replace("target: 240", "target: 222")
+    planned = tmp_path / "planned.yaml"
+    planned.write_text(text)
+    result = json.loads(cli("recommend", str(planned), "-f", "json", "--unlock").out)
+    changes = [u["change"] for u in result["unlock"]]
+    assert any(c.startswith("Aim for Step 2 CK ") for c in changes), changes
+    assert result["unlock_note"] is None
 
 
 def test_filters_and_fail_if_empty(cli):

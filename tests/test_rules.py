@@ -203,3 +203,41 @@ def test_step3_unknown_ecfmg_says_how_to_give_it():
         "to register for Step 3."
     ]
     assert verdict.changes == ["Get ECFMG certified"]
+
+
+def test_step2_level_judges_a_score_by_its_test_date():
+    """216 taken on 2025-03-01 passed (214 then); never called 'below the passing score 218'."""
+    march = {
+        "step1": {"result": "pass", "attempts": 1},
+        "step2ck": {"score": 216, "date": "2025-03-01"},
+    }
+    status, message = found(person(usmle=march), "step2ck-level")
+    assert "fail" not in message.split(":")[0] and "passing score" not in message
+    september = {**march, "step2ck": {"score": 216, "date": "2025-09-01"}}
+    assert found(person(usmle=september), "step2ck-level") == (
+        "fail",
+        "Step 2 CK 216 is under the passing score (the passing score on 2025-09-01 was 218): "
+        "that is a fail.",
+    )
+    undated = {**march, "step2ck": {"score": 216}}
+    status, message = found(person(usmle=undated), "step2ck-level")
+    assert status == "warn" and message.startswith(
+        "Whether Step 2 CK 216 is a pass depends on the test date: with no test date it passes "
+        "under 209 (from 2014-07-01), 214 (from 2022-07-01) but not under 218"
+    )
+
+
+def test_certified_with_a_failed_step1_is_contradictory(cli, tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "format: 1\ngraduation_year: 2022\necfmg_certified: true\nvisa: j1\nusmle:\n"
+        "  step1: {result: fail, attempts: 1}\n  step2ck: {score: 230}\n"
+        "targets: {specialties: [IM], match_year: 2027}\n"
+    )
+    result = cli("validate", str(path))
+    assert result.code == 1
+    assert result.out == (
+        f"{path}:6:3: usmle: step1 is a fail (never passed) but ecfmg_certified says "
+        "certified, which needs Step 1 passed; expected step1: {result: pass, attempts: N} if "
+        "a later attempt passed, or ecfmg_certified: false\n"
+    )

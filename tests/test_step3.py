@@ -41,7 +41,20 @@ CASES = [
         "step3-step2ck",
         set(),
     ),
-    ("step 2 under passing", {**BASE, "step2": 210}, "not-eligible", "step3-step2ck", set()),
+    (
+        "step 2 under its date's passing score",
+        {**BASE, "step2": 216, "step2_date": dt.date(2025, 9, 1)},
+        "not-eligible",
+        "step3-step2ck",
+        set(),
+    ),
+    (
+        "step 2 under every passing score",
+        {**BASE, "step2": 205},
+        "not-eligible",
+        "step3-step2ck",
+        set(),
+    ),
     ("not certified", {**BASE, "ecfmg": False}, "not-eligible", "step3-ecfmg", set()),
     ("certification unknown", {**BASE, "ecfmg": None}, "not-eligible", "step3-ecfmg", set()),
     (
@@ -235,3 +248,28 @@ def test_programs_count_h1b_only():
     doc = json.loads(result.out)
     assert doc["facts"]["h1b_only_programs"] > 0
     assert f"All {doc['facts']['h1b_only_programs']} H-1B-only" in doc["reasons"][0]["message"]
+
+
+def test_step2_pass_mark_follows_the_test_date():
+    """216 taken in March 2025 passed (214 was in force); the same 216 from September 2025
+    did not (218); with no date, the verdict says it depends and how to give the date."""
+    passed = decide(
+        Step3Facts(**{**BASE, "step2": 216, "step2_date": dt.date(2025, 3, 1)}), reference(), TODAY
+    )
+    assert passed.verdict != "not-eligible"
+    assert "step3-step2ck" not in {r.rule for r in passed.reasons}
+    failed = decide(
+        Step3Facts(**{**BASE, "step2": 216, "step2_date": dt.date(2025, 9, 1)}), reference(), TODAY
+    )
+    assert [r.message for r in failed.reasons if r.rule == "step3-step2ck"] == [
+        "Pass Step 2 CK: 216 is under the passing score (the passing score on 2025-09-01 was 218)."
+    ]
+    unknown = decide(Step3Facts(**{**BASE, "step2": 216}), reference(), TODAY)
+    assert unknown.verdict != "not-eligible"
+    (note,) = [r for r in unknown.reasons if r.rule == "step3-step2ck"]
+    assert note.status == "warn"
+    assert note.message == (
+        "Step 2 CK 216 is read as passed, but whether it is depends on the test date: with no "
+        "test date it passes under 209 (from 2014-07-01), 214 (from 2022-07-01) but not under "
+        "218 (from 2025-07-01): add usmle.step2ck.date (or --step2-date)."
+    )

@@ -348,6 +348,9 @@ def check_step3(
     step1_attempts: AttemptsOpt = None,
     step2: Annotated[int | None, score_option("Step 2 CK score (taken).")] = None,
     step2_attempts: AttemptsOpt = None,
+    step2_date: Annotated[
+        str | None, typer.Option(help="Step 2 CK test date YYYY-MM-DD (its passing score applies).")
+    ] = None,
     visa: Annotated[str | None, typer.Option(help="none | j1 | h1b | any.")] = None,
     ecfmg: Annotated[str | None, typer.Option(help="ECFMG certified: yes | no.")] = None,
     step3: Annotated[str | None, typer.Option(help="none | pass | fail | a score.")] = None,
@@ -389,6 +392,7 @@ def check_step3(
         "step2": step2,
         "step2_planned": False if step2 is not None else None,
         "step2_attempts": step2_attempts,
+        "step2_date": today_from(step2_date, "--step2-date") if step2_date else None,
         "ecfmg": parsed("--ecfmg", values.yes_no, ecfmg),
         "visa": parsed("--visa", vocab.visa, visa),
         "step3": parsed("--step3", lambda v: values.step_result(v, values.STEP3_RESULTS), step3),

@@ -7,6 +7,7 @@ them for every program and the README documents them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -154,6 +155,7 @@ class Recommendation:
     others: list[tuple[list[int], Finding]] = field(default_factory=list)
     top: int | None = None
     unlocks: list[Unlock] | None = None
+    unlock_note: str | None = None  # why a taken score is not a lever
     notes: list[str] = field(default_factory=list)
 
     @cached_property
@@ -593,6 +595,7 @@ def recommend(
     )
     if unlock:
         result.unlocks = unlock_report(profile, dataset, ref, today, result.excluded_targets)
+        result.unlock_note = unlock_note(profile)
     return result
 
 
@@ -626,35 +629,56 @@ def with_overrides(
     return profile.copy_with(**update)
 
 
-def _candidates(profile: Profile) -> list[tuple[str, str, Profile]]:
-    """(kind, label, changed profile) for each single change, smallest first within a kind."""
-    out: list[tuple[str, str, Profile]] = []
-    score = profile.step2
-    if score is not None:
+def _candidates(profile: Profile) -> list[tuple[str, str, Profile, bool | None]]:
+    """(kind, label, changed profile, exceptional portfolio?) for each single change an
+    applicant can actually make, smallest first within a kind.
+
+    A score is a lever only for a Step 2 CK that is planned (its target): USMLE does not let
+    anyone retake a passed Step (FACTS §5), so a taken score is never suggested as a change.
+    """
+    out: list[tuple[str, str, Profile, bool | None]] = []
+    step2ck = profile.usmle.step2ck
+    if step2ck is not None and not step2ck.taken and step2ck.target is not None:
         for plus in (5, 10, 15, 20, 30):
-            if score + plus <= 300:
-                out.append(
-                    (
-                        "step2",
-                        f"Step 2 CK {score + plus} (+{plus})",
-                        with_overrides(profile, step2=score + plus),
-                    )
-                )
-    have = profile.clinical_usce_months
+            if step2ck.target + plus <= 300:
+                aim = step2ck.copy_with(target=step2ck.target + plus)
+                changed = profile.copy_with(usmle=profile.usmle.copy_with(step2ck=aim))
+                label = f"Aim for Step 2 CK {step2ck.target + plus} (+{plus} over your target)"
+                out.append(("step2", label, changed, None))
+    have = profile.hands_on_usce_months
     for months in (1, 2, 3, 4, 6):
         if months > have:
-            out.append(
-                (
-                    "usce",
-                    f"{months} month{'s' if months > 1 else ''} of US clinical experience",
-                    with_overrides(profile, usce_months=months),
-                )
-            )
+            label = f"{months} month{'s' if months > 1 else ''} of hands-on US clinical experience"
+            out.append(("usce", label, with_overrides(profile, usce_months=months), None))
     if not profile.step3_passed:
-        out.append(("step3", "Step 3 passed", with_overrides(profile, step3_pass=True)))
+        out.append(("step3", "Step 3 passed", with_overrides(profile, step3_pass=True), None))
     if not profile.certified:
-        out.append(("ecfmg", "ECFMG certified", with_overrides(profile, ecfmg=True)))
+        out.append(("ecfmg", "ECFMG certified", with_overrides(profile, ecfmg=True), None))
+    if profile.visa in (vocab.Visa.j1, vocab.Visa.h1b):
+        label = "Able to train on either visa (J-1 or H-1B)"
+        out.append(("visa", label, profile.copy_with(visa=vocab.Visa.any), None))
+    out.append(
+        (
+            "portfolio",
+            "An exceptional informatics portfolio (opens the guide's exception programs)",
+            profile,
+            True,
+        )
+    )
     return out
+
+
+def unlock_note(profile: Profile) -> str | None:
+    """Why a taken Step 2 CK is not among the changes, and what the levers are instead."""
+    step2ck = profile.usmle.step2ck
+    if step2ck is None or not step2ck.taken:
+        return None
+    return (
+        f"Your Step 2 CK {step2ck.score} is taken: USMLE does not allow retaking a passed Step, "
+        "so the score is not a lever. What you can still change: hands-on US clinical "
+        "experience, Step 3, ECFMG certification, your informatics portfolio (it opens the "
+        "guide's exception programs), the visas you can train on, and your target specialties."
+    )
 
 
 def unlock_report(
@@ -673,8 +697,12 @@ def unlock_report(
     ]
     kept: list[Unlock] = []
     best: dict[str, int] = {}
-    for kind, label, changed in _candidates(profile):
+    for kind, label, changed, exceptional in _candidates(profile):
         ctx = Context.of(changed, ref, today)
+        if exceptional and not ctx.exceptional:
+            ctx = dataclasses.replace(ctx, exceptional_override=True)
+        elif exceptional:
+            continue  # already exceptional: not a change
         opened = [a.program.id for a in evaluate(ctx, dataset, pool) if not a.excluded]
         # Of several sizes of the same change, keep a larger one only if it opens more.
         if len(opened) > best.get(kind, 0):

@@ -187,3 +187,17 @@ class Profile(Strict):
                 f"{year} is in the future; expected the year you graduated (at most {today.year})"
             )
         return year
+
+    @field_validator("usmle")
+    @classmethod
+    def _certified_needs_passes(cls, usmle: Usmle, info: ValidationInfo) -> Usmle:
+        """ECFMG certification needs Step 1 passed: a certified profile whose Step 1 is a
+        fail (never passed) contradicts itself."""
+        certified = info.data.get("ecfmg_certified", False) is not False
+        if certified and usmle.step1 is not None and usmle.step1.result == "fail":
+            raise ValueError(
+                "step1 is a fail (never passed) but ecfmg_certified says certified, which needs "
+                "Step 1 passed; expected step1: {result: pass, attempts: N} if a later attempt "
+                "passed, or ecfmg_certified: false"
+            )
+        return usmle

@@ -157,6 +157,16 @@ class Profile(Record):
         return sum(u.months for u in self.usce if u.kind != vocab.UsceKind.research)
 
     @property
+    def hands_on_usce_months(self) -> float:
+        """Months of hands-on USCE (hands-on, externship): what programs count as USCE;
+        observerships (no patient care) often are not (FACTS §7)."""
+        return sum(u.months for u in self.usce if u.kind in vocab.HANDS_ON)
+
+    @property
+    def observership_months(self) -> float:
+        return sum(u.months for u in self.usce if u.kind == vocab.UsceKind.observership)
+
+    @property
     def max_attempts(self) -> int:
         """The most attempts at any Step so far (a failed Step counts)."""
         counts = [1]

@@ -85,3 +85,8 @@ FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?![0-9.,%\s]*$))")
 
 def looks_like_formula(text: str) -> bool:
     return bool(FORMULA.match(text))
+
+
+def plural(count: float, word: str, words: str | None = None) -> str:
+    """'1 month', '2 months', '1.5 months'; ``words`` for an irregular plural."""
+    return f"{count:g} {word if count == 1 else (words or word + 's')}"

@@ -147,6 +147,10 @@ class UsceKind(StrEnum):
     research = "research"
 
 
+#: USCE with patient contact, which programs count as US clinical experience (FACTS §7).
+HANDS_ON = frozenset({UsceKind.hands_on, UsceKind.externship})
+
+
 class ProjectKind(StrEnum):
     qi = "qi"
     ehr_optimization = "ehr_optimization"

@@ -110,6 +110,7 @@ def recommend(rec: Recommendation) -> dict[str, Any]:
         doc["unlock"] = [
             {"change": u.change, "opens": u.opens, "programs": u.program_ids} for u in rec.unlocks
         ]
+        doc["unlock_note"] = rec.unlock_note
     return doc
 
 

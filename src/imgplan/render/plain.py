@@ -15,6 +15,7 @@ from ..commands import Batch
 from ..errors import clip
 from ..models import vocab
 from ..models.programs import Dataset, Program
+from ..models.values import plural
 from ..recommend import WEIGHTS, Assessed, Recommendation
 from ..rules.findings import Finding
 from ..rules.registry import SPECIALTY
@@ -221,7 +222,9 @@ def recommend(
         if not rec.unlocks:
             w.raw("No single change opens an excluded program in your target specialties.")
         for u in rec.unlocks:
-            w.raw(f"  {u.change}: opens {u.opens} program(s)")
+            w.raw(f"  {u.change}: opens {plural(u.opens, 'program')}")
+        if rec.unlock_note:
+            w.para(rec.unlock_note, indent="  ")
     return w.text()
 
 

@@ -18,6 +18,8 @@ class Context:
     ref: Reference
     today: dt.date
     strength: Strength
+    # What-if: read the portfolio as exceptional (or not) whatever its strength (--unlock)
+    exceptional_override: bool | None = None
 
     @classmethod
     def of(cls, profile: Profile, ref: Reference, today: dt.date) -> Context:
@@ -32,6 +34,8 @@ class Context:
 
     @property
     def exceptional(self) -> bool:
+        if self.exceptional_override is not None:
+            return self.exceptional_override
         return self.strength.score >= self.ref["exceptional_strength"]
 
     # Figures of the profile that every screen reads, computed once per run.
@@ -42,7 +46,12 @@ class Context:
 
     @cached_property
     def usce_months(self) -> float:
-        return self.profile.clinical_usce_months
+        """Hands-on months: what programs count as US clinical experience."""
+        return self.profile.hands_on_usce_months
+
+    @cached_property
+    def observership_months(self) -> float:
+        return self.profile.observership_months
 
     @cached_property
     def most_attempts(self) -> int:

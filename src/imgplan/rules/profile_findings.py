@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..models.values import plural
 from .context import Context
 from .findings import Finding
+from .passing import judge
 from .registry import (
     ECFMG_STATUS,
     GRADUATION_AGE,
@@ -40,11 +42,24 @@ def step2ck_level(ctx: Context) -> Finding | None:
         ref["step2ck_aim_high"],
         ref["step2ck_min_workable"],
     )
-    if score < ref["step2ck_pass"]:
+    step2ck = ctx.profile.usmle.step2ck
+    taken = step2ck is not None and step2ck.taken
+    # A taken score is judged by its own test date's mark; a planned target by the mark in
+    # force on the planned date (or today's).
+    when = (step2ck.date if taken else step2ck.planned or ctx.today) if step2ck else None
+    passing = judge(ref, score, when)
+    if passing.verdict == "fail":
         return Finding(
             STEP2CK_LEVEL,
             "fail",
-            (f"{who} is below the passing score {ref['step2ck_pass']}: that is a fail."),
+            f"{who} is under the passing score ({passing.text}): that is a fail.",
+            ref.cite("step2ck_pass"),
+        )
+    if passing.verdict == "depends":
+        return Finding(
+            STEP2CK_LEVEL,
+            "warn",
+            f"Whether {who} is a pass depends on the test date: {passing.text}.",
             ref.cite("step2ck_pass"),
         )
     if score < workable:
@@ -131,8 +146,11 @@ def red_flags(ctx: Context) -> Finding | None:
         RED_FLAG,
         "warn",
         (
-            f"A failed attempt at {', '.join(failed)} is a red flag: 74.1% of program directors cite "
-            f"failed attempts, and about 30% would not consider a first-attempt Step 1 failure. "
+            f"A failed attempt at {', '.join(failed)} is a red flag: "
+            f"{ctx.ref['pd_failed_attempt_percent']:g}% of program directors cite failed attempts "
+            f"({ctx.ref.cite('pd_failed_attempt_percent')}), and about "
+            f"{ctx.ref['pd_step1_fail_refuse_percent']:g}% would not consider a first-attempt Step 1 "
+            f"failure ({ctx.ref.cite('pd_step1_fail_refuse_percent')}). "
             f"Mitigate it with {MITIGATIONS}."
         ),
         ctx.ref.cite("pd_survey"),
@@ -172,8 +190,21 @@ def ecfmg_status(ctx: Context) -> Finding | None:
 
 
 def usce_status(ctx: Context) -> Finding | None:
-    if ctx.profile.clinical_usce_months > 0:
+    """No hands-on US clinical experience: say so, and say that observerships often do not
+    count (FACTS §7)."""
+    if ctx.profile.hands_on_usce_months > 0:
         return None
+    observed = ctx.profile.observership_months
+    if observed:
+        return Finding(
+            USCE_STATUS,
+            "warn",
+            f"You have {plural(observed, 'month')} of observership but no hands-on US clinical "
+            "experience. Programs distinguish the two: an observership involves no patient "
+            "care, and many programs do not count it as USCE, so programs that require USCE "
+            "are 'verify' or excluded. A hands-on externship or sub-internship would count.",
+            ctx.ref.cite("usce_practice"),
+        )
     return Finding(
         USCE_STATUS,
         "warn",

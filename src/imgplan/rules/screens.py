@@ -136,8 +136,9 @@ def attempts(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             "verify",
             (
                 lambda: (
-                    f"Attempt policy: {VERIFY}; you needed {most} attempts at a Step, and 74.1% of "
-                    "program directors cite a failed attempt in interview decisions."
+                    f"Attempt policy: {VERIFY}; you needed {most} attempts at a Step, and "
+                    f"{ctx.ref['pd_failed_attempt_percent']:g}% of program directors cite a failed "
+                    "attempt in interview decisions."
                 )
             ),
             ctx.ref.cite("pd_survey"),
@@ -230,8 +231,14 @@ def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
 
 
 def usce(ctx: Context, p: Program, as_of: dt.date) -> Finding:
-    months = ctx.usce_months
-    have = f"you have {months:g} months of clinical USCE"
+    """US clinical experience against the program's requirement. Hands-on months (hands-on,
+    externship) count; observerships (no patient care) are not counted by many programs
+    (FACTS §7), so where only they would meet a requirement the program is 'verify'."""
+    months, observed = ctx.usce_months, ctx.observership_months
+    have = f"you have {months:g} months of hands-on USCE" + (
+        f" and {observed:g} of observership" if observed else ""
+    )
+    src = ctx.ref.cite("usce_practice")
     if p.usce is None:
         return Finding(
             USCE,
@@ -240,35 +247,37 @@ def usce(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             ctx.ref.cite("freida_quality"),
         )
     if p.usce == vocab.UsceRequirement.required:
-        need = p.usce_min_months
-        if need is None:
-            if months > 0:
-                return Finding(
-                    USCE,
-                    "verify",
-                    (lambda: f"Requires USCE, minimum months {VERIFY}; {have}."),
-                    ctx.ref.cite("spec"),
-                )
-            need = 1
-        if months >= need:
+        return _usce_required(ctx, p, months, observed, have, src)
+    if p.usce == vocab.UsceRequirement.preferred and months == 0:
+        return Finding(USCE, "warn", lambda: f"Prefers US clinical experience; {have}.", src)
+    words = "prefers" if p.usce == vocab.UsceRequirement.preferred else "does not require"
+    return Finding(USCE, "ok", lambda: f"The program {words} USCE; {have}.", src)
+
+
+def _usce_required(
+    ctx: Context, p: Program, months: float, observed: float, have: str, src: str
+) -> Finding:
+    need = p.usce_min_months
+    if need is None:
+        if months > 0 or observed > 0:
             return Finding(
-                USCE,
-                "ok",
-                lambda: f"Requires {need:g} months of USCE; {have}.",
-                ctx.ref.cite("spec"),
+                USCE, "verify", lambda: f"Requires USCE, minimum months {VERIFY}; {have}.", src
             )
+        need = 1
+    if months >= need:
+        return Finding(USCE, "ok", lambda: f"Requires {need:g} months of USCE; {have}.", src)
+    if months + observed >= need:
         return Finding(
             USCE,
-            "fail",
-            lambda: f"Requires {need:g} months of USCE; {have}.",
-            ctx.ref.cite("spec"),
+            "verify",
+            lambda: (
+                f"Requires {need:g} months of USCE; {have}. Only with the observership would you "
+                "meet it, and many programs do not count observerships: verify on the program's "
+                "site."
+            ),
+            src,
         )
-    if p.usce == vocab.UsceRequirement.preferred and months == 0:
-        return Finding(
-            USCE, "warn", "Prefers US clinical experience; you have none.", ctx.ref.cite("spec")
-        )
-    words = "prefers" if p.usce == vocab.UsceRequirement.preferred else "does not require"
-    return Finding(USCE, "ok", lambda: f"The program {words} USCE; {have}.", ctx.ref.cite("spec"))
+    return Finding(USCE, "fail", lambda: f"Requires {need:g} months of USCE; {have}.", src)
 
 
 def ecfmg(ctx: Context, p: Program, as_of: dt.date) -> Finding:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from ..models.profile import Profile
 from ..models.reference import Reference
 from .findings import Finding
+from .passing import judge
 from .registry import (
     ATTEMPT_LIMIT,
     CONFIDENCE,
@@ -44,6 +45,7 @@ class Step3Facts:
     step2: int | None = None  # a taken score
     step2_planned: bool = False
     step2_attempts: int = 1
+    step2_date: dt.date | None = None  # the test date: its passing score applies
     ecfmg: bool | None = None
     visa: str | None = None
     step3: str | int = "none"  # none | pass | fail | numeric
@@ -65,6 +67,7 @@ class Step3Facts:
             step2=step2ck.score if step2ck else None,
             step2_planned=bool(step2ck and not step2ck.taken),
             step2_attempts=step2ck.attempts if step2ck else 1,
+            step2_date=step2ck.date if step2ck else None,
             ecfmg=profile.certified,
             visa=str(profile.visa),
             step3=usmle.step3.result,
@@ -117,6 +120,18 @@ def decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
                 ref.cite("ecfmg_nrmp"),
             )
         )
+    if facts.step2 is not None:
+        passing = judge(ref, facts.step2, facts.step2_date)
+        if passing.verdict == "depends":
+            notes.append(
+                Finding(
+                    STEP3_STEP2CK,
+                    "warn",
+                    f"Step 2 CK {facts.step2} is read as passed, but whether it is depends on "
+                    f"the test date: {passing.text} (or --step2-date).",
+                    ref.cite("step2ck_pass"),
+                )
+            )
     verdict = _decide(facts, ref, today)
     verdict.reasons += notes
     return verdict
@@ -216,7 +231,6 @@ def _eligibility(facts: Step3Facts, ref: Reference) -> list[Finding]:
                 fix="Pass Step 1",
             )
         )
-    passing = ref["step2ck_pass"]
     if facts.step2 is None:
         why = "it is only planned" if facts.step2_planned else "no Step 2 CK score is recorded"
         out.append(
@@ -228,12 +242,12 @@ def _eligibility(facts: Step3Facts, ref: Reference) -> list[Finding]:
                 fix="Pass Step 2 CK",
             )
         )
-    elif facts.step2 < passing:
+    elif (passing := judge(ref, facts.step2, facts.step2_date)).verdict == "fail":
         out.append(
             Finding(
                 STEP3_STEP2CK,
                 "fail",
-                (f"Pass Step 2 CK: {facts.step2} is under the passing score {passing}."),
+                f"Pass Step 2 CK: {facts.step2} is under the passing score ({passing.text}).",
                 ref.cite("step2ck_pass"),
                 fix="Pass Step 2 CK",
             )
