@@ -216,7 +216,7 @@ def test_profile_findings():
         profile("step1-failed-once"), load_dataset(GOLDEN_PROGRAMS, TODAY), REF, TODAY
     )
     flag = next(f for f in failed.findings if f.rule == "red-flag")
-    assert "Step 1 (2 attempt(s))" in flag.message and "strong letters" in flag.message
+    assert "Step 1 (2 attempts)" in flag.message and "strong letters" in flag.message
     border = recommend(
         profile("borderline-informatics"), load_dataset(GOLDEN_PROGRAMS, TODAY), REF, TODAY
     )

@@ -241,3 +241,50 @@ def test_certified_with_a_failed_step1_is_contradictory(cli, tmp_path):
         "certified, which needs Step 1 passed; expected step1: {result: pass, attempts: N} if "
         "a later attempt passed, or ecfmg_certified: false\n"
     )
+
+
+def test_missing_attempt_count_is_unknown_not_a_first_attempt_pass(cli, tmp_path):
+    """`step1: {result: pass}` with no attempts is never 'every Step passed on the first
+    attempt': programs with an attempt limit become 'verify', and validate warns."""
+    from imgplan.formats import program_from
+    from imgplan.rules.screens import attempts
+
+    usmle = {"step1": {"result": "pass"}, "step2ck": {"score": 240, "attempts": 1}}
+    profile = person(usmle=usmle)
+    assert profile.max_attempts is None
+    ctx = Context.of(profile, reference(), TODAY)
+    limited = program_from(
+        {"id": "x", "name": "X", "specialty": "internal_medicine", "max_attempts": 1}
+    )
+    finding = attempts(ctx, limited, TODAY)
+    assert (finding.status, finding.message) == (
+        "verify",
+        "Attempt policy: at most 1 per Step; your Step 1 attempt count is not in the profile "
+        "(add usmle.*.attempts).",
+    )
+    any_policy = program_from(
+        {"id": "y", "name": "Y", "specialty": "internal_medicine", "max_attempts": 4}
+    )
+    assert attempts(ctx, any_policy, TODAY).status == "ok"
+    assert found(profile, "red-flag") is None
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "format: 1\ngraduation_year: 2022\necfmg_certified: true\nvisa: j1\nusmle:\n"
+        "  step1: {result: pass}\n  step2ck: {score: 240, attempts: 1}\n"
+        "targets: {specialties: [IM], match_year: 2027}\n"
+    )
+    result = cli("validate", str(path))
+    assert result.code == 0
+    assert result.out.splitlines()[1] == (
+        f"{path}:6:3: usmle.step1: warning: no attempts given for Step 1; it is read as "
+        "unknown, not a first-attempt pass, so programs with an attempt limit are 'verify' "
+        "(add attempts: N, the passing attempt included)"
+    )
+
+
+def test_step1_fail_with_ecfmg_flags_invent_no_attempt_count(cli):
+    result = cli("check-step3", "--step1", "fail", "--ecfmg", "yes", "--step2", "226", "-f", "json")
+    doc = json.loads(result.out)
+    text = " ".join(r["message"] for r in doc["reasons"])
+    assert "2 attempts" not in text and "took" not in text.split("Step 1 was failed")[0]
+    assert "read as passed after at least one failed attempt" in text

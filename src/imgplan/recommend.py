@@ -614,7 +614,7 @@ def with_overrides(
     usmle = profile.usmle
     update: dict[str, object] = {}
     if step2 is not None:
-        attempts = usmle.step2ck.attempts if usmle.step2ck and usmle.step2ck.taken else 1
+        attempts = usmle.step2ck.attempts if usmle.step2ck and usmle.step2ck.taken else None
         usmle = usmle.copy_with(step2ck=Step2CK(score=step2, attempts=attempts))
     if step3_pass:
         usmle = usmle.copy_with(step3=Step3(result="pass"))

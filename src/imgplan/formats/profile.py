@@ -65,12 +65,12 @@ def _ecfmg(value: Any) -> bool | dt.date:
 
 class Step1(Strict):
     result: Annotated[str | int, _step_result(values.STEP1_RESULTS)]
-    attempts: Attempts = 1
+    attempts: Attempts | None = None  # unknown until given: never read as 1
 
 
 class Step2CK(Strict):
     score: Score | None = None
-    attempts: Attempts = 1
+    attempts: Attempts | None = None  # unknown until given: never read as 1
     date: Date | None = None
     planned: Date | None = None
     target: Score | None = None

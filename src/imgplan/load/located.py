@@ -29,6 +29,13 @@ def _locate(marks: Marks, path: Path_, on_key: bool) -> tuple[int, int]:
     return val_line, val_col
 
 
+def locate(parsed: Parsed, path: Path_) -> tuple[int, int]:
+    """(line, column) of the value at ``path`` in a parsed file (parsed again for marks)."""
+    marks: Marks = {}
+    build(parsed.text, parsed.file, marks)
+    return _locate(marks, path, on_key=True)
+
+
 def _fields_at(model: type[BaseModel], path: Path_) -> list[str]:
     """The keys the model accepts at ``path`` (for 'did you mean')."""
     from pydantic import BaseModel

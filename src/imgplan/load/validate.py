@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Problem, UnreadableError
@@ -12,8 +12,8 @@ from ..formats.profile import Profile
 from ..formats.programs import Dataset
 from .files import read_head, size_of
 from .loading import DATASET_MAX_BYTES, PROFILE_MAX_BYTES
-from .located import kind_of, validate_as
-from .yaml_reader import parse_yaml
+from .located import kind_of, locate, validate_as
+from .yaml_reader import Parsed, Path_, display_path, parse_yaml
 
 
 @dataclass
@@ -22,6 +22,7 @@ class FileResult:
     kind: str
     problems: list[Problem]
     unreadable: bool = False  # not read at all: exit 2, not 1
+    warnings: list[Problem] = field(default_factory=list)  # valid, but something is unknown
 
 
 # A top-level key only a program dataset has, near the start of a large file.
@@ -50,12 +51,40 @@ def validate_file(path: Path, today: dt.date) -> FileResult:
         if kind == "programs":
             validate_as(parsed, Dataset, today, "a program dataset with a 'programs' list")
         else:
-            validate_as(parsed, Profile, today, "a profile (see `imgplan init`)")
+            profile = validate_as(parsed, Profile, today, "a profile (see `imgplan init`)")
+            return FileResult(str(path), kind, [], warnings=_profile_warnings(parsed, profile))
     except UnreadableError as exc:
         return FileResult(str(path), kind, exc.problems, unreadable=True)
     except InputError as exc:
         return FileResult(str(path), kind, exc.problems)
     return FileResult(str(path), kind, [])
+
+
+def _profile_warnings(parsed: Parsed, profile: Profile) -> list[Problem]:
+    """What a valid profile leaves unknown that changes the advice: a taken Step without its
+    attempt count is never read as a first-attempt pass, so programs with an attempt limit
+    become 'verify'."""
+    usmle = profile.usmle
+    missing = []
+    if usmle.step1 is not None and usmle.step1.attempts is None:
+        missing.append(("step1", "Step 1"))
+    if (
+        usmle.step2ck is not None
+        and usmle.step2ck.score is not None
+        and usmle.step2ck.attempts is None
+    ):
+        missing.append(("step2ck", "Step 2 CK"))
+    out = []
+    for key, name in missing:
+        path: Path_ = ("usmle", key)
+        line, column = locate(parsed, path)
+        message = (
+            f"warning: no attempts given for {name}; it is read as unknown, not a first-attempt "
+            f"pass, so programs with an attempt limit are 'verify' (add attempts: N, the passing "
+            "attempt included)"
+        )
+        out.append(Problem(parsed.file, line, column, display_path(path), message))
+    return out
 
 
 @dataclass

@@ -13,13 +13,13 @@ from .record import Record
 @dataclass(slots=True)
 class Step1(Record):
     result: str | int
-    attempts: int = 1
+    attempts: int | None = None
 
 
 @dataclass(slots=True)
 class Step2CK(Record):
     score: int | None = None
-    attempts: int = 1
+    attempts: int | None = None
     date: dt.date | None = None
     planned: dt.date | None = None
     target: int | None = None
@@ -167,13 +167,33 @@ class Profile(Record):
         return sum(u.months for u in self.usce if u.kind == vocab.UsceKind.observership)
 
     @property
-    def max_attempts(self) -> int:
-        """The most attempts at any Step so far (a failed Step counts)."""
+    def max_attempts(self) -> int | None:
+        """The most attempts at any Step so far (a failed Step counts); None when a taken
+        Step's count is not given and no given count is over 1 (unknown, not 1)."""
+        usmle = self.usmle
         counts = [1]
-        if self.usmle.step1:
-            counts.append(self.usmle.step1.attempts)
-        if self.usmle.step2ck and self.usmle.step2ck.taken:
-            counts.append(self.usmle.step2ck.attempts)
-        if self.usmle.step3.attempts:
-            counts.append(self.usmle.step3.attempts)
-        return max(counts)
+        unknown = False
+        for step, taken in (
+            (usmle.step1, usmle.step1 is not None),
+            (usmle.step2ck, usmle.step2ck is not None and usmle.step2ck.taken),
+        ):
+            if taken and step is not None:
+                if step.attempts is None:
+                    unknown = True
+                else:
+                    counts.append(step.attempts)
+        if usmle.step3.attempts:
+            counts.append(usmle.step3.attempts)
+        most = max(counts)
+        return None if unknown and most == 1 else most
+
+    @property
+    def unknown_attempts(self) -> list[str]:
+        """The taken Steps whose attempt count the profile does not give."""
+        out = []
+        if self.usmle.step1 is not None and self.usmle.step1.attempts is None:
+            out.append("Step 1")
+        step2ck = self.usmle.step2ck
+        if step2ck is not None and step2ck.taken and step2ck.attempts is None:
+            out.append("Step 2 CK")
+        return out

@@ -255,6 +255,7 @@ def validate_view(report: Any, view: View) -> str:
             "kind": r.kind,
             "valid": not r.problems,
             "problems": [p.as_json() for p in r.problems],
+            "warnings": [w.as_json() for w in r.warnings],
         }
         for r in report.files
     ]

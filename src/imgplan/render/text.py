@@ -189,4 +189,5 @@ def validate_view(report: Any, view: View) -> str:
     lines = []
     for r in report.files:
         lines += [str(p) for p in r.problems] or [f"{clip(r.path)}: valid {r.kind}"]
+        lines += [str(w) for w in r.warnings]
     return "\n".join(lines) + "\n"

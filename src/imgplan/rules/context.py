@@ -54,7 +54,7 @@ class Context:
         return self.profile.observership_months
 
     @cached_property
-    def most_attempts(self) -> int:
+    def most_attempts(self) -> int | None:
         return self.profile.max_attempts
 
     @cached_property

@@ -134,10 +134,12 @@ def step1_gap(ctx: Context) -> Finding | None:
 def red_flags(ctx: Context) -> Finding | None:
     usmle = ctx.profile.usmle
     failed = []
-    if usmle.step1 and (usmle.step1.result == "fail" or usmle.step1.attempts > 1):
-        failed.append(f"Step 1 ({usmle.step1.attempts} attempt(s))")
-    if usmle.step2ck and usmle.step2ck.taken and usmle.step2ck.attempts > 1:
-        failed.append(f"Step 2 CK ({usmle.step2ck.attempts} attempts)")
+    step1, step2ck = usmle.step1, usmle.step2ck
+    if step1 and (step1.result == "fail" or (step1.attempts or 1) > 1):
+        tries = f" ({plural(step1.attempts, 'attempt')})" if step1.attempts else ""
+        failed.append(f"Step 1{tries}")
+    if step2ck and step2ck.taken and (step2ck.attempts or 1) > 1:
+        failed.append(f"Step 2 CK ({plural(step2ck.attempts or 0, 'attempt')})")
     if usmle.step3.result == "fail" or (usmle.step3.attempts or 1) > 1:
         failed.append("Step 3")
     if not failed:

@@ -123,6 +123,8 @@ def graduation(ctx: Context, p: Program, as_of: dt.date) -> Finding:
 
 def attempts(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     most = ctx.most_attempts
+    if most is None:
+        return _attempts_unknown(ctx, p)
     if most == 1:
         return Finding(
             ATTEMPTS,
@@ -157,6 +159,27 @@ def attempts(ctx: Context, p: Program, as_of: dt.date) -> Finding:
         ATTEMPTS,
         "fail",
         lambda: f"Takes {rule}; you needed {most} attempts at a Step.",
+        ctx.ref.cite("pd_survey"),
+    )
+
+
+def _attempts_unknown(ctx: Context, p: Program) -> Finding:
+    """The profile does not say how many attempts a Step took: unknown, never a first-attempt
+    pass; only a program that accepts every attempt USMLE allows is a known pass."""
+    missing = " and ".join(ctx.profile.unknown_attempts)
+    how = f"your {missing} attempt count is not in the profile (add usmle.*.attempts)"
+    if p.max_attempts is not None and p.max_attempts >= ctx.ref["attempt_limit"]:
+        return Finding(
+            ATTEMPTS,
+            "ok",
+            lambda: f"Accepts up to {p.max_attempts} attempts per Step, as many as USMLE allows.",
+            ctx.ref.cite("pd_survey"),
+        )
+    policy = VERIFY if p.max_attempts is None else f"at most {p.max_attempts} per Step"
+    return Finding(
+        ATTEMPTS,
+        "verify",
+        lambda: f"Attempt policy: {policy}; {how}.",
         ctx.ref.cite("pd_survey"),
     )
 

@@ -41,10 +41,10 @@ class Step3Facts:
     """What the verdict needs. ``None`` means not given (unknown)."""
 
     step1: str | int | None = None  # pass | fail | legacy numeric
-    step1_attempts: int = 1
+    step1_attempts: int | None = None  # unknown unless given
     step2: int | None = None  # a taken score
     step2_planned: bool = False
-    step2_attempts: int = 1
+    step2_attempts: int | None = None
     step2_date: dt.date | None = None  # the test date: its passing score applies
     ecfmg: bool | None = None
     visa: str | None = None
@@ -54,7 +54,8 @@ class Step3Facts:
     practice_percent: float | None = None
     confident: bool | None = None
     residency_start: dt.date | None = None
-    h1b_only_programs: int | None = None  # with --programs: H-1B-only programs on the list
+    h1b_only_programs: int | None = None
+    step1_failed_before: bool = False  # given as failed while certified: passed later  # with --programs: H-1B-only programs on the list
 
     @classmethod
     def from_profile(cls, profile: Profile) -> Step3Facts:
@@ -63,10 +64,10 @@ class Step3Facts:
         step2ck = usmle.step2ck
         return cls(
             step1=usmle.step1.result if usmle.step1 else None,
-            step1_attempts=usmle.step1.attempts if usmle.step1 else 1,
+            step1_attempts=usmle.step1.attempts if usmle.step1 else None,
             step2=step2ck.score if step2ck else None,
             step2_planned=bool(step2ck and not step2ck.taken),
-            step2_attempts=step2ck.attempts if step2ck else 1,
+            step2_attempts=step2ck.attempts if step2ck else None,
             step2_date=step2ck.date if step2ck else None,
             ecfmg=profile.certified,
             visa=str(profile.visa),
@@ -108,14 +109,14 @@ def decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
     notes = []
     if facts.step1 == "fail" and facts.ecfmg:
         # ECFMG certification needs Step 1 passed: a "fail" here is a failed attempt since passed.
-        facts = replace(facts, step1="pass", step1_attempts=max(2, facts.step1_attempts))
+        facts = replace(facts, step1="pass", step1_failed_before=True)
         notes.append(
             Finding(
                 STEP1_FAILED_BEFORE,
                 "info",
                 (
                     "Step 1 is given as failed but you are ECFMG certified, which needs Step 1 passed: "
-                    "read as passed after a failed attempt."
+                    "read as passed after at least one failed attempt."
                 ),
                 ref.cite("ecfmg_nrmp"),
             )
@@ -331,15 +332,17 @@ def _gains(facts: Step3Facts, ref: Reference) -> list[Finding]:
                 ref.cite("visa_h1b"),
             )
         )
-    if facts.step1 == "fail" or facts.step1_attempts > 1:
+    if facts.step1 == "fail" or facts.step1_failed_before or (facts.step1_attempts or 1) > 1:
+        took = (
+            f"Step 1 took {facts.step1_attempts} attempts"
+            if (facts.step1_attempts or 1) > 1
+            else "Step 1 was failed at least once"
+        )
         out.append(
             Finding(
                 STEP1_LOW,
                 "info",
-                (
-                    f"Step 1 took {facts.step1_attempts} attempts: a first-attempt Step 3 pass shows you "
-                    "can clear the licensing steps."
-                ),
+                f"{took}: a first-attempt Step 3 pass shows you can clear the licensing steps.",
                 guide,
             )
         )
