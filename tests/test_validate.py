@@ -58,6 +58,7 @@ def test_validate_json_contract(cli):
         "kind": "profile",
         "valid": True,
         "problems": [],
+        "warnings": [],
     }
     assert bad["kind"] == "profile" and len(bad["problems"]) == 3
     assert bad["problems"][0] == {
