@@ -562,3 +562,49 @@ def test_table_rows_read_from_entries_equal_the_full_entries(name):
         for a in rec.programs
     ]
     assert rows == full and len(rows) > 20
+
+
+KNOWN_PASSING = {
+    "visas": lambda prof: ["j1", "h1b"],
+    "step2ck_min": lambda prof: prof.step2,
+    "img_share": lambda prof: 0.5,
+    "yog_max_years": lambda prof: 60,
+    "max_attempts": lambda prof: 4,
+    "usce": lambda prof: "not_required",
+    "ecfmg_by": lambda prof: "start",
+}
+
+
+@FAST
+@given(profiles_strategy(), programs_strategy(), st.sampled_from(sorted(KNOWN_PASSING)))
+def test_an_unknown_never_ranks_above_an_equal_program_known_to_pass(prof, data, field):
+    """Two programs equal but for one field: known and passing for this profile, or unknown.
+    The unknown one is never ranked above the known one (nor kept when the known is not)."""
+    base = as_dict(data.programs[0], drop_none=True)
+    base.pop("step2ck_preferred", None)
+    if field == "step2ck_min" and prof.step2 is None:
+        return
+    known = {**base, "id": "known", field: KNOWN_PASSING[field](prof)}
+    unknown = {**base, "id": "unknown"}
+    unknown.pop(field, None)
+    pair = dataset_from(
+        {
+            "format": 1,
+            "name": "h",
+            "as_of": "2026-10-01",
+            "source": "t",
+            "programs": [unknown, known],
+        }
+    )
+    order = [a.program.id for a in recommend(prof, pair, REF, TODAY).programs]
+    if "unknown" in order:
+        assert "known" in order and order.index("known") < order.index("unknown"), order
+
+
+@FAST
+@given(profiles_strategy())
+def test_a_taken_step_score_is_never_suggested_as_a_change(prof):
+    from imgplan.recommend import _candidates
+
+    if prof.usmle.step2ck is not None and prof.usmle.step2ck.taken:
+        assert not any(kind == "step2" for kind, *_ in _candidates(prof))

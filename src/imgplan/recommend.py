@@ -20,7 +20,7 @@ from .rules.context import Context
 from .rules.findings import Finding
 from .rules.fit import Fit, informatics_fit
 from .rules.profile_findings import list_findings, profile_findings
-from .rules.registry import INFORMATICS_FIT
+from .rules.registry import INFORMATICS_FIT, VISA
 from .rules.screens import KEYS, PROFILE_FREE, SCREENS, Screen
 
 #: Score = sum of weight × component (each component 0–1).
@@ -37,6 +37,12 @@ SAFETY_MARGIN = 10  # margin >= this: safety
 TARGET_MARGIN = 0  # margin >= this: target; below: reach
 FEW_IMGS = 0.15  # an IMG share below this moves the tier one step towards reach
 TIERS = ("safety", "target", "reach")
+# Unknown is neither a pass nor the worst case (imgplan's convention, README: Scoring): an
+# unknown reference score counts as if you just met it (margin 0), an unknown IMG share as the
+# "few IMGs" line; an applicant who needs a visa loses VISA_UNKNOWN_PENALTY points and one tier
+# at a program whose visa policy is unknown. So an unknown never ranks a program above an
+# otherwise equal one whose figure is known and passing; equal scores put the known first.
+VISA_UNKNOWN_PENALTY = 10
 
 
 @dataclass
@@ -89,7 +95,7 @@ class Unlock:
 
 
 #: A program that passed every screen, ready to rank and to turn into an Assessed entry:
-#: (-score, tier rank, id, tier, status, margin, preference, index, its group's findings,
+#: (-score, tier rank × 4 + the number of unknown figures, id, tier, status, margin, preference, index, its group's findings,
 #: its position in the group). Findings and the score's components are put together only
 #: for the entries shown (`_included`): a 13,000-program list ranks thousands, shows a few.
 Entry = tuple[
@@ -214,6 +220,21 @@ def _competitiveness(margin: int | None) -> float | None:
     return min(1.0, max(0.0, (margin - MARGIN_FLOOR) / MARGIN_SPAN))
 
 
+UNKNOWN_COMPETITIVENESS = min(1.0, max(0.0, (TARGET_MARGIN - MARGIN_FLOOR) / MARGIN_SPAN))
+UNKNOWN_IMG_FRIENDLINESS = min(1.0, FEW_IMGS / IMG_SHARE_FULL)
+ESTIMATES = {
+    "competitiveness": UNKNOWN_COMPETITIVENESS,
+    "img_friendliness": UNKNOWN_IMG_FRIENDLINESS,
+}
+
+
+def points(name: str, value: float | None) -> float:
+    """A component's weighted points; an unknown component counts its neutral estimate."""
+    if value is None:
+        value = ESTIMATES.get(name, 0.0)
+    return WEIGHTS[name] * value if value else 0.0
+
+
 def _preference(ctx: Context, p: Program) -> float:
     """Mean of: your order of specialties (1, 0.8, 0.6 ...), and, if you listed them, a state
     match and a setting match."""
@@ -261,15 +282,27 @@ def _rank(
     components = _components(margin, fit, share, _preference(ctx, p))
     total = 0.0
     for name, value in components.items():
-        if value:
-            total += WEIGHTS[name] * value
-    return round(total), _tier_of(status, margin, share), margin, components
+        total += points(name, value)
+    visa_unknown = _visa_unknown(ctx, p)
+    if visa_unknown:
+        total -= VISA_UNKNOWN_PENALTY
+    return round(total), _tier_of(status, margin, share, visa_unknown), margin, components
 
 
-def _status(statuses: set[str]) -> str:
+def _visa_unknown(ctx: Context, p: Program) -> bool:
+    """The applicant needs a visa and the program's visa policy is unknown."""
+    return p.visas is None and ctx.profile.visa != vocab.Visa.none
+
+
+def _status(findings: list[Finding]) -> str:
+    statuses = {f.status for f in findings}
     if "exception" in statuses:
         return "exception"
-    return "conditional" if "conditional" in statuses else "eligible"
+    if "conditional" in statuses:
+        return "conditional"
+    return (
+        "verify" if any(f.rule == VISA and f.status == "verify" for f in findings) else "eligible"
+    )
 
 
 def _finish(ctx: Context, p: Program, findings: list[Finding], fit: Fit) -> Assessed:
@@ -278,7 +311,7 @@ def _finish(ctx: Context, p: Program, findings: list[Finding], fit: Fit) -> Asse
     statuses = {f.status for f in findings}
     if "fail" in statuses:
         return Assessed(p, findings, fit, None, dict.fromkeys(WEIGHTS), excluded=True)
-    status = _status(statuses)
+    status = _status(findings)
     score, tier, margin, components = _rank(ctx, p, fit, status)
     findings.append(Finding(INFORMATICS_FIT, "info", fit.describe, FIT_SOURCE))
     return Assessed(p, findings, fit, margin, components, status=status, tier=tier, score=score)
@@ -313,13 +346,13 @@ class _Index:
         if found is None:
             rows = self.groups[specialty]
             group = [self.dataset.programs[i] for i in rows]
-            w_fit, w_img = WEIGHTS["informatics_fit"], WEIGHTS["img_friendliness"]
+            w_fit = WEIGHTS["informatics_fit"]
             for i, p in zip(rows, group, strict=True):
                 fit, img = self.fit(i).score / 100, _img_friendliness(p.img_share)
                 self.ranking[i] = (
                     p.reference_score,
                     w_fit * fit if fit else 0.0,
-                    w_img * img if img else 0.0,
+                    points("img_friendliness", img),
                     p.img_share is not None and p.img_share < FEW_IMGS,
                     p.id,
                     p.state,
@@ -423,11 +456,11 @@ def _evaluate(
     specialty_part, states, settings = ctx.preferences
     placed = bool(states or settings)  # else the preference is the specialty's, per group
     ranking = index.ranking
-    w_comp, w_pref = WEIGHTS["competitiveness"], WEIGHTS["preference"]
+    w_pref = WEIGHTS["preference"]
     # _rank's arithmetic, by parts: each weighted term is the same float _rank computes, and
     # they are added in the same order (a zero term adds exactly nothing): the same score.
     # (flag, reference score, few IMGs?) -> (status, margin, its term, tier, tier rank)
-    by_status: dict[tuple[str, int | None, bool], tuple[str, int | None, float, str, int]] = {}
+    by_status: dict[tuple[object, ...], tuple[str, int | None, float, str, int]] = {}
     for specialty, rows in index.groups.items():
         head = first(ctx, programs[rows[0]], as_of)
         if head.status == "fail":
@@ -436,6 +469,7 @@ def _evaluate(
         distinct = index.keys_of(specialty)
         group = GroupFindings(head, memos, [keys for _, keys in distinct])
         flags = _screen_group(ctx, dataset, rows, rest, memos, [k for k, _ in distinct])
+        needs_visa = ctx.profile.visa != vocab.Visa.none
         group_preference = specialty_part.get(specialty, 0.0)  # type: ignore[call-overload]
         group_term = w_pref * group_preference if group_preference else 0.0
         by_place: dict[tuple[object, object], tuple[float, float]] = {}
@@ -447,18 +481,22 @@ def _evaluate(
                 failed_out.append((i, group, n))
                 continue
             reference, fit_term, img_term, few, pid, state, setting = ranking[i]  # type: ignore[misc]
-            found = by_status.get((flag, reference, few))
+            program = programs[i]
+            visa_unknown = needs_visa and program.visas is None
+            key = (flag, reference, few, visa_unknown, program.img_share is None)
+            found = by_status.get(key)
             if found is None:
-                status = flag or "eligible"
+                status = flag or ("verify" if visa_unknown else "eligible")
                 m = step2 - reference if step2 is not None and reference is not None else None
-                competitiveness = _competitiveness(m)
-                name = _tier_of(status, m, 0.0 if few else None)
-                found = by_status[(flag, reference, few)] = (
+                name = _tier_of(status, m, 0.0 if few else None, visa_unknown)
+                unknowns = (m is None) + (program.img_share is None) + visa_unknown
+                found = by_status[key] = (
                     status,
                     m,
-                    w_comp * competitiveness if competitiveness else 0.0,
+                    points("competitiveness", _competitiveness(m))
+                    - (VISA_UNKNOWN_PENALTY if visa_unknown else 0),
                     name,
-                    tier_rank[name],
+                    tier_rank[name] * 4 + unknowns,  # the tier, then fewer unknowns first
                 )
             status, margin, total, tier, rank = found
             if placed:
@@ -529,7 +567,8 @@ def _place(
 
 def _tier(status: str, margin: int | None, p: Program) -> tuple[str, str]:
     """(tier, the reason in words). Ranking a long list needs only the tier: see `_tier_of`."""
-    tier = _tier_of(status, margin, p.img_share)
+    visa_unknown = status == "verify"
+    tier = _tier_of(status, margin, p.img_share, visa_unknown)
     if status == "exception":
         return tier, "kept by the guide's informatics exception"
     if margin is None:
@@ -540,12 +579,16 @@ def _tier(status: str, margin: int | None, p: Program) -> tuple[str, str]:
         why = f"margin {margin:+d} is between {TARGET_MARGIN} and +{SAFETY_MARGIN - 1}"
     else:
         why = f"margin {margin:+d} is under {TARGET_MARGIN}"
-    if tier != _tier_of(status, margin, None):
+    if p.img_share is not None and p.img_share < FEW_IMGS:
         why += f"; few IMGs ({p.img_share:.0%} < {FEW_IMGS:.0%}) moves it one tier down"
+    if visa_unknown:
+        why += "; its visa policy is unknown (verify) and you need a visa: one tier down"
     return tier, why
 
 
-def _tier_of(status: str, margin: int | None, img_share: float | None) -> str:
+def _tier_of(
+    status: str, margin: int | None, img_share: float | None, visa_unknown: bool = False
+) -> str:
     if status == "exception":
         return "reach"
     if margin is None or TARGET_MARGIN <= margin < SAFETY_MARGIN:
@@ -554,9 +597,8 @@ def _tier_of(status: str, margin: int | None, img_share: float | None) -> str:
         tier = "safety"
     else:
         return "reach"
-    if img_share is not None and img_share < FEW_IMGS:
-        return "target" if tier == "safety" else "reach"
-    return tier
+    downs = (img_share is not None and img_share < FEW_IMGS) + visa_unknown
+    return TIERS[min(len(TIERS) - 1, TIERS.index(tier) + downs)]
 
 
 def _in_view(p: Program, specialties: list[str] | None, states: list[str] | None) -> bool:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ..commands import Assessment, Batch, Explanation
 from ..models.programs import Dataset, Program
 from ..models.record import as_dict
-from ..recommend import WEIGHTS, Assessed, Recommendation
+from ..recommend import ESTIMATES, WEIGHTS, Assessed, Recommendation, points
 from . import example_notice
 from .formats import View
 
@@ -87,7 +87,8 @@ def weights(a: Assessed) -> dict[str, Any]:
         name: {
             "weight": weight,
             "component": None if a.components[name] is None else round(a.components[name] or 0, 3),
-            "points": round(weight * (a.components[name] or 0), 1),
+            "points": round(points(name, a.components[name]), 1),
+            "estimated": a.components[name] is None and name in ESTIMATES,
         }
         for name, weight in WEIGHTS.items()
     }

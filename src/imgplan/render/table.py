@@ -13,7 +13,7 @@ from rich.text import Text
 from ..commands import Assessment, Explanation
 from ..models import vocab
 from ..models.programs import Dataset
-from ..recommend import WEIGHTS, Assessed
+from ..recommend import ESTIMATES, WEIGHTS, Assessed, points
 from ..rules.findings import Finding
 from . import example_notice
 from .formats import View
@@ -93,12 +93,10 @@ def explain(a: Assessed, dataset: Dataset, *, width: int = 120, color: bool = Fa
         table.add_column(col)
     for name, weight in WEIGHTS.items():
         value = a.components[name]
-        table.add_row(
-            name,
-            str(weight),
-            "unknown (counts 0)" if value is None else f"{value:.2f}",
-            f"{weight * (value or 0):.1f}",
-        )
+        shown = f"{value:.2f}" if value is not None else "unknown (counts 0)"
+        if value is None and name in ESTIMATES:
+            shown = f"unknown: counts {ESTIMATES[name]:.2f}, a neutral estimate (verify)"
+        table.add_row(name, str(weight), shown, f"{points(name, value):.1f}")
     parts.append(table)
     margin = "unknown" if a.margin is None else f"{a.margin:+d}"
     parts.append(
