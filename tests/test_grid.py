@@ -64,3 +64,23 @@ def tables(draw):
 def test_fast_grid_prints_what_the_plain_grid_prints(table):
     headers, rows, options = table
     assert grid(headers, rows, **options) == reference_grid(headers, rows, **options)
+
+
+def _subsequence(needle: str, haystack: str) -> bool:
+    it = iter(haystack)
+    return all(ch in it for ch in needle)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tables())
+def test_wrapped_columns_keep_every_character(table):
+    """A ``wrap`` column is never cut with '…': every character of its cells is printed,
+    in order, over as many lines as it needs."""
+    headers, rows, options = table
+    wrap = frozenset(options["flex"])
+    text = grid(headers, rows, wrap=wrap, **options)
+    assert "…" not in text or any("…" in c for r in rows for c in r)
+    flat = "".join(text.split())
+    for row in rows:
+        for i in wrap:
+            assert _subsequence("".join(row[i].split()), flat)

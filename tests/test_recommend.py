@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -608,3 +609,51 @@ def test_a_taken_step_score_is_never_suggested_as_a_change(prof):
 
     if prof.usmle.step2ck is not None and prof.usmle.step2ck.taken:
         assert not any(kind == "step2" for kind, *_ in _candidates(prof))
+
+
+# A list a person can read --------------------------------------------------------------
+
+
+def test_table_shows_25_by_default_and_says_how_many_more(cli):
+    result = cli("recommend", "profiles/strong-scores.yaml")
+    assert "Ranked programs (128; showing the first 25)" in result.out
+    assert "103 more: --all for every program, or --top N." in result.out
+    assert result.out.index("Ranked programs") < result.out.index("Profile findings")
+    rows = [line for line in result.out.splitlines() if re.match(r"^ *\d+  ", line)]
+    assert [int(line.split()[0]) for line in rows] == list(range(1, 26))
+    every = cli("recommend", "profiles/strong-scores.yaml", "--all")
+    assert "Ranked programs (128)" in every.out and "more: --all" not in every.out
+    doc = json.loads(cli("recommend", "profiles/strong-scores.yaml", "-f", "json").out)
+    assert len(doc["programs"]) == 128  # scripts get the whole list
+
+
+def test_piped_table_follows_columns():
+    from conftest import script
+
+    wide = script("recommend", "profiles/strong-scores.yaml", env={"COLUMNS": "200"})
+    narrow = script("recommend", "profiles/strong-scores.yaml", env={"COLUMNS": "80"})
+    assert max(map(len, wide.out.splitlines())) > 120
+    assert max(map(len, narrow.out.splitlines())) <= 80
+    # Nothing that matters is cut: every name is complete, over one or more lines.
+    assert "…" not in "".join(
+        line for line in narrow.out.splitlines() if line[:3].strip().isdigit()
+    )
+
+
+def test_explain_takes_an_id_a_short_id_a_prefix_or_a_rank(cli):
+    base = ("explain", "profiles/strong-scores.yaml")
+    first = "Fairhaven University Medical Center Internal Medicine (im-fairhaven-university-medical-center-ky)"
+    for handle in (
+        "1",
+        "im-fumc-ky",
+        "im-fairhaven-university-medical-center-k",
+        "im-fairhaven-university-medical-center-ky",
+    ):
+        result = cli(*base, handle)
+        assert result.code == 0 and result.out.startswith(first), handle
+    many = cli(*base, "im-fair")
+    assert many.code == 2 and "'im-fair' starts 6 ids" in many.err
+    far = cli(*base, "999")
+    assert far.code == 2 and "#999 is not on your list, which ranks 128 program(s)" in far.err
+    named = cli(*base, "Riverside University Hospital Internal Medicine")
+    assert named.code == 2 and "did you mean" in named.err and "(Riverside" in named.err

@@ -22,6 +22,7 @@ from .models import values
 from .render.formats import Format, help_text
 
 EXIT_OK, EXIT_NO, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
+TABLE_TOP = 25  # programs a table shows by default (--all for every one)
 
 app = typer.Typer(
     name="imgplan",
@@ -214,7 +215,13 @@ def recommend(
     ] = False,
     specialty: SpecialtyOpt = None,
     state: StateOpt = None,
-    top: Annotated[int | None, typer.Option(help="Show the first N programs.", min=1)] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(help="Show the first N programs (the table shows 25 unless --all).", min=1),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Table: show every ranked program, not the first 25.")
+    ] = False,
     include_excluded: Annotated[
         bool, typer.Option("--include-excluded", help="List excluded programs, grouped by reason.")
     ] = False,
@@ -262,7 +269,7 @@ def recommend(
             r.today,
             specialties=specialties or None,
             states=states or None,
-            top=top,
+            top=top or (TABLE_TOP if chosen is Format.table and not show_all else None),
             unlock=unlock,
         )
         for person in people
@@ -286,7 +293,12 @@ def recommend(
 @app.command()
 def explain(
     profile: ProfileArg,
-    program_id: Annotated[str, typer.Argument(help="A program id from the dataset.")],
+    program_id: Annotated[
+        str,
+        typer.Argument(
+            help="A program: its id, its short id or the start of its id, or its # in your list."
+        ),
+    ],
     programs: ProgramsOpt = None,
     fmt: ExplainFormat = "table",
     output: OutputOpt = None,
@@ -295,11 +307,16 @@ def explain(
 ) -> None:
     """Every rule's finding for one program, with the figures and weights used."""
     from .commands import explain as run
+    from .recommend import recommend as rank
 
     chosen = choose_format("explain", fmt)
     r = Run.start(today_from(today), no_cache)
-    person, dataset = r.profile(profile), r.programs(programs)
-    result = run(person, dataset, find_program(dataset, program_id), r.bundled.reference, r.today)
+    person, dataset, ref = r.profile(profile), r.programs(programs), r.bundled.reference
+    ranked = None
+    if program_id.strip().isdigit() and dataset.by_id(program_id.strip()) is None:
+        ranked = [e[2] for e in rank(person, dataset, ref, r.today).ranked]
+    program = find_program(dataset, program_id, ranked)
+    result = run(person, dataset, program, ref, r.today)
     show("explain", chosen, result, output, (profile, programs))
 
 

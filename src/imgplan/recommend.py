@@ -14,7 +14,7 @@ from functools import cached_property
 
 from .models import vocab
 from .models.profile import Profile, Step2CK, Step3, Usce
-from .models.programs import Dataset, Program
+from .models.programs import Dataset, Program, short_ids
 from .models.reference import Reference
 from .rules.context import Context
 from .rules.findings import Finding
@@ -185,6 +185,11 @@ class Recommendation:
             Shown(programs[i], tier, status, -score, index.fit(i).score, margin, group.flags(n))
             for score, _, _, tier, status, margin, _, i, group, n in entries
         ]
+
+    @cached_property
+    def short_ids(self) -> dict[str, str]:
+        """Every program's short id in this dataset (see models.programs.short_ids)."""
+        return short_ids(self.dataset)
 
     @cached_property
     def excluded_targets(self) -> list[Assessed]:

@@ -53,18 +53,55 @@ class Run:
                 progress.close()
 
 
-def find_program(dataset: Dataset, program_id: str) -> Program:
-    """The program with this id, or a usage error with a "did you mean"."""
+def find_program(dataset: Dataset, given: str, ranked: list[str] | None = None) -> Program:
+    """The program ``given`` names: its id, its short id (the table's Id column), the start
+    of exactly one id, or (with ``ranked``, the ids of a ranked list) its # in that list.
+    Otherwise a usage error with a "did you mean" over ids and names."""
     from ..models import vocab
+    from ..models.programs import short_ids
 
-    program = dataset.by_id(program_id)
-    if program is None:
-        hint = vocab.suggest(program_id, [p.id for p in dataset.programs])
+    text = given.strip()
+    by_id = {p.id: p for p in dataset.programs}
+    if text in by_id:
+        return by_id[text]
+    if ranked is not None and text.isdigit():
+        rank = int(text)
+        if 1 <= rank <= len(ranked):
+            return by_id[ranked[rank - 1]]
         raise UsageError(
-            f"no program with id '{program_id}' in {dataset.name}{hint}; "
-            "expected an id from `imgplan programs list`"
+            f"#{rank} is not on your list, which ranks {len(ranked)} program(s); expected a "
+            "number from 1 to the list's length, or an id"
         )
-    return program
+    shorts = {short: pid for pid, short in short_ids(dataset).items()}
+    if text in shorts:
+        return by_id[shorts[text]]
+    starting = [pid for pid in by_id if pid.startswith(text)] if text else []
+    if len(starting) == 1:
+        return by_id[starting[0]]
+    if len(starting) > 1:
+        few = ", ".join(starting[:5]) + (" …" if len(starting) > 5 else "")
+        raise UsageError(
+            f"'{given}' starts {len(starting)} ids ({few}); expected more of the id to tell "
+            "them apart"
+        )
+    names = {p.name: p.id for p in dataset.programs}
+    hint = vocab.suggest(text, list(by_id)) or _name_hint(text, names)
+    raise UsageError(
+        f"no program with id '{given}' in {dataset.name}{hint}; "
+        "expected an id from `imgplan programs list` (or its start, or a # of your list)"
+    )
+
+
+def _name_hint(text: str, names: dict[str, str]) -> str:
+    """'; did you mean ID (NAME)?' when ``text`` is close to a program's name."""
+    import difflib
+
+    lowered = {name.lower(): name for name in names}
+    close = difflib.get_close_matches(text.lower(), list(lowered), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    name = lowered[close[0]]
+    return f"; did you mean '{names[name]}' ({name})?"
 
 
 def resolve_profile(given: Path | None) -> Path | None:

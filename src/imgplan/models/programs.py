@@ -65,6 +65,34 @@ class Dataset(Record):
         return next((p for p in self.programs if p.id == program_id), None)
 
 
+def abbreviate(program_id: str) -> str:
+    """A short form of a long, hyphenated id: its first part, the initials of the middle
+    parts, and its last part ('im-fairhaven-university-medical-center-ky' -> 'im-fumc-ky').
+    Ids of 12 characters or fewer, or with fewer than four parts, stay as they are."""
+    parts = program_id.split("-")
+    if len(program_id) <= 12 or len(parts) < 4:
+        return program_id
+    return f"{parts[0]}-{''.join(p[:1] for p in parts[1:-1])}-{parts[-1]}"
+
+
+def short_ids(dataset: Dataset) -> dict[str, str]:
+    """id -> a short id unique in the dataset (the abbreviation, numbered where two programs
+    would share one; never another program's full id). `explain` accepts either."""
+    taken = {p.id for p in dataset.programs}
+    counts: dict[str, int] = {}
+    out = {}
+    for p in dataset.programs:
+        short = abbreviate(p.id)
+        if short != p.id:
+            counts[short] = counts.get(short, 0) + 1
+            if counts[short] > 1:
+                short = f"{short}-{counts[short]}"
+            while short in taken and short != p.id:
+                short += "+"
+        out[p.id] = short
+    return out
+
+
 def share_equal_values(dataset: Dataset) -> Dataset:
     """Make equal values of different programs one object (informatics records, visa lists,
     dates, states, cities): a dataset has a few hundred distinct ones, and the cache then

@@ -9,7 +9,7 @@ list, and ``--help`` shows the same list (both read `supported`).
 from __future__ import annotations
 
 import importlib
-import os
+import shutil
 import sys
 from dataclasses import dataclass
 from enum import StrEnum
@@ -109,8 +109,6 @@ def render(command: str, fmt: Format, result: Any, view: View) -> str:
 def terminal_view(output: Path | None, **choices: Any) -> View:
     """The reader's view: the terminal's width (120 when piped) and colour on a terminal."""
     tty = sys.stdout.isatty()
-    try:
-        width = max(80, os.get_terminal_size().columns) if tty else 120
-    except OSError:
-        width = 120
+    # $COLUMNS first (also when piped), then the terminal's width, else 120.
+    width = max(40, shutil.get_terminal_size((120, 24)).columns)
     return View(width=width, color=tty and output is None, **choices)

@@ -8,7 +8,7 @@ start-up. This view is a fixed-width grid with ANSI colours when the output is a
 from __future__ import annotations
 
 import textwrap
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from ..commands import Batch
@@ -16,7 +16,7 @@ from ..errors import clip
 from ..models import vocab
 from ..models.programs import Dataset, Program
 from ..models.values import plural
-from ..recommend import WEIGHTS, Assessed, Recommendation
+from ..recommend import WEIGHTS, Assessed, Recommendation, Shown
 from ..rules.findings import Finding
 from ..rules.registry import SPECIALTY
 from . import example_notice
@@ -92,9 +92,11 @@ def grid(
     flex: tuple[int, ...],
     width: int,
     styles: dict[int, dict[str, str]] | None = None,
+    wrap: frozenset[int] = frozenset(),
 ) -> str:
-    """A fixed-width table: the ``flex`` columns, in that order, are shortened with '…' (to
-    no less than 12 characters) until the table fits ``width``; ``styles`` maps a column to
+    """A fixed-width table: the ``flex`` columns, in that order, are narrowed (to no less
+    than 12 characters) until the table fits ``width``; a narrowed cell is wrapped onto more
+    lines if its column is in ``wrap``, else shortened with '…'. ``styles`` maps a column to
     value -> colour (given only when colour is on)."""
     widths = [len(h) for h in headers]
     for i, cells in enumerate(zip(*rows, strict=True) if rows else ()):
@@ -107,9 +109,24 @@ def grid(
     def shorten(cells: list[str] | tuple[str, ...]) -> list[str]:
         cells = list(cells)
         for i in flex:
-            if len(cells[i]) > widths[i]:
+            if len(cells[i]) > widths[i] and i not in wrap:
                 cells[i] = cells[i][: widths[i] - 1] + "…"
         return cells
+
+    def wrapped(cells: list[str] | tuple[str, ...]) -> list[list[str]]:
+        """The row as one or more lines: a long cell of a ``wrap`` column goes on below."""
+        long = [i for i in wrap if len(cells[i]) > widths[i]]
+        if not long:
+            return [list(cells)]
+        parts = {i: textwrap.wrap(cells[i], widths[i]) or [""] for i in long}
+        height = max(map(len, parts.values()))
+        out = []
+        for k in range(height):
+            row = list(cells) if k == 0 else [""] * len(cells)
+            for i, chunks in parts.items():
+                row[i] = chunks[k] if k < len(chunks) else ""
+            out.append(row)
+        return out
 
     # One format string for the whole table (thousands of rows are formatted in C); with
     # colour, a style wraps the padded cell.
@@ -128,7 +145,10 @@ def grid(
         return template.format(*cells).rstrip()
 
     lines = [line(headers), "  ".join("─" * w for w in widths)]
-    lines += [line(row) for row in rows]
+    if wrap:
+        lines += [line(part) for row in rows for part in wrapped(row)]
+    else:
+        lines += [line(row) for row in rows]
     return "\n".join(lines)
 
 
@@ -147,22 +167,26 @@ def excluded_by_rule(items: list[Assessed]) -> dict[str, list[tuple[Assessed, Fi
     return dict(sorted(grouped.items(), key=lambda kv: -len(kv[1])))
 
 
-def recommend(
-    rec: Recommendation, *, width: int = 120, color: bool = False, include_excluded: bool = False
-) -> str:
-    w = Writer(width, color)
-    w.para(f"imgplan recommend — {rec.profile.name or 'this profile'}", "bold")
-    dataset_header(w, rec.dataset)
-    w.raw("")
-    w.para("Profile findings", "bold")
-    for f in rec.findings:
-        finding(w, f)
-    w.raw("")
-    shown = rec.shown()
-    w.para(f"Ranked programs ({len(shown)})", "bold")
-    rows = [
+def _summary_line(findings: list[Finding]) -> str:
+    counts = Counter(f.status for f in findings)
+    parts = [plural(counts[s], word, words) for s, word, words in FINDING_WORDS if counts[s]]
+    return "Profile: " + (", ".join(parts) or "no findings") + " — details below the list."
+
+
+FINDING_WORDS = (
+    ("fail", "problem", None),
+    ("warn", "warning", None),
+    ("info", "note", None),
+    ("ok", "check passed", "checks passed"),
+)
+
+
+def _rows(rec: Recommendation, shown: list[Shown]) -> list[list[str]]:
+    ids = rec.short_ids
+    return [
         [
             str(i),
+            ids[a.program.id],
             a.program.name,
             vocab.SPECIALTY_SHORT[a.program.specialty],
             a.program.state or "?",
@@ -176,56 +200,119 @@ def recommend(
         ]
         for i, a in enumerate(shown, 1)
     ]
-    w.raw(
-        grid(
-            (
-                "#",
-                "Program",
-                "Spec.",
-                "St",
-                "Tier",
-                "Note",
-                "Score",
-                "Fit",
-                "Margin",
-                "Visas",
-                "Flags (verify)",
-            ),
-            rows,
-            right={0, 6, 7, 8},
-            flex=(10, 1),
-            width=width,
-            styles={4: TIER_STYLE} if color else None,
+
+
+HEADERS = (
+    "#",
+    "Id",
+    "Program",
+    "Spec.",
+    "St",
+    "Tier",
+    "Status",
+    "Score",
+    "Fit",
+    "Margin",
+    "Visas",
+    "Verify",
+)
+LEGEND = (
+    "Tier compares your Step 2 CK with this program's figures only; it is not a promise (see "
+    "`imgplan chances` for the specialty's odds). Status verify: you need a visa and the "
+    "program's visa policy is unknown. ? = unknown. Verify: the rules whose figure is unknown "
+    "or a warning for this program — check them on the program's site. Score = "
+    + " + ".join(f"{v}×{k}" for k, v in WEIGHTS.items())
+    + " (unknown figures count a neutral estimate)."
+)
+
+
+def recommend(
+    rec: Recommendation, *, width: int = 120, color: bool = False, include_excluded: bool = False
+) -> str:
+    w = Writer(width, color)
+    w.para(f"imgplan recommend — {rec.profile.name or 'this profile'}", "bold")
+    dataset_header(w, rec.dataset)
+    w.para(_summary_line(rec.findings))
+    w.raw("")
+    shown, total = rec.shown(), len(rec.ranked)
+    more = "" if len(shown) == total else f"; showing the first {len(shown)}"
+    w.para(f"Ranked programs ({total}{more})", "bold")
+    rows = _rows(rec, shown)
+    if width < NARROW:
+        _cards(w, rows)
+    else:
+        w.raw(
+            grid(
+                HEADERS,
+                rows,
+                right={0, 7, 8, 9},
+                flex=(11, 2),
+                width=width,
+                styles={5: TIER_STYLE} if color else None,
+                wrap=frozenset({2, 11}),
+            )
         )
-    )
     s = rec.summary()
+    if len(shown) < total:
+        w.para(f"{total - len(shown)} more: --all for every program, or --top N.")
     w.para(
         f"{s['safety']} safety, {s['target']} target, {s['reach']} reach; {s['excluded']} "
-        "excluded. Score = "
-        + " + ".join(f"{v}×{k}" for k, v in WEIGHTS.items())
-        + ". `imgplan explain PROFILE ID` shows every finding for a program.",
+        "excluded. `imgplan explain PROFILE ID` (an id, the start of one, or the # of this "
+        "list) shows every finding for a program.",
         "dim",
     )
-    if include_excluded and rec.excluded:
-        w.raw("")
-        w.para("Excluded, grouped by the first failed screen", "bold")
-        for rule, items in excluded_by_rule(rec.excluded).items():
-            w.para(f"{rule} ({len(items)})", "bold")
-            if rule == SPECIALTY:
-                w.raw("  programs outside your target specialties")
-                continue
-            for a, f in items:
-                w.para(f"  {a.program.id}: {f.message}", indent="    ")
-    if rec.unlocks is not None:
-        w.raw("")
-        w.para("What would open the most excluded programs", "bold")
-        if not rec.unlocks:
-            w.raw("No single change opens an excluded program in your target specialties.")
-        for u in rec.unlocks:
-            w.raw(f"  {u.change}: opens {plural(u.opens, 'program')}")
-        if rec.unlock_note:
-            w.para(rec.unlock_note, indent="  ")
+    w.para(LEGEND, "dim")
+    _excluded(w, rec, include_excluded)
+    _unlocks(w, rec)
+    w.raw("")
+    w.para("Profile findings", "bold")
+    for f in rec.findings:
+        finding(w, f)
     return w.text()
+
+
+NARROW = 100  # under this width each program is a short card instead of a table row
+
+
+def _cards(w: Writer, rows: list[list[str]]) -> None:
+    """The ranked list for a narrow terminal: '#  id  name' then the figures, wrapped."""
+    for number, pid, name, spec, state, tier, status, score, fit, margin, visas, flags in rows:
+        head = f"{number:>3}  {pid}  {name}"
+        w.lines.extend(textwrap.wrap(head, w.width, subsequent_indent=" " * 5))
+        facts = f"{spec} {state} · {w.style(tier, TIER_STYLE.get(tier, ''))}"
+        facts += f" {status}" if status else ""
+        facts += f" · score {score} · fit {fit} · margin {margin} · visas {visas}"
+        facts += f" · verify: {flags}" if flags else ""
+        w.lines.extend(
+            textwrap.wrap(facts, w.width, initial_indent=" " * 5, subsequent_indent=" " * 5)
+        )
+
+
+def _excluded(w: Writer, rec: Recommendation, include_excluded: bool) -> None:
+    if not (include_excluded and rec.excluded):
+        return
+    w.raw("")
+    w.para("Excluded, grouped by the first failed screen", "bold")
+    for rule, items in excluded_by_rule(rec.excluded).items():
+        w.para(f"{rule} ({len(items)})", "bold")
+        if rule == SPECIALTY:
+            w.raw("  programs outside your target specialties")
+            continue
+        for a, f in items:
+            w.para(f"  {a.program.id}: {f.message}", indent="    ")
+
+
+def _unlocks(w: Writer, rec: Recommendation) -> None:
+    if rec.unlocks is None:
+        return
+    w.raw("")
+    w.para("What would open the most excluded programs", "bold")
+    if not rec.unlocks:
+        w.raw("No single change opens an excluded program in your target specialties.")
+    for u in rec.unlocks:
+        w.raw(f"  {u.change}: opens {plural(u.opens, 'program')}")
+    if rec.unlock_note:
+        w.para(rec.unlock_note, indent="  ")
 
 
 def recommend_view(result: Any, view: View) -> str:
