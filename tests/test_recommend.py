@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
 
@@ -657,3 +659,29 @@ def test_explain_takes_an_id_a_short_id_a_prefix_or_a_rank(cli):
     assert far.code == 2 and "#999 is not on your list, which ranks 128 program(s)" in far.err
     named = cli(*base, "Riverside University Hospital Internal Medicine")
     assert named.code == 2 and "did you mean" in named.err and "(Riverside" in named.err
+
+
+def test_what_if_runs_are_marked_in_every_format(cli):
+    """--step2 235 --usce-months 3: every format says the values were overridden, and no
+    finding presents the what-if score as the profile's fact."""
+    args = (
+        "recommend",
+        "profiles/borderline-informatics.yaml",
+        "--step2",
+        "235",
+        "--usce-months",
+        "3",
+    )
+    banner = "WHAT-IF: this list uses --step2 235, --usce-months 3 instead of your profile's facts"
+    table = cli(*args)
+    assert banner in " ".join(table.out.split())
+    assert "Step 2 CK 235 is within" not in table.out.replace("What-if Step 2 CK 235", "")
+    assert banner in cli(*args, "-f", "markdown").out
+    rows = list(csv.reader(io.StringIO(cli(*args, "-f", "csv").out)))
+    assert rows[0][-1] == "what_if" and all(row[-1].startswith(banner) for row in rows[1:])
+    doc = json.loads(cli(*args, "-f", "json").out)
+    assert doc["what_if"] == {"step2": 235, "usce_months": 3.0}
+    (level,) = [f for f in doc["findings"] if f["rule"] == "step2ck-level"]
+    assert level["message"].startswith("What-if Step 2 CK 235 ")
+    plain = json.loads(cli("recommend", "profiles/borderline-informatics.yaml", "-f", "json").out)
+    assert plain["what_if"] is None

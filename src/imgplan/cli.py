@@ -254,6 +254,16 @@ def recommend(
         raise UsageError(f"--output-dir {output_dir} is not a folder; expected an existing folder")
     # Every profile is read and validated before anything is written.
     people = [r.profile(path) for path in profiles]
+    what_if: dict[str, object] = {
+        name: value
+        for name, value in (
+            ("step2", step2),
+            ("usce_months", usce_months),
+            ("step3", "pass" if step3 is not None else None),
+            ("ecfmg", ecfmg),
+        )
+        if value is not None
+    }
     dataset, ref = r.programs(programs), r.bundled.reference
     recs = [
         run(
@@ -271,6 +281,7 @@ def recommend(
             states=states or None,
             top=top or (TABLE_TOP if chosen is Format.table and not show_all else None),
             unlock=unlock,
+            what_if=what_if,
         )
         for person in people
     ]

@@ -162,6 +162,7 @@ class Recommendation:
     top: int | None = None
     unlocks: list[Unlock] | None = None
     unlock_note: str | None = None  # why a taken score is not a lever
+    what_if: dict[str, object] = field(default_factory=dict)  # overridden values, by option
     notes: list[str] = field(default_factory=list)
 
     @cached_property
@@ -620,8 +621,11 @@ def recommend(
     states: list[str] | None = None,
     top: int | None = None,
     unlock: bool = False,
+    what_if: dict[str, object] | None = None,
 ) -> Recommendation:
-    ctx = Context.of(profile, ref, today)
+    """The ranked list. ``what_if`` names the values overridden for this run (the profile
+    passed in already carries them): every output says they are not the profile's facts."""
+    ctx = Context.of(profile, ref, today, what_if=what_if or {})
     programs = dataset.programs
     if specialties or states:
         view = [i for i, p in enumerate(programs) if _in_view(p, specialties, states)]
@@ -639,6 +643,7 @@ def recommend(
         failed=failed,
         others=others,
         top=top,
+        what_if=what_if or {},
     )
     if unlock:
         result.unlocks = unlock_report(profile, dataset, ref, today, result.excluded_targets)

@@ -9,3 +9,28 @@ def example_notice(name: str, as_of: str) -> str:
         "illustrative, not real cutoffs. Use your own list: `imgplan programs import "
         "my-programs.csv --output my-programs.yaml`, then `--programs my-programs.yaml`."
     )
+
+
+WHAT_IF_OPTIONS = {
+    "step2": "--step2",
+    "usce_months": "--usce-months",
+    "step3": "--step3",
+    "ecfmg": "--ecfmg",
+}
+
+
+def what_if_notice(what_if: dict[str, object]) -> str | None:
+    """The banner of a what-if run: which values were overridden (not the profile's facts)."""
+    if not what_if:
+        return None
+    given = []
+    for name, value in what_if.items():
+        option = WHAT_IF_OPTIONS.get(name, name)
+        if value is True or value is False:
+            given.append(option if value else f"--no-{option[2:]}")
+        else:
+            given.append(f"{option} {value:g}" if isinstance(value, float) else f"{option} {value}")
+    return (
+        "WHAT-IF: this list uses " + ", ".join(given) + " instead of your profile's facts; "
+        "findings about these values describe the what-if, not you."
+    )

@@ -19,7 +19,7 @@ from ..models.values import plural
 from ..recommend import WEIGHTS, Assessed, Recommendation, Shown
 from ..rules.findings import Finding
 from ..rules.registry import SPECIALTY
-from . import example_notice
+from . import example_notice, what_if_notice
 from .formats import View
 
 ANSI = {
@@ -231,6 +231,9 @@ def recommend(
 ) -> str:
     w = Writer(width, color)
     w.para(f"imgplan recommend — {rec.profile.name or 'this profile'}", "bold")
+    notice = what_if_notice(rec.what_if)
+    if notice:
+        w.para(notice, "yellow")
     dataset_header(w, rec.dataset)
     w.para(_summary_line(rec.findings))
     w.raw("")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..commands import Assessment, Batch
 from ..errors import clip
 from ..recommend import Recommendation
-from . import example_notice
+from . import example_notice, what_if_notice
 from .escape import csv_cell, md
 from .formats import View
 
@@ -66,15 +66,22 @@ def recommend_csv(rec: Recommendation, *, profile: str | None = None, header: bo
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     lead = [] if profile is None else [profile]
+    # A what-if run adds a last column naming the overridden values on every row.
+    notice = what_if_notice(rec.what_if)
+    tail = ["what_if"] if notice else []
     if header:
-        writer.writerow((["profile"] if profile is not None else []) + list(CSV_COLUMNS))
-    writer.writerows([csv_cell(c) for c in lead + row] for row in _rows(rec))
+        writer.writerow((["profile"] if profile is not None else []) + list(CSV_COLUMNS) + tail)
+    extra = [notice] if notice else []
+    writer.writerows([csv_cell(c) for c in lead + row + extra] for row in _rows(rec))
     return buffer.getvalue()
 
 
 def recommend_markdown(rec: Recommendation) -> str:
     d = rec.dataset
     lines = [f"# Program list — {md(rec.profile.name or 'profile')}", ""]
+    notice = what_if_notice(rec.what_if)
+    if notice:
+        lines += [f"> **{md(notice)}**", ""]
     lines.append(
         f"Programs: {md(d.name)}, {len(d.programs)} programs, as of {d.as_of.isoformat()}."
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..models.profile import Profile
@@ -20,14 +20,24 @@ class Context:
     strength: Strength
     # What-if: read the portfolio as exceptional (or not) whatever its strength (--unlock)
     exceptional_override: bool | None = None
+    # The values a what-if run overrides (option -> value): findings name them as such
+    what_if: dict[str, object] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, profile: Profile, ref: Reference, today: dt.date) -> Context:
-        return cls(profile, ref, today, strength(profile))
+    def of(
+        cls,
+        profile: Profile,
+        ref: Reference,
+        today: dt.date,
+        what_if: dict[str, object] | None = None,
+    ) -> Context:
+        return cls(profile, ref, today, strength(profile), what_if=what_if or {})
 
     @property
     def step2_words(self) -> str:
-        """'Step 2 CK 226' or 'your planned Step 2 CK target 240'."""
+        """'Step 2 CK 226', 'your planned Step 2 CK target 240' or "What-if Step 2 CK 235"."""
+        if "step2" in self.what_if:
+            return f"What-if Step 2 CK {self.profile.step2}"
         if self.profile.step2_planned:
             return f"your planned Step 2 CK target {self.profile.step2}"
         return f"Step 2 CK {self.profile.step2}"
