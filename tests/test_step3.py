@@ -112,8 +112,8 @@ CASES = [
         "borderline, readiness unknown",
         {**BASE, "step2": 226},
         "wait",
-        "lock-in",
-        {"readiness-unknown", "step2-borderline"},
+        "readiness-unknown",  # the missing answer decides first
+        {"lock-in", "step2-borderline"},
     ),
     (
         "borderline, not ready",
@@ -273,3 +273,35 @@ def test_step2_pass_mark_follows_the_test_date():
         "test date it passes under 209 (from 2014-07-01), 214 (from 2022-07-01) but not under "
         "218 (from 2025-07-01): add usmle.step2ck.date (or --step2-date)."
     )
+
+
+def test_a_verdict_resting_on_a_missing_answer_says_so(cli):
+    """No readiness, or only confidence missing: the headline and the first reason say the
+    answer is missing and how to give it, not 'prepare more'."""
+    facts = ("--step1", "pass", "--step2", "226", "--ecfmg", "yes", "--visa", "h1b")
+    nothing = cli("check-step3", *facts)
+    assert nothing.code == 1
+    assert nothing.out.startswith(
+        "Step 3 verdict: WAIT: an answer is missing — give it (below) for a real verdict (exit 1)"
+    )
+    assert "Deciding reason: Readiness unknown: give study weeks" in nothing.out
+    no_confidence = cli("check-step3", *facts, "--study-weeks", "8", "--practice-percent", "70")
+    assert (
+        "Deciding reason: Confidence not given: say whether you feel confident" in no_confidence.out
+    )
+    assert "--confident or --not-confident, or step3_readiness.confident: true" in no_confidence.out
+    said_no = cli(
+        "check-step3", *facts, "--study-weeks", "8", "--practice-percent", "70", "--not-confident"
+    )
+    assert said_no.out.startswith("Step 3 verdict: WAIT: prepare more first")
+    doc = json.loads(cli("check-step3", *facts, "-f", "json").out)
+    assert doc["missing_answers"] is True
+
+
+def test_step3_and_recommend_use_one_vocabulary_for_a_workable_score(cli):
+    """228 is 'workable' in recommend and 'under the guide's aim', never 'already low', in
+    check-step3."""
+    out = cli(
+        "check-step3", "--step1", "pass", "--step2", "228", "--ecfmg", "yes", "--study-weeks", "2"
+    ).out
+    assert "already" not in out and "under the guide's aim of 230–240" in out

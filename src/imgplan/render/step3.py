@@ -19,8 +19,14 @@ HEADLINES = {
 ICONS = {"ok": "✓", "info": "i", "warn": "!", "fail": "✗"}
 
 
+def headline(v: Verdict) -> str:
+    if v.missing:
+        return "WAIT: an answer is missing — give it (below) for a real verdict"
+    return HEADLINES[v.verdict]
+
+
 def verdict_text(v: Verdict) -> str:
-    lines = [f"Step 3 verdict: {HEADLINES[v.verdict]} (exit {v.exit_code})", ""]
+    lines = [f"Step 3 verdict: {headline(v)} (exit {v.exit_code})", ""]
     if v.reasons:
         lines.append(f"Deciding reason: {v.reasons[0].message}")
         lines.append("")
@@ -39,6 +45,8 @@ def verdict_json(v: Verdict, facts: Step3Facts) -> str:
         "format": 1,
         "command": "check-step3",
         "verdict": v.verdict,
+        "headline": headline(v),
+        "missing_answers": v.missing,
         "reasons": [f.as_json() for f in v.reasons],
         "changes": v.changes,
         "exit_code": v.exit_code,

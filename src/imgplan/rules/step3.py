@@ -91,6 +91,14 @@ class Verdict:
     changes: list[str] = field(default_factory=list)  # what would change the verdict
 
     @property
+    def missing(self) -> bool:
+        """The verdict rests on an answer that was not given (readiness or confidence)."""
+        unknown = (READINESS_UNKNOWN, STUDY_WEEKS, PRACTICE, CONFIDENCE)
+        return self.verdict == "wait" and any(
+            r.rule in unknown and r.fix is not None for r in self.reasons
+        )
+
+    @property
     def exit_code(self) -> int:
         return 0 if self.verdict == "take-now" else 1
 
@@ -176,20 +184,21 @@ def _decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
                 LOCK_IN,
                 "warn",
                 (
-                    f"Your Step 2 CK {facts.step2} is already under {low}: the guide warns that a poor "
-                    "Step 3 after a low Step 2 CK locks in a negative pattern. Sit it only when you can "
-                    "pass comfortably."
+                    f"Your Step 2 CK {facts.step2} is under the guide's aim of {low}–"
+                    f"{ref['step2ck_aim_high']}: the guide warns that a poor Step 3 after a "
+                    "borderline or low Step 2 CK locks in a negative pattern. Sit it only when you "
+                    "can pass comfortably."
                 ),
                 ref.cite("guide"),
             )
         ]
-    changes = [f.message for f in readiness if f.status != "ok"]
+    changes = [f.fix or f.message for f in readiness if f.status != "ok"]
+    # A missing answer decides first: the verdict cannot be better until it is given.
+    unanswered = [f for f in readiness if f.status != "ok" and f.fix is not None]
+    short = [f for f in readiness if f.status != "ok" and f.fix is None]
     return Verdict(
         "wait",
-        lock_in
-        + [f for f in readiness if f.status != "ok"]
-        + gains
-        + [f for f in readiness if f.status == "ok"],
+        unanswered + lock_in + short + gains + [f for f in readiness if f.status == "ok"],
         changes,
     )
 
@@ -400,6 +409,7 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
                     "--practice-percent, --confident). Take Step 3 only when you can pass comfortably."
                 ),
                 ref.cite("guide"),
+                fix="Give your readiness (--study-weeks, --practice-percent, --confident)",
             )
         ], False
     out = []
@@ -408,8 +418,10 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
             Finding(
                 STUDY_WEEKS,
                 "warn",
-                f"Study time unknown: give the weeks you can study (at least {weeks_min}).",
+                f"Study time unknown: give the weeks you can study (at least {weeks_min}; "
+                "--study-weeks or step3_readiness.study_weeks).",
                 src,
+                fix="Give your study weeks (--study-weeks)",
             )
         )
     elif facts.study_weeks < weeks_min:
@@ -436,8 +448,10 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
                 PRACTICE,
                 "warn",
                 "No practice score: take a timed self-assessment "
-                f"(aim for {practice_min}% or more).",
+                f"(aim for {practice_min}% or more; give it with --practice-percent or "
+                "step3_readiness.practice_percent).",
                 ref.cite("step3_practice_min"),
+                fix="Give a practice score (--practice-percent)",
             )
         )
     elif facts.practice_percent < practice_min:
@@ -460,7 +474,19 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
                 ref.cite("step3_practice_min"),
             )
         )
-    if facts.confident is not True:
+    if facts.confident is None:
+        out.append(
+            Finding(
+                CONFIDENCE,
+                "warn",
+                "Confidence not given: say whether you feel confident of a comfortable "
+                "first-attempt pass (--confident or --not-confident, or "
+                "step3_readiness.confident: true in the profile); the guide says take it only then.",
+                ref.cite("guide"),
+                fix="Say whether you feel confident (--confident)",
+            )
+        )
+    elif not facts.confident:
         out.append(
             Finding(
                 CONFIDENCE,
