@@ -126,6 +126,8 @@ def chances(profile: Profile, rec: Recommendation, figures: Outcomes) -> Chances
         "normal through each group's published Q1, median and Q3."
     )
     limits = _limits(profile, figures)
+    first = 1 if profile.visa == vocab.Visa.none and limits[0].startswith("If you are a US") else 0
+    limits[first:first] = _risks(profile)
     score_note = ""
     if profile.step2_planned:
         score_note = f"Step 2 CK not taken: figures use your planned target {score}."
@@ -190,8 +192,9 @@ def _specialty(
         )
     notes.append(
         f"Matched applicants ranked a median of {o.ranks[0]:g} programs in the specialty, "
-        f"unmatched {o.ranks[1]:g}: aim for interviews at {math.ceil(o.ranks[0]) + 1}+ "
-        "programs so that you can rank at least as many as a typical matched applicant."
+        f"unmatched {o.ranks[1]:g} (Charting Outcomes). imgplan's reading, not a published "
+        f"rule: aim for interviews at {math.ceil(o.ranks[0]) + 1}+ programs so that you can "
+        "rank at least as many as a typical matched applicant."
     )
     return SpecialtyChances(
         str(spec),
@@ -210,6 +213,41 @@ def _specialty(
         len(mine),
         notes,
     )
+
+
+def _risks(profile: Profile) -> list[str]:
+    """What this profile carries that the model does not include: the likelihoods above do
+    not move for it, but programs do."""
+    out = []
+    usmle = profile.usmle
+    failed = [
+        name
+        for name, step in (("Step 1", usmle.step1), ("Step 2 CK", usmle.step2ck))
+        if step is not None
+        and (getattr(step, "result", None) == "fail" or (step.attempts or 1) > 1)
+    ]
+    if failed:
+        out.append(
+            f"Not in the model, for you: a failed attempt ({', '.join(failed)}), which many "
+            "programs screen on (see recommend's red-flag finding)."
+        )
+    years = profile.targets.match_year - profile.graduation_year
+    if years > 3:
+        out.append(
+            f"Not in the model, for you: {years} years since graduation at the "
+            f"{profile.targets.match_year} Match; many programs set limits of 3–5 years."
+        )
+    if profile.hands_on_usce_months == 0 and profile.observership_months > 0:
+        out.append(
+            "Not in the model, for you: your US clinical experience is observership only, "
+            "which many programs do not count as USCE."
+        )
+    if profile.visa != vocab.Visa.none:
+        out.append(
+            "Not in the model, for you: you need visa sponsorship, which only some programs "
+            "offer (recommend screens on it)."
+        )
+    return out
 
 
 def _limits(profile: Profile, figures: Outcomes) -> list[str]:
