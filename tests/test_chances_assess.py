@@ -120,9 +120,9 @@ def actions(prof: Profile) -> list[str]:
     return [a.text for a in strength(prof).actions()]
 
 
-def test_empty_portfolio_scores_zero_and_joining_amia_comes_first():
-    s = strength(profile("step2-planned"))
-    assert s.score == 0
+def test_a_spreadsheet_only_portfolio_and_joining_amia_comes_first():
+    s = strength(profile("step2-planned"))  # skills: [excel], nothing else
+    assert s.score == 4  # Excel counts as an analytics skill (15 of the training element)
     assert actions(profile("step2-planned"))[0].startswith("Join AMIA")
 
 
@@ -161,7 +161,7 @@ def test_full_portfolio_has_no_actions_and_scores_100():
 def test_strength_is_the_one_recommend_uses(cli):
     rec = json.loads(cli("recommend", "profiles/resident-pgy2.yaml", "-f", "json").out)
     ass = json.loads(cli("assess", "profiles/resident-pgy2.yaml", "-f", "json").out)
-    assert rec["informatics_strength"] == ass["strength"] == 59
+    assert rec["informatics_strength"] == ass["strength"] == 61  # with one informatics letter
 
 
 def test_resident_readiness_by_pgy():
@@ -205,3 +205,30 @@ def test_chances_labels_its_own_reading_and_lists_this_profiles_risks(cli, tmp_p
     risks = [x for x in doc["limits"] if x.startswith("Not in the model, for you:")]
     assert any("a failed attempt (Step 1)" in r for r in risks), risks
     assert any("visa sponsorship" in r for r in risks) == ("visa: none" not in text)
+
+
+def test_a_residents_first_action_is_letters_from_informatics_leaders(cli):
+    """For a PGY-2 the guide's fellowship essentials come before certificate points."""
+    doc = json.loads(cli("assess", str(PROFILES / "resident-pgy2.yaml"), "-f", "json").out)
+    assert doc["actions"][0]["action"].startswith(
+        "Ask informatics leaders you work with (CMIO, CI faculty) for letters"
+    )
+
+
+def test_excel_and_simple_databases_count_as_analytics_skills():
+    base = profile_from(
+        {
+            "format": 1,
+            "graduation_year": 2022,
+            "visa": "j1",
+            "usmle": {"step2ck": {"score": 240}},
+            "targets": {"specialties": ["IM"], "match_year": 2027},
+        },
+        TODAY,
+    )
+    with_skills = base.copy_with(
+        informatics=base.informatics.copy_with(skills=["Excel", "Access databases", "MySQL"])
+    )
+    evidence = strength(with_skills).elements["training"].evidence
+    assert "analytics skill: excel (+15)" in evidence
+    assert strength(with_skills).score > strength(base).score

@@ -253,7 +253,12 @@ def assess(
         table.add_row(ELEMENT_TITLES[key], f"{e.score}/100", "\n".join(e.evidence) or "none yet")
     parts.append(table)
     actions = strength.actions()
-    parts.append(Text("\nNext actions, most valuable first", style="bold underline"))
+    order = (
+        "what CI fellowships weigh most first, then most valuable"
+        if strength.resident
+        else "most valuable first"
+    )
+    parts.append(Text(f"\nNext actions, {order}", style="bold underline"))
     if not actions:
         parts.append(Text("Every element is at its maximum: keep the evidence current."))
     for i, a in enumerate(actions, 1):

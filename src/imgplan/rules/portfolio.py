@@ -23,7 +23,21 @@ ANALYTICS_SKILLS = {
     "power bi",
     "powerbi",
     "excel vba",
+    # The guide's FAQ counts spreadsheets and simple databases as analytics skills.
+    "excel",
+    "microsoft excel",
+    "spreadsheets",
+    "access",
+    "ms access",
+    "microsoft access",
+    "database",
+    "databases",
+    "sqlite",
+    "mysql",
+    "postgresql",
+    "redcap",
 }
+LANGUAGES = {"python", "r", "sql", "sas", "stata"}  # analytics languages (the guide: Python/R/SQL)
 EHR_SKILLS = {"epic", "cerner", "oracle health", "meditech", "athenahealth", "allscripts"}
 INFORMATICS_VENUES = ("amia", "himss", "medinfo", "digital health", "informatics", "quality", "ihi")
 
@@ -41,6 +55,7 @@ class Action:
     element: str
     gain: int  # points the strength would gain (sub-score gain / 4, rounded)
     text: str
+    fellowship: bool = False  # what CI fellowships weigh most (the guide): first in residency
 
 
 @dataclass
@@ -49,6 +64,7 @@ class Element:
     score: int = 0
     evidence: list[str] = field(default_factory=list)
     missing: list[tuple[int, str]] = field(default_factory=list)  # (sub-score points, action)
+    for_fellowship: set[str] = field(default_factory=set)  # actions fellowships weigh most
 
     def add(self, points: int, evidence: str) -> None:
         self.score = min(100, self.score + points)
@@ -58,6 +74,7 @@ class Element:
 @dataclass
 class Strength:
     elements: dict[str, Element]
+    resident: bool = False  # in residency or matched: fellowship actions come first
 
     @property
     def score(self) -> int:
@@ -71,9 +88,11 @@ class Strength:
             for points, text in element.missing:
                 gain = min(points, 100 - element.score)
                 if gain > 0:
-                    out.append(Action(name, max(1, round(gain / len(ELEMENTS))), text))
+                    key = text in element.for_fellowship
+                    out.append(Action(name, max(1, round(gain / len(ELEMENTS))), text, key))
         order = {name: i for i, name in enumerate(ELEMENTS)}
-        return sorted(out, key=lambda a: (-a.gain, order[a.element]))
+        first = self.resident
+        return sorted(out, key=lambda a: (first and not a.fellowship, -a.gain, order[a.element]))
 
 
 def _norm(text: str) -> str:
@@ -102,7 +121,7 @@ def _training(profile: Profile) -> Element:
                 "health-informatics course) and list it under certificates",
             )
         )
-    if not analytics:
+    if not skills & LANGUAGES:
         e.missing.append(
             (
                 15,
@@ -190,14 +209,23 @@ def _networking(profile: Profile) -> Element:
     us_ci = [m for m in info.mentors if m.us_based and m.informatics]
     if us_ci:
         e.add(25, f"US-based informatics mentor: {us_ci[0].name}")
-    if "amia" not in memberships:
-        e.missing.append(
-            (
-                35,
-                "Join AMIA (student/trainee rate); the CI fellowship match also "
-                "requires AMIA membership",
-            )
+    letters = [m for m in info.mentors if m.letter and m.informatics]
+    for mentor in letters[:2]:
+        e.add(10, f"letter from informatics leader: {mentor.name}")
+    if len(letters) < 2:
+        letter = (
+            "Ask informatics leaders you work with (CMIO, CI faculty) for letters: CI "
+            "fellowships weigh them heavily (aim for 2)"
         )
+        e.missing.append((10 * (2 - len(letters)), letter))
+        e.for_fellowship.add(letter)
+    if "amia" not in memberships:
+        join = (
+            "Join AMIA (student/trainee rate); the CI fellowship match also "
+            "requires AMIA membership"
+        )
+        e.missing.append((35, join))
+        e.for_fellowship.add(join)
     if not us_ci:
         e.missing.append(
             (
@@ -213,7 +241,8 @@ def _networking(profile: Profile) -> Element:
 
 def strength(profile: Profile) -> Strength:
     parts = (_training, _projects, _scholarship, _networking)
-    return Strength({e.name: e for e in (part(profile) for part in parts)})
+    elements = {e.name: e for e in (part(profile) for part in parts)}
+    return Strength(elements, resident=profile.residency is not None)
 
 
 @dataclass(frozen=True)
