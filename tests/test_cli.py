@@ -202,3 +202,30 @@ def test_internal_error_is_exit_70_with_traceback(cli, monkeypatch):
     result = cli("recommend", "profiles/strong-scores.yaml")
     assert result.code == 70
     assert "Traceback" in result.err and "kaboom" in result.err
+
+
+def test_help_shows_required_without_markup_escapes():
+    result = script("explain", "--help")
+    assert "[required]" in result.out and "\\[" not in result.out
+
+
+def test_programs_show_says_yes_no_and_none(cli):
+    out = cli("programs", "show", "im-fairhaven-university-medical-center-ky").out
+    assert "True" not in out and "False" not in out
+    assert "notes: unknown" not in " ".join(out.split())
+
+
+def test_specialty_outside_the_targets_is_said(cli):
+    result = cli(
+        "recommend", "profiles/strong-scores.yaml", "--specialty", "pathology", "--fail-if-empty"
+    )
+    assert result.code == 1
+    assert "--specialty Pathology: not among your target specialties" in " ".join(
+        result.out.split()
+    )
+
+
+def test_assess_accepts_programs_and_says_it_is_not_needed(cli):
+    result = cli("assess", "profiles/resident-pgy2.yaml", "--programs", "data/programs.yaml")
+    assert result.code == 0
+    assert "--programs is not needed and was not read" in result.err

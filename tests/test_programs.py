@@ -91,7 +91,7 @@ def test_generator_ids_unique_at_scale():
 def test_import_sample_csv_round_trips(cli, tmp_path):
     out = tmp_path / "mine.yaml"
     result = cli("programs", "import", "examples/my-programs.csv", "--output", str(out))
-    assert result.code == 0 and "imported 5 program(s)" in result.err
+    assert result.code == 0 and "imported 5 programs" in result.err
     dataset = load_dataset(out, TODAY)
     first = dataset.by_id("im-riverside-university-hospital-ny")
     assert first.visas == ["j1", "h1b"] and first.img_share == 0.4
@@ -131,7 +131,7 @@ def test_import_skip_bad_rows_reports_and_writes_the_rest(cli, tmp_path):
         "programs", "import", "tests/data/csv/bad-rows.csv", "--skip-bad-rows", "-o", str(out)
     )
     assert result.code == 0
-    assert result.err.count("skipped: ") == 7 and "skipped 3 bad row(s)" in result.err
+    assert result.err.count("skipped: ") == 7 and "skipped 3 bad rows" in result.err
     assert [p.id for p in load_dataset(out, TODAY).programs] == ["im-alpha-hospital-ny"]
 
 

@@ -121,12 +121,12 @@ def test_usce_screen():
     strong = profile("strong-scores")  # 3 hands-on + 1 observership = 4 months
     assert findings(strong, program(usce="required", usce_min_months=3))["usce"] == (
         "ok",
-        "Requires 3 months of USCE; you have 3 months of hands-on USCE and 1 of observership.",
+        "Requires 3 months of USCE; you have 3 months of hands-on USCE and 1 month of observership.",
     )
     # Only the observership would meet it: many programs do not count observerships.
     assert findings(strong, program(usce="required", usce_min_months=4))["usce"] == (
         "verify",
-        "Requires 4 months of USCE; you have 3 months of hands-on USCE and 1 of observership. "
+        "Requires 4 months of USCE; you have 3 months of hands-on USCE and 1 month of observership. "
         "Only with the observership would you meet it, and many programs do not count "
         "observerships: verify on the program's site.",
     )
@@ -144,7 +144,9 @@ def test_observership_only_is_not_clinical_usce():
         usce=[Usce(kind=vocab.UsceKind.observership, months=4)]
     )
     status, message = findings(obs, program(usce="required", usce_min_months=3))["usce"]
-    assert status == "verify" and "0 months of hands-on USCE and 4 of observership" in message
+    assert (
+        status == "verify" and "0 months of hands-on USCE and 4 months of observership" in message
+    )
     assert findings(obs, program(usce="required", usce_min_months=6))["usce"][0] == "fail"
     rec = recommend(obs, load_dataset(GOLDEN_PROGRAMS, TODAY), REF, TODAY)
     (usce,) = [f for f in rec.findings if f.rule == "usce-status"]
@@ -656,7 +658,7 @@ def test_explain_takes_an_id_a_short_id_a_prefix_or_a_rank(cli):
     many = cli(*base, "im-fair")
     assert many.code == 2 and "'im-fair' starts 6 ids" in many.err
     far = cli(*base, "999")
-    assert far.code == 2 and "#999 is not on your list, which ranks 128 program(s)" in far.err
+    assert far.code == 2 and "#999 is not on your list, which ranks 128 programs" in far.err
     named = cli(*base, "Riverside University Hospital Internal Medicine")
     assert named.code == 2 and "did you mean" in named.err and "(Riverside" in named.err
 

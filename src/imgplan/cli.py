@@ -475,6 +475,10 @@ def chances(
 @app.command()
 def assess(
     profile: ProfileArg,
+    programs: Annotated[
+        Path | None,
+        typer.Option("--programs", help="Not needed: assess reads only your profile."),
+    ] = None,
     fmt: AssessFormat = "table",
     output: OutputOpt = None,
     today: TodayOpt = None,
@@ -485,6 +489,11 @@ def assess(
 
     chosen = choose_format("assess", fmt)
     r = Run.start(today_from(today), no_cache)
+    if programs is not None:
+        sys.stderr.write(
+            "imgplan: note: assess reads only your profile (the portfolio is about you, not "
+            "programs): --programs is not needed and was not read\n"
+        )
     result = run(r.profile(profile), r.bundled.reference, r.today)
     show("assess", chosen, result, output, (profile,))
 
@@ -640,10 +649,23 @@ def programs_diff(
 # The error boundary -----------------------------------------------------------------------
 
 
+def _plain_help() -> None:
+    """typer < 0.20 escapes '[required]' for rich markup even with markup off, so plain help
+    showed '\\[required]'. Help only: the escape exists for HTML export, which imgplan never
+    does."""
+    from typer import rich_utils
+
+    if hasattr(rich_utils, "escape_before_html_export"):
+        rich_utils.escape_before_html_export = str.strip  # type: ignore[assignment]
+
+
 def main(argv: list[str] | None = None) -> int:
     # A run builds many small objects and few reference cycles, then exits: the cyclic
     # garbage collector only costs time here (about 2x on a 13,000-program dataset).
     gc.disable()
+    args = sys.argv[1:] if argv is None else argv
+    if "--help" in args or "-h" in args or not args:
+        _plain_help()
     try:
         app(args=argv, prog_name="imgplan")
     except SystemExit as exc:

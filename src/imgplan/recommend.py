@@ -16,6 +16,7 @@ from .models import vocab
 from .models.profile import Profile, Step2CK, Step3, Usce
 from .models.programs import Dataset, Program, short_ids
 from .models.reference import Reference
+from .models.values import plural
 from .rules.context import Context
 from .rules.findings import Finding
 from .rules.fit import Fit, informatics_fit
@@ -645,6 +646,14 @@ def recommend(
         top=top,
         what_if=what_if or {},
     )
+    outside = [s for s in specialties or [] if s not in profile.targets.specialties]
+    if outside:
+        names = ", ".join(vocab.specialty_label(s) for s in outside)
+        result.notes.append(
+            f"--specialty {names}: not among your target specialties (targets.specialties), "
+            "so the specialty screen excludes every such program. Add it to your targets to "
+            "rank its programs."
+        )
     if unlock:
         result.unlocks = unlock_report(profile, dataset, ref, today, result.excluded_targets)
         result.unlock_note = unlock_note(profile)
@@ -700,7 +709,7 @@ def _candidates(profile: Profile) -> list[tuple[str, str, Profile, bool | None]]
     have = profile.hands_on_usce_months
     for months in (1, 2, 3, 4, 6):
         if months > have:
-            label = f"{months} month{'s' if months > 1 else ''} of hands-on US clinical experience"
+            label = f"{plural(months, 'month')} of hands-on US clinical experience"
             out.append(("usce", label, with_overrides(profile, usce_months=months), None))
     if not profile.step3_passed:
         out.append(("step3", "Step 3 passed", with_overrides(profile, step3_pass=True), None))

@@ -23,7 +23,7 @@ from ..errors import InputError, Problem
 from ..formats.programs import Dataset as DatasetFormat
 from ..models import values, vocab
 from ..models.programs import Dataset
-from ..models.values import looks_like_formula
+from ..models.values import looks_like_formula, plural
 
 MAX_BYTES = 64 << 20
 
@@ -538,7 +538,7 @@ def import_programs(
         raise InputError(result.header_problems)
     if result.problems and not skip_bad_rows:
         hint = (
-            f"{len(result.skipped_rows)} row(s) cannot be read, so nothing was written; expected "
+            f"{plural(len(result.skipped_rows), 'row')} cannot be read, so nothing was written; expected "
             "every row good (fix them, or pass --skip-bad-rows to write the others)"
         )
         raise InputError(result.problems + [Problem(str(path), None, None, "", hint)])
@@ -561,7 +561,11 @@ def import_programs(
         result.programs,
         f"# Imported from {path.name} by imgplan programs import",
     )
-    skipped = f", skipped {len(result.skipped_rows)} bad row(s)" if result.skipped_rows else ""
+    skipped = (
+        f", skipped {plural(len(result.skipped_rows), 'bad row')}" if result.skipped_rows else ""
+    )
     return Imported(
-        text, len(result.programs), notes + [f"imported {len(result.programs)} program(s){skipped}"]
+        text,
+        len(result.programs),
+        notes + [f"imported {plural(len(result.programs), 'program')}{skipped}"],
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..models.values import plural
 from .bundled import Bundled
 from .cache import Cache, from_settings
 
@@ -69,7 +70,7 @@ def find_program(dataset: Dataset, given: str, ranked: list[str] | None = None) 
         if 1 <= rank <= len(ranked):
             return by_id[ranked[rank - 1]]
         raise UsageError(
-            f"#{rank} is not on your list, which ranks {len(ranked)} program(s); expected a "
+            f"#{rank} is not on your list, which ranks {plural(len(ranked), 'program')}; expected a "
             "number from 1 to the list's length, or an id"
         )
     shorts = {short: pid for pid, short in short_ids(dataset).items()}

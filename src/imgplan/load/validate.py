@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import InputError, Problem, UnreadableError
 from ..formats.profile import Profile
 from ..formats.programs import Dataset
+from ..models.values import plural
 from .files import read_head, size_of
 from .loading import DATASET_MAX_BYTES, PROFILE_MAX_BYTES
 from .located import kind_of, locate, validate_as
@@ -101,7 +102,8 @@ class ValidationReport:
     def summary(self) -> str | None:
         bad = sum(1 for r in self.files if r.problems)
         count = sum(len(r.problems) for r in self.files)
-        return f"{count} problem(s) in {bad} of {len(self.files)} file(s)" if bad else None
+        files = plural(len(self.files), "file")
+        return f"{plural(count, 'problem')} in {bad} of {files}" if bad else None
 
 
 def validate_files(paths: list[Path], today: dt.date) -> ValidationReport:

@@ -100,6 +100,7 @@ def recommend(rec: Recommendation) -> dict[str, Any]:
         "command": "recommend",
         "profile": rec.profile.name,
         "what_if": rec.what_if or None,
+        "notes": rec.notes,
         "informatics_strength": rec.strength,
         "findings": [f.as_json() for f in rec.findings],
         "programs": [assessed(a) for a in rec.programs],

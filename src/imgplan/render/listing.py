@@ -10,6 +10,7 @@ from ..commands import Comparison, ProgramList, ProgramView
 from ..datasets import DatasetDiff, program_dict
 from ..models.programs import Dataset, Program
 from ..models.record import as_dict
+from ..models.values import plural
 from . import example_notice
 from .escape import csv_cell, md
 from .formats import View
@@ -28,6 +29,7 @@ COLUMNS = (
     "verified",
 )
 UNKNOWN = "?"
+NOT_FIGURES = {"notes", "url", "city", "informatics.ehr_vendor"}
 
 
 def _cell(p: Program, column: str) -> str:
@@ -83,7 +85,9 @@ def render_list(dataset: Dataset, programs: list[Program], fmt: str, *, width: i
     from ..models import vocab
     from .table import dataset_header, render
 
-    table = Table(title=f"{len(programs)} program(s); ? = unknown, verify", title_justify="left")
+    table = Table(
+        title=f"{plural(len(programs), 'program')}; ? = unknown, verify", title_justify="left"
+    )
     for column in (
         "id",
         "spec.",
@@ -136,11 +140,15 @@ def render_show(dataset: Dataset, p: Program, fmt: str, *, width: int = 120) -> 
     data = as_dict(p)
     info = data.pop("informatics")
     for key, value in [*data.items(), *((f"informatics.{k}", v) for k, v in info.items())]:
-        shown = (
-            "unknown — verify on the program's site"
-            if value is None
-            else (", ".join(map(str, value)) or "none" if isinstance(value, list) else str(value))
-        )
+        if value is None:
+            # Notes and links are the user's own, not figures: absent is just absent.
+            shown = "none" if key in NOT_FIGURES else "unknown — verify on the program's site"
+        elif isinstance(value, bool):
+            shown = "yes" if value else "no"
+        elif isinstance(value, list):
+            shown = ", ".join(map(str, value)) or "none"
+        else:
+            shown = str(value)
         table.add_row(key, shown)
     figures = p.verified or dataset.as_of
     return render(

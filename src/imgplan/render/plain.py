@@ -235,6 +235,8 @@ def recommend(
     if notice:
         w.para(notice, "yellow")
     dataset_header(w, rec.dataset)
+    for note in rec.notes:
+        w.para(note, "yellow")
     w.para(_summary_line(rec.findings))
     w.raw("")
     shown, total = rec.shown(), len(rec.ranked)

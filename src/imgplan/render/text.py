@@ -82,6 +82,7 @@ def recommend_markdown(rec: Recommendation) -> str:
     notice = what_if_notice(rec.what_if)
     if notice:
         lines += [f"> **{md(notice)}**", ""]
+    lines += [f"> {md(note)}\n" for note in rec.notes]
     lines.append(
         f"Programs: {md(d.name)}, {len(d.programs)} programs, as of {d.as_of.isoformat()}."
     )

@@ -272,7 +272,7 @@ def list_findings(ctx: Context, h1b_only: int) -> list[Finding]:
                 STEP3_POINTER,
                 "info",
                 (
-                    f"{h1b_only} program(s) on your list sponsor only the H-1B among the visas you can "
+                    f"{plural(h1b_only, 'program')} on your list sponsor only the H-1B among the visas you can "
                     "use: passing Step 3 before the petition would make them fully eligible. See "
                     "`imgplan check-step3`."
                 ),

@@ -14,6 +14,7 @@ from operator import attrgetter
 
 from ..models import vocab
 from ..models.programs import Program
+from ..models.values import plural
 from .context import Context
 from .findings import Finding
 from .registry import ATTEMPTS, ECFMG, FRESHNESS, GRADUATION, SPECIALTY, STEP2CK, USCE, VISA
@@ -231,7 +232,7 @@ def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             "exception",
             (
                 lambda: (
-                    f"{ctx.step2_words} is {gap} points under the minimum {p.step2ck_min}, but the "
+                    f"{ctx.step2_words} is {plural(gap, 'point')} under the minimum {p.step2ck_min}, but the "
                     f"program has {' and '.join(strong)} and your informatics portfolio is exceptional "
                     f"({ctx.strength.score}/100, at least {need}): the guide's exception keeps it, as "
                     "a reach."
@@ -248,7 +249,12 @@ def step2ck(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     return Finding(
         STEP2CK,
         "fail",
-        (lambda: f"{ctx.step2_words} is {gap} points under the minimum {p.step2ck_min}.{hint}"),
+        (
+            lambda: (
+                f"{ctx.step2_words} is {plural(gap, 'point')} under the minimum "
+                f"{p.step2ck_min}.{hint}"
+            )
+        ),
         src,
     )
 
@@ -258,8 +264,8 @@ def usce(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     externship) count; observerships (no patient care) are not counted by many programs
     (FACTS §7), so where only they would meet a requirement the program is 'verify'."""
     months, observed = ctx.usce_months, ctx.observership_months
-    have = f"you have {months:g} months of hands-on USCE" + (
-        f" and {observed:g} of observership" if observed else ""
+    have = f"you have {plural(months, 'month')} of hands-on USCE" + (
+        f" and {plural(observed, 'month')} of observership" if observed else ""
     )
     src = ctx.ref.cite("usce_practice")
     if p.usce is None:
@@ -288,19 +294,21 @@ def _usce_required(
             )
         need = 1
     if months >= need:
-        return Finding(USCE, "ok", lambda: f"Requires {need:g} months of USCE; {have}.", src)
+        return Finding(
+            USCE, "ok", lambda: f"Requires {plural(need, 'month')} of USCE; {have}.", src
+        )
     if months + observed >= need:
         return Finding(
             USCE,
             "verify",
             lambda: (
-                f"Requires {need:g} months of USCE; {have}. Only with the observership would you "
+                f"Requires {plural(need, 'month')} of USCE; {have}. Only with the observership would you "
                 "meet it, and many programs do not count observerships: verify on the program's "
                 "site."
             ),
             src,
         )
-    return Finding(USCE, "fail", lambda: f"Requires {need:g} months of USCE; {have}.", src)
+    return Finding(USCE, "fail", lambda: f"Requires {plural(need, 'month')} of USCE; {have}.", src)
 
 
 def ecfmg(ctx: Context, p: Program, as_of: dt.date) -> Finding:
@@ -348,7 +356,7 @@ def freshness(ctx: Context, p: Program, as_of: dt.date) -> Finding:
             "warn",
             (
                 lambda: (
-                    f"Figures are stale: {what} {checked.isoformat()}, {months} months ago (over "
+                    f"Figures are stale: {what} {checked.isoformat()}, {plural(months, 'month')} ago (over "
                     f"{limit}); verify on the program's site."
                 )
             ),
@@ -357,7 +365,7 @@ def freshness(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     return Finding(
         FRESHNESS,
         "ok",
-        lambda: f"Figures {what} {checked.isoformat()} ({months} months ago).",
+        lambda: f"Figures {what} {checked.isoformat()} ({plural(months, 'month')} ago).",
         ctx.ref.cite("stale_months"),
     )
 

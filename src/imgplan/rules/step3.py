@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from ..models.profile import Profile
 from ..models.reference import Reference
+from ..models.values import plural
 from .findings import Finding
 from .passing import judge
 from .registry import (
@@ -386,7 +387,7 @@ def _gains(facts: Step3Facts, ref: Reference) -> list[Finding]:
                 H1B,
                 "info",
                 (
-                    f"{facts.h1b_only_programs} program(s) on your list sponsor only the H-1B: passing "
+                    f"{plural(facts.h1b_only_programs, 'program')} on your list sponsor only the H-1B: passing "
                     "Step 3 would open them."
                 ),
                 ref.cite("visa_h1b"),
