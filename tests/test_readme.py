@@ -19,7 +19,7 @@ def _parse(line: str) -> tuple[list[str], int]:
     if match:
         expected = int(match.group(1))
         line = line[: match.start()]
-    return shlex.split(line)[1:], expected
+    return shlex.split(line, comments=True)[1:], expected
 
 
 def test_readme_has_examples_for_every_available_command():
