@@ -288,3 +288,39 @@ def test_step1_fail_with_ecfmg_flags_invent_no_attempt_count(cli):
     text = " ".join(r["message"] for r in doc["reasons"])
     assert "2 attempts" not in text and "took" not in text.split("Step 1 was failed")[0]
     assert "read as passed after at least one failed attempt" in text
+
+
+def test_survey_figures_come_from_the_reference_data_with_their_editions():
+    """74.1% (NRMP PD Survey 2021) and 30% (2018, not 2021) are data, cited with editions."""
+    ref = reference()
+    assert ref.cite("pd_failed_attempt_percent").endswith("(2021; secondary)")
+    assert "2018" in ref.cite("pd_step1_fail_refuse_percent")
+    usmle = {"step1": {"result": "pass", "attempts": 2}, "step2ck": {"score": 240, "attempts": 1}}
+    _, message = found(person(usmle=usmle), "red-flag")
+    assert (
+        "74.1% of program directors cite failed attempts (NRMP Program Director Survey 2021"
+        in message
+    )
+    assert (
+        "about 30% would not consider a first-attempt Step 1 failure (NRMP Program Director Survey 2018"
+        in message
+    )
+    changed = ref.copy_with(
+        figures={
+            **ref.figures,
+            "pd_failed_attempt_percent": ref.figures["pd_failed_attempt_percent"].copy_with(
+                value=70
+            ),
+        }
+    )
+    ctx = Context.of(person(usmle=usmle), changed, TODAY)
+    from imgplan.rules.profile_findings import red_flags
+
+    assert "70% of program directors" in red_flags(ctx).message
+
+
+def test_tiers_are_labelled_as_no_promise(cli):
+    out = " ".join(cli("recommend", "profiles/strong-scores.yaml").out.split())
+    assert (
+        "Tier compares your Step 2 CK with this program's figures only; it is not a promise" in out
+    )
