@@ -8,7 +8,7 @@ import json
 import icalendar
 import pytest
 
-from imgplan.calendar import match_season
+from imgplan.calendar import SEASON_DATES, match_season
 from imgplan.load.loading import load_profile
 from imgplan.models.profile import Residency
 from imgplan.timeline import KINDS, STUDY_PHASES, build, study_plan
@@ -160,23 +160,46 @@ def test_generic_roadmap_says_so(cli):
 
 def test_published_season_comes_from_calendar_data():
     season = match_season(2026, CAL)
-    assert season.published and season.match_day == dt.date(2026, 3, 20)
-    assert match_season(2027, CAL).certainty == "estimated"
+    assert season.dated("match_day").certainty == "published"
+    assert season.match_day == dt.date(2026, 3, 20)
+    # 2027: the ERAS dates are reported (secondary), the Match dates estimated.
+    later = match_season(2027, CAL)
+    assert later.dated("eras_submit").certainty == "published"
+    assert "secondary" in later.dated("eras_submit").source
+    assert later.dated("match_day").certainty == "estimated"
 
 
-def test_pattern_reproduces_the_published_season():
-    data = CAL.copy_with(seasons={})
-    estimated, published = match_season(2026, data), match_season(2026, CAL)
-    for name in (
-        "eras_opens",
-        "eras_submit",
-        "programs_review",
-        "rank_list_deadline",
-        "soap_start",
-        "soap_end",
-        "match_day",
-    ):
-        assert getattr(estimated, name) == getattr(published, name), name
+def test_pattern_reproduces_every_published_date():
+    """Every date the calendar data gives is also what the pattern says: the pattern claimed
+    for later seasons is the one the published seasons follow."""
+    bare = CAL.copy_with(seasons={})
+    for year, season in CAL.seasons.items():
+        estimated = match_season(year, bare)
+        for name in SEASON_DATES:
+            given = getattr(season, name)
+            if given is not None:
+                assert estimated.dated(name).date == given, (year, name)
+
+
+@pytest.mark.parametrize(
+    ("match_day", "deadline"),
+    [
+        (dt.date(2023, 3, 17), dt.date(2023, 3, 1)),  # NRMP, official
+        (dt.date(2024, 3, 15), dt.date(2024, 2, 28)),  # NRMP, official
+        (dt.date(2025, 3, 21), dt.date(2025, 3, 5)),  # secondary
+    ],
+)
+def test_rank_list_deadline_is_16_days_before_match_day(match_day, deadline):
+    season = match_season(match_day.year, CAL.copy_with(seasons={}))
+    assert season.match_day == match_day
+    assert season.rank_list_deadline == deadline
+
+
+def test_estimated_rank_list_deadlines_and_the_corrected_2026_date():
+    assert match_season(2026, CAL).rank_list_deadline == dt.date(2026, 3, 4)  # not 25 Feb
+    assert match_season(2027, CAL).rank_list_deadline == dt.date(2027, 3, 3)
+    assert match_season(2028, CAL).rank_list_deadline == dt.date(2028, 3, 1)
+    assert match_season(2027, CAL).dated("rank_list_deadline").certainty == "estimated"
 
 
 def test_events_carry_certainty_and_source(cli):

@@ -14,6 +14,14 @@ from dataclasses import dataclass
 from .models.calendar import CalendarData
 
 
+def add_years(date: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (28 February for a 29 February)."""
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:
+        return date.replace(year=date.year + years, day=28)
+
+
 def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
     """The n-th (1-based) weekday (Mon=0) of a month."""
     first = dt.date(year, month, 1)
@@ -30,58 +38,121 @@ class Dated:
     source: str
 
 
+SEASON_DATES = (
+    "eras_opens",
+    "eras_submit",
+    "programs_review",
+    "rank_list_deadline",
+    "soap_start",
+    "soap_end",
+    "match_day",
+)
+
+
 @dataclass(frozen=True)
 class MatchSeason:
+    """One Match season's dates, each with its own certainty and source: a date the calendar
+    data gives is ``published`` (its source says whether official or secondary); any other is
+    ``estimated`` from the pattern."""
+
     match_year: int
-    published: bool
-    source: str
-    eras_opens: dt.date
-    eras_submit: dt.date
-    programs_review: dt.date
-    rank_list_deadline: dt.date
-    soap_start: dt.date
-    soap_end: dt.date
-    match_day: dt.date
+    dates: dict[str, Dated]
+
+    def dated(self, name: str) -> Dated:
+        return self.dates[name]
 
     @property
-    def certainty(self) -> str:
-        return "published" if self.published else "estimated"
+    def eras_opens(self) -> dt.date:
+        return self.dates["eras_opens"].date
+
+    @property
+    def eras_submit(self) -> dt.date:
+        return self.dates["eras_submit"].date
+
+    @property
+    def programs_review(self) -> dt.date:
+        return self.dates["programs_review"].date
+
+    @property
+    def rank_list_deadline(self) -> dt.date:
+        return self.dates["rank_list_deadline"].date
+
+    @property
+    def soap_start(self) -> dt.date:
+        return self.dates["soap_start"].date
+
+    @property
+    def soap_end(self) -> dt.date:
+        return self.dates["soap_end"].date
+
+    @property
+    def match_day(self) -> dt.date:
+        return self.dates["match_day"].date
 
     @property
     def residency_start(self) -> dt.date:
         return dt.date(self.match_year, 7, 1)
 
 
-def match_season(year: int, data: CalendarData) -> MatchSeason:
-    if year in data.seasons:
-        s = data.seasons[year]
-        return MatchSeason(
-            year,
-            True,
-            s.source,
-            s.eras_opens,
-            s.eras_submit,
-            s.programs_review,
-            s.rank_list_deadline,
-            s.soap_start,
-            s.soap_end,
-            s.match_day,
-        )
+def pattern_dates(
+    year: int, data: CalendarData, match_day: dt.date | None = None
+) -> dict[str, dt.date]:
+    """The season's dates by the pattern (FACTS §4): ERAS opens the first Wednesday of June and
+    takes submissions from the first Wednesday of September of the year before the Match;
+    Match Day is the third Friday of March; the rank-list deadline is 16 days before it (the
+    pattern's figure); SOAP runs Monday to Thursday of Match week."""
     p = data.pattern
     submit = nth_weekday(year - 1, 9, WED, 1)
-    match_day = nth_weekday(year, 3, FRI, 3)
-    return MatchSeason(
-        year,
-        False,
-        p.source,
-        eras_opens=nth_weekday(year - 1, 6, WED, 1),
-        eras_submit=submit,
-        programs_review=submit + dt.timedelta(days=p.programs_review_days_after_submit),
-        rank_list_deadline=match_day - dt.timedelta(days=p.rank_list_deadline_days_before_match),
-        soap_start=match_day - dt.timedelta(days=4),
-        soap_end=match_day - dt.timedelta(days=1),
-        match_day=match_day,
-    )
+    match_day = match_day or nth_weekday(year, 3, FRI, 3)
+    return {
+        "eras_opens": nth_weekday(year - 1, 6, WED, 1),
+        "eras_submit": submit,
+        "programs_review": submit + dt.timedelta(days=p.programs_review_days_after_submit),
+        "rank_list_deadline": match_day - dt.timedelta(days=p.rank_list_deadline_days_before_match),
+        "soap_start": match_day - dt.timedelta(days=4),
+        "soap_end": match_day - dt.timedelta(days=1),
+        "match_day": match_day,
+    }
+
+
+def match_season(year: int, data: CalendarData) -> MatchSeason:
+    given = data.seasons.get(year)
+    published = {
+        name: getattr(given, name)
+        for name in SEASON_DATES
+        if given is not None and getattr(given, name) is not None
+    }
+    # Dates tied to Match Day follow a published Match Day.
+    estimated = pattern_dates(year, data, published.get("match_day"))
+    dates = {}
+    for name in SEASON_DATES:
+        if name in published:
+            dates[name] = Dated(published[name], "published", given.source)  # type: ignore[union-attr]
+        else:
+            dates[name] = Dated(estimated[name], "estimated", data.pattern.source)
+    return MatchSeason(year, dates)
+
+
+def month_day(year: int, text: str) -> dt.date:
+    """'MM-DD' of the calendar data, in ``year``."""
+    month, day = (int(part) for part in text.split("-"))
+    return dt.date(year, month, day)
+
+
+def nrmp_dates(year: int, data: CalendarData) -> dict[str, Dated]:
+    """NRMP registration opens (mid-September), its standard deadline (about 31 January, then
+    a late fee) and ranking opens (about 1 February), for the Match of ``year``: NRMP's
+    published pattern, each year's exact date estimated."""
+    p = data.pattern
+    return {
+        "registration_opens": Dated(
+            month_day(year - 1, p.nrmp_registration_opens), "estimated", p.nrmp_source
+        ),
+        "registration_deadline": Dated(
+            month_day(year, p.nrmp_registration_deadline), "estimated", p.nrmp_source
+        ),
+        "ranking_opens": Dated(month_day(year, p.ranking_opens), "estimated", p.nrmp_source),
+    }
 
 
 def _pair(first: dt.date, second: dt.date, certainty: str, source: str) -> tuple[Dated, Dated]:

@@ -188,10 +188,14 @@ class Recommendation:
             for score, _, _, tier, status, margin, _, i, group, n in entries
         ]
 
-    @cached_property
+    @property
     def short_ids(self) -> dict[str, str]:
-        """Every program's short id in this dataset (see models.programs.short_ids)."""
-        return short_ids(self.dataset)
+        """Every program's short id in this dataset (see models.programs.short_ids), worked
+        out once per dataset: a batch of profiles shares it."""
+        index = _index(self.dataset)
+        if index.short_ids is None:
+            index.short_ids = short_ids(self.dataset)
+        return index.short_ids
 
     @cached_property
     def excluded_targets(self) -> list[Assessed]:
@@ -339,14 +343,16 @@ class _Index:
         # the key of each position)
         self.distinct: dict[object, list[tuple[dict[object, list[int]], list[object]]]] = {}
         self.fits: list[Fit | None] = [None] * len(dataset.programs)
+        self.short_ids: dict[str, str] | None = None
         # (screen, today, reference) -> key -> finding, for the screens in PROFILE_FREE
         self.shared: dict[tuple[object, dt.date, int], dict[object, Finding]] = {}
         # What ranking reads of each program, read once per dataset (filled by keys_of for
         # the groups a profile targets): (reference score, weighted fit term, weighted
-        # IMG-friendliness term, few IMGs?, id, state, setting).
-        self.ranking: list[tuple[int | None, float, float, bool, str, object, object] | None] = [
-            None
-        ] * len(dataset.programs)
+        # IMG-friendliness term, few IMGs?, id, state, setting, visa policy unknown?, IMG share
+        # unknown?).
+        self.ranking: list[
+            tuple[int | None, float, float, bool, str, object, object, bool, bool] | None
+        ] = [None] * len(dataset.programs)
 
     def keys_of(self, specialty: object) -> list[tuple[dict[object, list[int]], list[object]]]:
         found = self.distinct.get(specialty)
@@ -364,6 +370,8 @@ class _Index:
                     p.id,
                     p.state,
                     p.setting,
+                    p.visas is None,
+                    p.img_share is None,
                 )
             found = []
             for screen in SCREENS[1:]:
@@ -487,16 +495,17 @@ def _evaluate(
             if flag == "fail":
                 failed_out.append((i, group, n))
                 continue
-            reference, fit_term, img_term, few, pid, state, setting = ranking[i]  # type: ignore[misc]
-            program = programs[i]
-            visa_unknown = needs_visa and program.visas is None
-            key = (flag, reference, few, visa_unknown, program.img_share is None)
+            reference, fit_term, img_term, few, pid, state, setting, no_visas, no_img = ranking[  # type: ignore[misc]
+                i
+            ]
+            visa_unknown = needs_visa and no_visas
+            key = (flag, reference, few, visa_unknown, no_img)
             found = by_status.get(key)
             if found is None:
                 status = flag or ("verify" if visa_unknown else "eligible")
                 m = step2 - reference if step2 is not None and reference is not None else None
                 name = _tier_of(status, m, 0.0 if few else None, visa_unknown)
-                unknowns = (m is None) + (program.img_share is None) + visa_unknown
+                unknowns = (m is None) + no_img + visa_unknown
                 found = by_status[key] = (
                     status,
                     m,

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .calendar import amia_match, fellowship_submit, match_season
+from .calendar import add_years as _add_years
+from .calendar import amia_match, fellowship_submit, match_season, month_day, nrmp_dates
 from .models import vocab
 from .models.calendar import CalendarData
 from .models.profile import Profile
@@ -145,6 +146,8 @@ class _Plan:
         self.label = vocab.specialty_label(self.spec)
         self.end = _add_years(self.start, self.years)  # residency ends, fellowship starts
         self.fyears = self.data.fellowship_years
+        cas = self.data.residencycas.specialties
+        self.service = "ResidencyCAS" if str(self.spec) in cas else "ERAS"
 
     def add(
         self,
@@ -312,93 +315,100 @@ def _ecfmg(p: _Plan) -> None:
             "ECFMG certification confirmed to NRMP (else "
             "withdrawn from the Match); also needed to start residency",
             "ecfmg",
-            season.certainty,
+            season.dated("rank_list_deadline").certainty,
             ecfmg_src,
             "Licensing and certification",
             detail="Still missing: " + "; ".join(missing),
         )
+        pathway = month_day(p.match_year - 1, p.data.pattern.ecfmg_pathway_opens)
+        p.add(
+            "ecfmg-pathway",
+            pathway,
+            f"ECFMG Pathway applications open (for the {p.match_year} Match)",
+            "ecfmg",
+            "estimated",
+            p.data.pattern.ecfmg_source,
+            "Licensing and certification",
+            detail="The clinical- and communication-skills Pathway, OET Medicine (at least 350 "
+            "in Listening, Reading and Speaking and 300 in Writing, in one sitting) and a "
+            "verified diploma complete ECFMG certification; ECFMG sets no processing time, "
+            "so start early.",
+        )
 
 
 def _application(p: _Plan) -> None:
-    """The residency application season: ERAS, NRMP, interviews, rank list, Match, SOAP."""
-    data, season, match_year, in_residency_start = (
-        p.data,
-        p.season,
-        p.match_year,
-        p.in_residency_start,
-    )
-    if in_residency_start is None:
-        c, s = season.certainty, season.source
-        phase = "Residency application"
+    """The residency application season: the application service (ERAS, or ResidencyCAS for
+    Emergency Medicine), NRMP registration, interviews, rank list, Match, SOAP."""
+    if p.in_residency_start is not None:
+        return
+    season, year, phase = p.season, p.match_year, "Residency application"
+    service = p.service
+
+    def at(key: str, name: str, title: str, kind: str, detail: str = "", **more: object) -> None:
+        d = season.dated(name)
+        p.add(key, d.date, title, kind, d.certainty, d.source, phase, detail=detail, **more)  # type: ignore[arg-type]
+
+    if service == "ResidencyCAS":
+        cas = p.data.residencycas
+        released = month_day(year - 1, cas.released_to_programs)
         p.add(
-            "eras-opens",
-            season.eras_opens,
-            f"MyERAS opens ({match_year} Match)",
+            "residencycas-release",
+            released,
+            "ResidencyCAS: applications released to Emergency Medicine programs",
             "application",
-            c,
-            s,
+            "estimated",
+            cas.source,
             phase,
-            detail="Register, start the application, request letters.",
+            detail="Emergency Medicine applies through ResidencyCAS, not ERAS, since the 2026 "
+            "Match: submit in September, before programs receive applications on 1 Oct.",
         )
-        p.add(
+    else:
+        at(
+            "eras-opens",
+            "eras_opens",
+            f"MyERAS opens ({year} Match)",
+            "application",
+            "Register, start the application, request the ECFMG token (EFDO) and letters "
+            "through the AAMC Letter Writer Portal early.",
+        )
+        at(
             "eras-submit",
-            season.eras_submit,
+            "eras_submit",
             "ERAS: applications can be submitted",
             "application",
-            c,
-            s,
-            phase,
-            detail="Submit on day one: programs screen early.",
+            "Submit on day one: programs screen early. Choose your program signals now "
+            "(the number depends on the specialty).",
         )
-        p.add(
+        at(
             "programs-review",
-            season.programs_review,
+            "programs_review",
             "Programs start reviewing applications",
             "application",
-            c,
-            s,
-            phase,
         )
-        reg = dt.date(match_year - 1, 9, 15)
-        p.add(
-            "nrmp-registration",
-            reg,
-            "NRMP Main Residency Match registration (about mid-September)",
-            "match",
-            "estimated",
-            data.pattern.source + "; verify on nrmp.org",
-            phase,
-        )
-        p.add(
-            "interviews",
-            dt.date(match_year - 1, 10, 1),
-            "Interview season",
-            "application",
-            "estimated",
-            data.pattern.source,
-            phase,
-            end=dt.date(match_year, 1, 31),
-        )
-        p.add(
-            "rank-list",
-            season.rank_list_deadline,
-            "NRMP rank order list deadline (9 pm ET)",
-            "match",
-            c,
-            s,
-            phase,
-        )
-        p.add(
-            "soap",
-            season.soap_start,
-            "SOAP, if unmatched",
-            "match",
-            c,
-            s,
-            phase,
-            end=season.soap_end,
-        )
-        p.add("match-day", season.match_day, f"Match Day {match_year}", "match", c, s, phase)
+    nrmp = nrmp_dates(year, p.data)
+    for key, title in (
+        ("registration_opens", "NRMP Main Residency Match registration opens"),
+        (
+            "registration_deadline",
+            f"NRMP standard registration deadline (after it, a ${p.data.pattern.nrmp_late_fee} late fee)",
+        ),
+        ("ranking_opens", "NRMP ranking opens: enter your rank order list"),
+    ):
+        d = nrmp[key]
+        p.add(f"nrmp-{key.replace('_', '-')}", d.date, title, "match", d.certainty, d.source, phase)
+    p.add(
+        "interviews",
+        dt.date(year - 1, 10, 1),
+        "Interview season",
+        "application",
+        "estimated",
+        p.data.pattern.source,
+        phase,
+        end=dt.date(year, 1, 31),
+    )
+    at("rank-list", "rank_list_deadline", "NRMP rank order list deadline (9 pm ET)", "match")
+    at("soap", "soap_start", "SOAP, if unmatched", "match", end=season.soap_end)
+    at("match-day", "match_day", f"Match Day {year}", "match")
 
 
 def _step3(p: _Plan) -> None:
@@ -415,6 +425,7 @@ def _step3(p: _Plan) -> None:
                 if profile.visa == vocab.Visa.h1b
                 else "Step 3: study and sit it now"
             )
+            exam = today + dt.timedelta(weeks=weeks)
             p.add(
                 "step3",
                 today,
@@ -423,9 +434,13 @@ def _step3(p: _Plan) -> None:
                 "personal",
                 facts_src,
                 "Licensing and certification",
-                end=today + dt.timedelta(weeks=weeks),
-                detail=f"check-step3 says take it now: {verdict.reasons[0].message}",
+                end=exam,
+                detail=f"check-step3 says take it now: {verdict.reasons[0].message} Step 3 "
+                "is given only in the United States (an applicant abroad needs a trip), and "
+                "you apply only after your ECFMG certificate is issued; a scheduling permit "
+                "takes about 2 weeks.",
             )
+            _step3_result(p, exam)
         elif verdict.verdict != "done":
             when = max(start + dt.timedelta(days=183), today)
             p.add(
@@ -440,6 +455,38 @@ def _step3(p: _Plan) -> None:
             )
 
 
+def _step3_result(p: _Plan, exam: dt.date) -> None:
+    """The Step 3 result, about 3–4 weeks after the exam (FACTS §5, secondary), and whether it
+    comes too late for the rank-list deadline or an H-1B petition before 1 July."""
+    weeks = p.ref["step3_result_weeks"]
+    result = exam + dt.timedelta(weeks=weeks)
+    p.add(
+        "step3-result",
+        result,
+        f"Step 3 result (about {weeks} weeks after the exam)",
+        "exam",
+        "estimated",
+        p.ref.cite("step3_result_weeks"),
+        "Licensing and certification",
+    )
+    if p.profile is None or p.profile.visa not in (vocab.Visa.h1b, vocab.Visa.any):
+        return
+    deadline = p.season.rank_list_deadline
+    if p.in_residency_start is None and result > deadline:
+        p.warnings.append(
+            f"The Step 3 result would arrive about {result.isoformat()}, after the rank-list "
+            f"deadline ({deadline.isoformat()}): H-1B programs rank knowing only that you sat "
+            "it. Sit it earlier if an H-1B program is your goal."
+        )
+    petition = dt.date(p.start.year, 6, 1)
+    if result > petition:
+        p.warnings.append(
+            f"The Step 3 result would arrive about {result.isoformat()}, too late for an H-1B "
+            f"petition before residency starts on {p.start.isoformat()} (the petition needs "
+            "Step 3 passed)."
+        )
+
+
 def _residency(p: _Plan) -> None:
     """Residency years with the guide's informatics milestones."""
     season, guide, in_residency_start, start, years, label = (
@@ -450,8 +497,8 @@ def _residency(p: _Plan) -> None:
         p.years,
         p.label,
     )
-    res_c = "personal" if in_residency_start else season.certainty
-    res_src = "your profile" if in_residency_start else season.source
+    res_c = "personal" if in_residency_start else season.dated("match_day").certainty
+    res_src = "your profile" if in_residency_start else season.dated("match_day").source
     milestones = {
         1: "PGY-1: observe and assist: join an EHR, order-set or QI committee; meet the CMIO "
         "or informatics faculty; join AMIA.",
@@ -651,13 +698,6 @@ def _ecfmg_missing(profile: Profile | None) -> list[str]:
         "profile: verify with ECFMG)"
     )
     return out
-
-
-def _add_years(date: dt.date, years: int) -> dt.date:
-    try:
-        return date.replace(year=date.year + years)
-    except ValueError:  # 29 February
-        return date.replace(year=date.year + years, day=28)
 
 
 def _mark_status(events: list[Event], today: dt.date) -> None:

@@ -10,13 +10,13 @@ from .types import Date, Strict, Text
 
 class Season(Strict):
     source: Text
-    eras_opens: Date
-    eras_submit: Date
-    programs_review: Date
-    rank_list_deadline: Date
-    soap_start: Date
-    soap_end: Date
-    match_day: Date
+    eras_opens: Date | None = None  # a date left out is estimated from the pattern
+    eras_submit: Date | None = None
+    programs_review: Date | None = None
+    rank_list_deadline: Date | None = None
+    soap_start: Date | None = None
+    soap_end: Date | None = None
+    match_day: Date | None = None
 
 
 class FellowshipSeason(Strict):
@@ -47,12 +47,27 @@ class Pattern(Strict):
     amia_commit: Text
     amia_results_days_after_commit: int
     score_release_weeks: int
+    nrmp_source: Text
+    nrmp_registration_opens: Text  # MM-DD, the year before the Match
+    nrmp_registration_deadline: Text  # MM-DD, the Match year
+    nrmp_late_fee: int
+    ranking_opens: Text  # MM-DD, the Match year
+    amia_pattern_note: Text
+    ecfmg_source: Text
+    ecfmg_pathway_opens: Text  # MM-DD, the year before the Match
+
+
+class ResidencyCas(Strict):
+    source: Text
+    specialties: list[Text]
+    released_to_programs: Text  # MM-DD, the year before the Match
 
 
 class CalendarData(Strict):
     format: int
     as_of: Date
     pattern: Pattern
+    residencycas: ResidencyCas
     residency_years: dict[str, int]
     fellowship_years: int
     seasons: dict[int, Season] = Field(default_factory=dict)

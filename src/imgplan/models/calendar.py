@@ -12,13 +12,13 @@ from .record import Record
 @dataclass(slots=True)
 class Season(Record):
     source: str
-    eras_opens: dt.date
-    eras_submit: dt.date
-    programs_review: dt.date
-    rank_list_deadline: dt.date
-    soap_start: dt.date
-    soap_end: dt.date
-    match_day: dt.date
+    eras_opens: dt.date | None = None  # a date left out is estimated from the pattern
+    eras_submit: dt.date | None = None
+    programs_review: dt.date | None = None
+    rank_list_deadline: dt.date | None = None
+    soap_start: dt.date | None = None
+    soap_end: dt.date | None = None
+    match_day: dt.date | None = None
 
 
 @dataclass(slots=True)
@@ -52,6 +52,21 @@ class Pattern(Record):
     amia_commit: str
     amia_results_days_after_commit: int
     score_release_weeks: int
+    nrmp_source: str
+    nrmp_registration_opens: str  # MM-DD, the year before the Match
+    nrmp_registration_deadline: str  # MM-DD, the Match year
+    nrmp_late_fee: int
+    ranking_opens: str  # MM-DD, the Match year
+    amia_pattern_note: str
+    ecfmg_source: str
+    ecfmg_pathway_opens: str  # MM-DD, the year before the Match
+
+
+@dataclass(slots=True)
+class ResidencyCas(Record):
+    source: str
+    specialties: list[str]
+    released_to_programs: str  # MM-DD, the year before the Match
 
 
 @dataclass(slots=True)
@@ -59,6 +74,7 @@ class CalendarData(Record):
     format: int
     as_of: dt.date
     pattern: Pattern
+    residencycas: ResidencyCas
     residency_years: dict[str, int]
     fellowship_years: int
     seasons: dict[int, Season] = field(default_factory=dict)
