@@ -18,10 +18,11 @@ import math
 from dataclasses import dataclass, field
 
 from .models import vocab
-from .models.outcomes import ErasFees, NrmpFees, Outcomes, SpecialtyOutcome
+from .models.outcomes import ErasFees, FellowshipMatch, NrmpFees, Outcomes, SpecialtyOutcome
 from .models.profile import Profile
 from .models.programs import Dataset
 from .recommend import Assessed, Recommendation
+from .rules.stage import Stage
 
 Z75 = 0.6744897501960817  # the standard normal's 75th percentile
 MIN_SEPARATION = 3  # points between the medians below which the score does not separate
@@ -110,9 +111,41 @@ class Chances:
     nrmp_source: str
     score_note: str
     dataset: Dataset | None = None  # where the eligible programs come from
+    stage: Stage | None = None
+    fellowship: FellowshipOdds | None = None  # in training: the CI fellowship match instead
 
 
-def chances(profile: Profile, rec: Recommendation, figures: Outcomes) -> Chances:
+@dataclass
+class FellowshipOdds:
+    """The AMIA CI fellowship match, for a profile past the residency Match."""
+
+    matched_share: float
+    median_applications: int
+    fee_for_median: int  # ERAS fellowship fee for the median number of applications
+    fees: list[tuple[int, int]]  # (applications, ERAS fellowship fee)
+    source: str
+    fee_source: str
+    programs: str
+
+
+def fellowship_fee(n: int, f: FellowshipMatch) -> int:
+    """ERAS fellowship fee: a flat fee up to ``fee_flat_up_to`` programs, then per program."""
+    total, done = (f.fee_flat, f.fee_flat_up_to) if n > 0 else (0, 0)
+    for tier in f.fee_tiers:
+        upto = n if tier.up_to is None else min(n, tier.up_to)
+        if upto > done:
+            total += (upto - done) * tier.per_program
+            done = upto
+    return total
+
+
+def chances(
+    profile: Profile, rec: Recommendation, figures: Outcomes, stage: Stage | None = None
+) -> Chances:
+    """Residency-match odds by target specialty; for a profile matched or in residency, the
+    CI fellowship match figures instead (residency odds no longer apply)."""
+    if stage is not None and stage.in_training:
+        return _fellowship_chances(profile, figures, stage)
     co = figures.charting_outcomes
     score = profile.step2
     out = []
@@ -150,6 +183,7 @@ def chances(profile: Profile, rec: Recommendation, figures: Outcomes) -> Chances
         f"{figures.fees.nrmp.note}",
         score_note,
         rec.dataset,
+        stage,
     )
 
 
@@ -213,6 +247,24 @@ def _specialty(
         len(mine),
         notes,
     )
+
+
+def _fellowship_chances(profile: Profile, figures: Outcomes, stage: Stage) -> Chances:
+    f = figures.fellowship_match
+    odds = FellowshipOdds(
+        f.matched_share,
+        f.median_applications,
+        fellowship_fee(f.median_applications, f),
+        [(n, fellowship_fee(n, f)) for n in (5, 10, 15, 20, 30)],
+        f"{f.source} ({f.edition})",
+        f.fee_source,
+        f.programs,
+    )
+    limits = [
+        "These are all applicants' figures, not IMGs' alone; no IMG-specific CI fellowship "
+        "match figures are published. Verify each program's visa policy and eligibility.",
+    ]
+    return Chances(profile, [], "", odds.source, limits, [], "", "", "", None, stage, odds)
 
 
 def _risks(profile: Profile) -> list[str]:

@@ -20,6 +20,7 @@ from .load.files import deliver, write_output
 from .load.session import Run, find_program, resolve_profile
 from .models import values
 from .render.formats import Format, help_text
+from .rules.stage import stage_of
 
 EXIT_OK, EXIT_NO, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
 TABLE_TOP = 25  # programs a table shows by default (--all for every one)
@@ -265,6 +266,7 @@ def recommend(
         if value is not None
     }
     dataset, ref = r.programs(programs), r.bundled.reference
+
     recs = [
         run(
             with_overrides(
@@ -282,6 +284,7 @@ def recommend(
             top=top or (TABLE_TOP if chosen is Format.table and not show_all else None),
             unlock=unlock,
             what_if=what_if,
+            stage=stage_of(person, r.bundled.calendar, r.today),
         )
         for person in people
     ]
@@ -327,7 +330,8 @@ def explain(
     if program_id.strip().isdigit() and dataset.by_id(program_id.strip()) is None:
         ranked = [e[2] for e in rank(person, dataset, ref, r.today).ranked]
     program = find_program(dataset, program_id, ranked)
-    result = run(person, dataset, program, ref, r.today)
+    stage = stage_of(person, r.bundled.calendar, r.today)
+    result = run(person, dataset, program, ref, r.today, stage)
     show("explain", chosen, result, output, (profile, programs))
 
 
@@ -440,7 +444,8 @@ def check_step3(
         )
     person = r.profile(path) if path is not None else None
     dataset = r.programs(programs) if programs is not None else None
-    result = run(person, flags, dataset, r.bundled.reference, r.today)
+    stage = stage_of(person, r.bundled.calendar, r.today) if person is not None else None
+    result = run(person, flags, dataset, r.bundled.reference, r.today, stage)
     if not quiet:
         if result.example_dataset:
             sys.stderr.write(
@@ -467,8 +472,9 @@ def chances(
     chosen = choose_format("chances", fmt)
     r = Run.start(today_from(today), no_cache)
     person = r.profile(profile)
-    rec = recommend_run(person, r.programs(programs), r.bundled.reference, r.today)
-    result = run(person, rec, r.bundled.outcomes)
+    stage = stage_of(person, r.bundled.calendar, r.today)
+    rec = recommend_run(person, r.programs(programs), r.bundled.reference, r.today, stage=stage)
+    result = run(person, rec, r.bundled.outcomes, stage)
     show("chances", chosen, result, output, (profile, programs))
 
 
@@ -494,7 +500,10 @@ def assess(
             "imgplan: note: assess reads only your profile (the portfolio is about you, not "
             "programs): --programs is not needed and was not read\n"
         )
-    result = run(r.profile(profile), r.bundled.reference, r.today)
+    person = r.profile(profile)
+    result = run(
+        person, r.bundled.reference, r.today, stage_of(person, r.bundled.calendar, r.today)
+    )
     show("assess", chosen, result, output, (profile,))
 
 

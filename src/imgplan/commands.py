@@ -17,6 +17,7 @@ from .models.programs import Dataset, Program
 from .models.reference import Reference
 from .recommend import Assessed, Recommendation
 from .rules.portfolio import ReadinessItem, Strength
+from .rules.stage import Stage
 from .rules.step3 import Step3Facts, Verdict
 
 
@@ -33,15 +34,22 @@ class Explanation:
 
     assessed: Assessed
     dataset: Dataset
+    stage: Stage | None = None
 
 
 def explain(
-    profile: Profile, dataset: Dataset, program: Program, ref: Reference, today: dt.date
+    profile: Profile,
+    dataset: Dataset,
+    program: Program,
+    ref: Reference,
+    today: dt.date,
+    stage: Stage | None = None,
 ) -> Explanation:
     from .recommend import assess
     from .rules.context import Context
 
-    return Explanation(assess(Context.of(profile, ref, today), program, dataset.as_of), dataset)
+    assessed = assess(Context.of(profile, ref, today), program, dataset.as_of)
+    return Explanation(assessed, dataset, stage)
 
 
 @dataclass
@@ -49,6 +57,7 @@ class Step3Check:
     verdict: Verdict
     facts: Step3Facts
     example_dataset: str | None = None  # the H-1B-only count came from example data
+    stage: Stage | None = None
 
 
 def check_step3(
@@ -57,6 +66,7 @@ def check_step3(
     dataset: Dataset | None,
     ref: Reference,
     today: dt.date,
+    stage: Stage | None = None,
 ) -> Step3Check:
     """The verdict from the profile's facts with the flags' facts laid over them; with a
     dataset, the number of H-1B-only programs (on the applicant's list, or in the dataset)."""
@@ -74,7 +84,7 @@ def check_step3(
             count = sum(1 for a in rec.programs if a.status == "conditional")
         facts = facts.override(h1b_only_programs=count)
         example = dataset.name if dataset.example else None
-    return Step3Check(decide(facts, ref, today), facts, example)
+    return Step3Check(decide(facts, ref, today), facts, example, stage)
 
 
 @dataclass
@@ -86,9 +96,12 @@ class Assessment:
     readiness: list[ReadinessItem] | None
     pgy: int | None
     source: str
+    stage: Stage | None = None
 
 
-def assess(profile: Profile, ref: Reference, today: dt.date) -> Assessment:
+def assess(
+    profile: Profile, ref: Reference, today: dt.date, stage: Stage | None = None
+) -> Assessment:
     from .rules.portfolio import current_pgy, fellowship_readiness, strength
 
     return Assessment(
@@ -97,6 +110,7 @@ def assess(profile: Profile, ref: Reference, today: dt.date) -> Assessment:
         fellowship_readiness(profile) if profile.residency else None,
         current_pgy(profile, today),
         ref.cite("exceptional_strength"),
+        stage,
     )
 
 

@@ -23,6 +23,7 @@ from .rules.fit import Fit, informatics_fit
 from .rules.profile_findings import list_findings, profile_findings
 from .rules.registry import INFORMATICS_FIT, VISA
 from .rules.screens import KEYS, PROFILE_FREE, SCREENS, Screen
+from .rules.stage import Stage
 
 #: Score = sum of weight × component (each component 0–1).
 WEIGHTS: dict[str, int] = {
@@ -164,6 +165,7 @@ class Recommendation:
     unlocks: list[Unlock] | None = None
     unlock_note: str | None = None  # why a taken score is not a lever
     what_if: dict[str, object] = field(default_factory=dict)  # overridden values, by option
+    stage: Stage | None = None  # where the applicant stands (rules.stage)
     notes: list[str] = field(default_factory=list)
 
     @cached_property
@@ -632,9 +634,17 @@ def recommend(
     top: int | None = None,
     unlock: bool = False,
     what_if: dict[str, object] | None = None,
+    stage: Stage | None = None,
 ) -> Recommendation:
     """The ranked list. ``what_if`` names the values overridden for this run (the profile
-    passed in already carries them): every output says they are not the profile's facts."""
+    passed in already carries them): every output says they are not the profile's facts.
+    ``stage`` (rules.stage) changes what is ranked: once matched or in residency no residency
+    program is; between seasons the coming Match is planned, and the output says why."""
+    if stage is not None and stage.in_training:
+        return _in_training(profile, dataset, ref, today, stage)
+    if stage is not None and stage.name == "between-seasons":
+        targets = profile.targets.copy_with(match_year=stage.coming_match)
+        profile = profile.copy_with(targets=targets)
     ctx = Context.of(profile, ref, today, what_if=what_if or {})
     programs = dataset.programs
     if specialties or states:
@@ -654,7 +664,10 @@ def recommend(
         others=others,
         top=top,
         what_if=what_if or {},
+        stage=stage,
     )
+    if stage is not None and stage.note:
+        result.notes.append(stage.note)
     outside = [s for s in specialties or [] if s not in profile.targets.specialties]
     if outside:
         names = ", ".join(vocab.specialty_label(s) for s in outside)
@@ -667,6 +680,33 @@ def recommend(
         result.unlocks = unlock_report(profile, dataset, ref, today, result.excluded_targets)
         result.unlock_note = unlock_note(profile)
     return result
+
+
+def _in_training(
+    profile: Profile, dataset: Dataset, ref: Reference, today: dt.date, stage: Stage
+) -> Recommendation:
+    """Matched or in residency: residency programs are no longer ranked; the profile findings
+    stay, and a note says why and where the next list is."""
+    ctx = Context.of(profile, ref, today)
+    result = Recommendation(profile, dataset, [], ctx.strength.score, stage=stage)
+    residency = profile.residency
+    where = f" ({vocab.specialty_label(residency.specialty)})" if residency else ""
+    result.notes.append(
+        f"You are {STAGE_WORDS[stage.name]}{where}: imgplan no longer ranks residency programs. "
+        "Your next list is the Clinical Informatics fellowships: AMIA's and ACGME's program "
+        "lists (verify each program's visa and eligibility), applied to through ERAS in July "
+        "of your final residency year; `imgplan timeline` dates it and `imgplan assess` "
+        "checks your fellowship readiness."
+    )
+    return result
+
+
+STAGE_WORDS = {
+    "matched": "matched for residency",
+    "resident": "in residency",
+    "fellowship-applicant": "in your final residency year",
+    "fellow": "past residency",
+}
 
 
 # What-if ----------------------------------------------------------------------------------

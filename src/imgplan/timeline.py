@@ -16,6 +16,7 @@ from .models import vocab
 from .models.calendar import CalendarData
 from .models.profile import Profile
 from .models.reference import Reference
+from .rules.stage import Stage, stage_of
 from .rules.step3 import Step3Facts, decide
 
 KINDS = (
@@ -81,6 +82,7 @@ class Timeline:
     today: dt.date
     name: str | None = None
     notes: list[str] = field(default_factory=list)
+    stage: Stage | None = None
 
 
 def _months(days: int) -> str:
@@ -166,8 +168,11 @@ class _Plan:
 
 def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt.date) -> Timeline:
     """The plan: one function per phase, in order, then sorted and marked against today."""
+    stage = stage_of(profile, data, today) if profile is not None else None
     if profile is not None:
         match_year = profile.targets.match_year
+        if stage is not None and stage.name == "between-seasons":
+            match_year = stage.coming_match  # never assume the past Match was won
         spec = profile.residency.specialty if profile.residency else profile.targets.specialties[0]
     else:
         # The first season whose submission opening leaves the guide's 6 months of study
@@ -182,9 +187,9 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         phase(p)
     p.events.sort(key=lambda e: (e.date, PHASES.index(e.phase), e.key))
     _mark_status(p.events, today)
-    return Timeline(
-        p.events, p.warnings, profile is None, today, profile.name if profile else None, _notes(p)
-    )
+    notes = _notes(p) + ([stage.note] if stage is not None and stage.note else [])
+    name = profile.name if profile else None
+    return Timeline(p.events, p.warnings, profile is None, today, name, notes, stage)
 
 
 def _notes(p: _Plan) -> list[str]:
@@ -657,7 +662,9 @@ def _boards(p: _Plan) -> None:
 
 
 def _visa(p: _Plan) -> None:
-    """Visa checks: the J-1 cap across residency and fellowship."""
+    """Visa steps and limits: J-1 sponsorship after the Match, the 7-year cap and the 2-year
+    home requirement; the H-1B petition and its 6-year limit (FACTS §5)."""
+    _visa_steps(p)
     profile, ref, warnings, years, end, fyears = (
         p.profile,
         p.ref,
@@ -683,6 +690,57 @@ def _visa(p: _Plan) -> None:
         )
         if used > cap:
             warnings.append(f"J-1: {used} years of training exceed the {cap}-year cap.")
+    if profile is not None and profile.visa in (vocab.Visa.h1b, vocab.Visa.any):
+        limit = ref["h1b_limit_years"]
+        used = years + fyears
+        room = "within" if used <= limit else "OVER"
+        p.add(
+            "h1b-limit",
+            end,
+            f"H-1B check: residency {years} y + fellowship {fyears} y = {used} of the "
+            f"{limit}-year limit ({room}{'; no room left' if used == limit else ''})",
+            "visa",
+            "estimated",
+            ref.cite("h1b_limit_years"),
+            "CI fellowship",
+        )
+        if used > limit:
+            warnings.append(f"H-1B: {used} years of training exceed the {limit}-year limit.")
+
+
+def _visa_steps(p: _Plan) -> None:
+    """Between the Match and residency: what a visa takes (only before residency starts)."""
+    profile = p.profile
+    if profile is None or profile.visa == vocab.Visa.none or p.start < p.today:
+        return
+    after_match = p.season.match_day + dt.timedelta(days=14)
+    if p.in_residency_start is not None:
+        after_match = max(p.today, p.start - dt.timedelta(days=120))
+    if profile.visa in (vocab.Visa.j1, vocab.Visa.any):
+        p.add(
+            "j1-sponsorship",
+            after_match,
+            "J-1: your program requests ECFMG sponsorship (DS-2019); then the consular interview",
+            "visa",
+            "estimated",
+            p.ref.cite("visa_j1"),
+            "Licensing and certification",
+            detail="ECFMG sponsors the J-1 (programs accept it, they do not sponsor it) and "
+            "needs your ECFMG certificate. The 2-year home-country requirement (212(e)) "
+            "follows unless waived; a Conrad 30 waiver job needs 3 years of full-time clinical "
+            "H-1B work in an underserved area, so an informatics-only job would not qualify.",
+        )
+    if profile.visa in (vocab.Visa.h1b, vocab.Visa.any):
+        p.add(
+            "h1b-petition",
+            after_match,
+            "H-1B: the program files the petition (needs Step 3 passed and a state licence or "
+            "training permit)",
+            "visa",
+            "estimated",
+            p.ref.cite("visa_h1b"),
+            "Licensing and certification",
+        )
 
 
 def _ecfmg_missing(profile: Profile | None) -> list[str]:

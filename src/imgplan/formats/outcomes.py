@@ -69,8 +69,22 @@ class Fees(Strict):
     nrmp: NrmpFees
 
 
+class FellowshipMatch(Strict):
+    source: Text
+    tag: Text
+    edition: Text
+    matched_share: float
+    median_applications: int
+    programs: Text
+    fee_source: Text
+    fee_flat: int
+    fee_flat_up_to: int
+    fee_tiers: list[FeeTier]
+
+
 class Outcomes(Strict):
     format: int
     charting_outcomes: Charting
     match_results: list[MatchResult]
+    fellowship_match: FellowshipMatch
     fees: Fees

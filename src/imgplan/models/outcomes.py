@@ -83,8 +83,23 @@ class Fees(Record):
 
 
 @dataclass(slots=True)
+class FellowshipMatch(Record):
+    source: str
+    tag: str
+    edition: str
+    matched_share: float
+    median_applications: int
+    programs: str
+    fee_source: str
+    fee_flat: int
+    fee_flat_up_to: int
+    fee_tiers: list[FeeTier]
+
+
+@dataclass(slots=True)
 class Outcomes(Record):
     format: int
     charting_outcomes: Charting
     match_results: list[MatchResult]
+    fellowship_match: FellowshipMatch
     fees: Fees

@@ -11,6 +11,20 @@ def example_notice(name: str, as_of: str) -> str:
     )
 
 
+def stage_line(stage: object) -> str | None:
+    """'Stage: applying (scores in, aiming at the coming 2027 Match)', or None."""
+    if stage is None:
+        return None
+    return f"Stage: {stage.name} ({stage.why})"  # type: ignore[attr-defined]
+
+
+def stage_fields(stage: object) -> dict[str, object]:
+    """The JSON keys every command with a profile adds: ``stage`` and ``stage_why``."""
+    if stage is None:
+        return {"stage": None, "stage_why": None}
+    return {"stage": stage.name, "stage_why": stage.why}  # type: ignore[attr-defined]
+
+
 WHAT_IF_OPTIONS = {
     "step2": "--step2",
     "usce_months": "--usce-months",

@@ -8,7 +8,7 @@ from ..commands import Assessment, Batch, Explanation
 from ..models.programs import Dataset, Program
 from ..models.record import as_dict
 from ..recommend import ESTIMATES, WEIGHTS, Assessed, Recommendation, points
-from . import example_notice
+from . import example_notice, stage_fields
 from .formats import View
 
 if TYPE_CHECKING:
@@ -99,6 +99,7 @@ def recommend(rec: Recommendation) -> dict[str, Any]:
         "format": 1,
         "command": "recommend",
         "profile": rec.profile.name,
+        **stage_fields(rec.stage),
         "what_if": rec.what_if or None,
         "notes": rec.notes,
         "informatics_strength": rec.strength,
@@ -132,6 +133,7 @@ def timeline(t: Timeline) -> dict[str, Any]:
         "command": "timeline",
         "today": t.today.isoformat(),
         "profile": t.name,
+        **stage_fields(t.stage),
         "generic": t.generic,
         "notes": t.notes,
         "warnings": t.warnings,
@@ -162,6 +164,17 @@ def chances(c: Chances) -> dict[str, Any]:
         "format": 1,
         "command": "chances",
         "profile": c.profile.name,
+        **stage_fields(c.stage),
+        "fellowship": None
+        if c.fellowship is None
+        else {
+            "matched_share": c.fellowship.matched_share,
+            "median_applications": c.fellowship.median_applications,
+            "fee_for_median": c.fellowship.fee_for_median,
+            "fees": [{"applications": n, "fee": fee} for n, fee in c.fellowship.fees],
+            "source": c.fellowship.source,
+            "fee_source": c.fellowship.fee_source,
+        },
         "step2ck": c.profile.step2,
         "step2ck_planned": c.profile.step2_planned,
         "source": c.source,
@@ -236,7 +249,7 @@ def recommend_view(result: Any, view: View) -> str:
 
 
 def explain_view(result: Explanation, view: View) -> str:
-    return dumps(explain(result.assessed, result.dataset))
+    return dumps({**explain(result.assessed, result.dataset), **stage_fields(result.stage)})
 
 
 def timeline_view(result: Timeline, view: View) -> str:
@@ -248,7 +261,9 @@ def chances_view(result: Chances, view: View) -> str:
 
 
 def assess_view(r: Assessment, view: View) -> str:
-    return dumps(assess(r.name, r.strength, r.readiness, r.pgy, r.source))
+    return dumps(
+        {**assess(r.name, r.strength, r.readiness, r.pgy, r.source), **stage_fields(r.stage)}
+    )
 
 
 def validate_view(report: Any, view: View) -> str:

@@ -19,7 +19,7 @@ from ..models.values import plural
 from ..recommend import WEIGHTS, Assessed, Recommendation, Shown
 from ..rules.findings import Finding
 from ..rules.registry import SPECIALTY
-from . import example_notice, what_if_notice
+from . import example_notice, stage_line, what_if_notice
 from .formats import View
 
 ANSI = {
@@ -235,8 +235,13 @@ def recommend(
     if notice:
         w.para(notice, "yellow")
     dataset_header(w, rec.dataset)
+    line = stage_line(rec.stage)
+    if line:
+        w.para(line, "bold")
     for note in rec.notes:
         w.para(note, "yellow")
+    if rec.stage is not None and rec.stage.in_training:
+        return w.text()
     w.para(_summary_line(rec.findings))
     w.raw("")
     shown, total = rec.shown(), len(rec.ranked)

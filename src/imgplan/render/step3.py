@@ -7,6 +7,7 @@ import json
 
 from ..commands import Step3Check
 from ..rules.step3 import Step3Facts, Verdict
+from . import stage_fields, stage_line
 from .formats import View
 
 HEADLINES = {
@@ -40,10 +41,11 @@ def verdict_text(v: Verdict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def verdict_json(v: Verdict, facts: Step3Facts) -> str:
+def verdict_json(v: Verdict, facts: Step3Facts, stage: object = None) -> str:
     doc = {
         "format": 1,
         "command": "check-step3",
+        **stage_fields(stage),
         "verdict": v.verdict,
         "headline": headline(v),
         "missing_answers": v.missing,
@@ -58,8 +60,10 @@ def verdict_json(v: Verdict, facts: Step3Facts) -> str:
 
 
 def verdict_text_view(result: Step3Check, view: View) -> str:
-    return verdict_text(result.verdict)
+    text = verdict_text(result.verdict)
+    line = stage_line(result.stage)
+    return f"{line}\n{text}" if line else text
 
 
 def verdict_json_view(result: Step3Check, view: View) -> str:
-    return verdict_json(result.verdict, result.facts)
+    return verdict_json(result.verdict, result.facts, result.stage)

@@ -15,7 +15,7 @@ from ..models import vocab
 from ..models.programs import Dataset
 from ..recommend import ESTIMATES, WEIGHTS, Assessed, points
 from ..rules.findings import Finding
-from . import example_notice
+from . import example_notice, stage_line
 from .formats import View
 from .plain import ICONS
 
@@ -118,6 +118,29 @@ STATUS_STYLE = {
 }
 
 
+def _fellowship_odds(c: Chances) -> list[Any]:
+    f = c.fellowship
+    assert f is not None
+    fees = ", ".join(f"{n} programs ${fee:,}" for n, fee in f.fees)
+    return [
+        Text("\nThe Clinical Informatics fellowship match (AMIA)", style="bold underline"),
+        Text(
+            "Your residency Match is behind you, so residency odds no longer apply. Of the "
+            f"applicants who took part in the AMIA CI fellowship match, {f.matched_share:.1%} "
+            f"matched; the median applicant applied to {f.median_applications} programs "
+            f"({f.source})."
+        ),
+        Text(
+            f"Applying to {f.median_applications} programs through ERAS costs "
+            f"${f.fee_for_median:,}; {fees} ({f.fee_source}). AMIA membership is required for "
+            "the match."
+        ),
+        Text(f"Programs: {f.programs}.", style="dim"),
+        Text("\nLimits", style="bold underline"),
+        *[Text(f"- {limit}") for limit in c.limits],
+    ]
+
+
 def timeline(t: Timeline, *, width: int = 120, color: bool = False) -> str:
     from ..timeline import PHASES
 
@@ -127,6 +150,9 @@ def timeline(t: Timeline, *, width: int = 120, color: bool = False) -> str:
             style="bold",
         )
     ]
+    line = stage_line(t.stage)
+    if line:
+        parts.append(Text(line, style="bold"))
     parts += [Text(note, style="yellow") for note in t.notes]
     parts += [Text(f"! {w}", style="bold red") for w in t.warnings]
     for phase in PHASES:
@@ -174,6 +200,11 @@ def chances(c: Chances, *, width: int = 120, color: bool = False) -> str:
         Text(f"imgplan chances — {who}", style="bold"),
         Text(f"Source: {c.source}", style="dim"),
     ]
+    line = stage_line(c.stage)
+    if line:
+        parts.append(Text(line, style="bold"))
+    if c.fellowship is not None:
+        return render(parts + _fellowship_odds(c), width=width, color=color)
     if c.dataset is not None:
         parts.extend(dataset_header(c.dataset))
     if c.score_note:
@@ -235,13 +266,27 @@ def assess(
     *,
     width: int = 120,
     color: bool = False,
+    stage: Any = None,
 ) -> str:
+    """The portfolio view; in residency it leads with the fellowship-readiness checklist."""
     from ..rules.portfolio import ELEMENT_TITLES
 
-    parts: list[Any] = [
-        Text(f"imgplan assess — {name or 'this profile'}", style="bold"),
+    parts: list[Any] = [Text(f"imgplan assess — {name or 'this profile'}", style="bold")]
+    line = stage_line(stage)
+    if line:
+        parts.append(Text(line, style="bold"))
+    checklist: list[Any] = []
+    if readiness is not None:
+        now = f" — you are in PGY-{pgy}" if pgy else " — residency not started"
+        checklist.append(Text(f"\nFellowship readiness by PGY year{now}", style="bold underline"))
+        for item in readiness:
+            mark = "✓" if item.met else ("!" if pgy and item.pgy <= pgy else "·")
+            checklist.append(Text(f"{mark} PGY-{item.pgy}: {item.item} — {item.evidence}"))
+    if strength.resident:
+        parts += checklist
+    parts += [
         Text(
-            f"Informatics strength {strength.score}/100 (mean of the guide's four core elements)",
+            f"\nInformatics strength {strength.score}/100 (mean of the guide's four core elements)",
             style="bold",
         ),
         Text(f"Points: {source}", style="dim"),
@@ -263,17 +308,15 @@ def assess(
         parts.append(Text("Every element is at its maximum: keep the evidence current."))
     for i, a in enumerate(actions, 1):
         parts.append(Text(f"{i}. {a.text} (+{a.gain} strength; {ELEMENT_TITLES[a.element]})"))
-    if readiness is not None:
-        now = f" — you are in PGY-{pgy}" if pgy else " — residency not started"
-        parts.append(Text(f"\nFellowship readiness by PGY year{now}", style="bold underline"))
-        for item in readiness:
-            mark = "✓" if item.met else ("!" if pgy and item.pgy <= pgy else "·")
-            parts.append(Text(f"{mark} PGY-{item.pgy}: {item.item} — {item.evidence}"))
+    if not strength.resident:
+        parts += checklist
     return render(parts, width=width, color=color)
 
 
 def explain_view(result: Explanation, view: View) -> str:
-    return explain(result.assessed, result.dataset, width=view.width, color=view.color)
+    text = explain(result.assessed, result.dataset, width=view.width, color=view.color)
+    line = stage_line(result.stage)
+    return f"{line}\n{text}" if line else text
 
 
 def timeline_view(result: Timeline, view: View) -> str:
@@ -286,5 +329,12 @@ def chances_view(result: Chances, view: View) -> str:
 
 def assess_view(r: Assessment, view: View) -> str:
     return assess(
-        r.name, r.strength, r.readiness, r.pgy, r.source, width=view.width, color=view.color
+        r.name,
+        r.strength,
+        r.readiness,
+        r.pgy,
+        r.source,
+        width=view.width,
+        color=view.color,
+        stage=r.stage,
     )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..commands import Assessment, Batch
 from ..errors import clip
 from ..recommend import Recommendation
-from . import example_notice, what_if_notice
+from . import example_notice, stage_line, what_if_notice
 from .escape import csv_cell, md
 from .formats import View
 
@@ -82,6 +82,9 @@ def recommend_markdown(rec: Recommendation) -> str:
     notice = what_if_notice(rec.what_if)
     if notice:
         lines += [f"> **{md(notice)}**", ""]
+    line = stage_line(rec.stage)
+    if line:
+        lines += [f"**{md(line)}**", ""]
     lines += [f"> {md(note)}\n" for note in rec.notes]
     lines.append(
         f"Programs: {md(d.name)}, {len(d.programs)} programs, as of {d.as_of.isoformat()}."
@@ -111,6 +114,9 @@ def timeline_markdown(t: Timeline) -> str:
     from ..timeline import PHASES
 
     lines = [f"# Timeline — {md(t.name or 'generic roadmap')}", "", f"As of {t.today.isoformat()}."]
+    line = stage_line(t.stage)
+    if line:
+        lines += ["", f"**{md(line)}**"]
     lines += [f"\n> {md(note)}" for note in t.notes]
     lines += [f"\n> **Warning:** {md(w)}" for w in t.warnings]
     for phase in PHASES:
@@ -189,7 +195,9 @@ def timeline_markdown_view(result: Timeline, view: View) -> str:
 
 
 def assess_markdown_view(r: Assessment, view: View) -> str:
-    return assess_markdown(r.name, r.strength, r.readiness, r.pgy, r.source)
+    text = assess_markdown(r.name, r.strength, r.readiness, r.pgy, r.source)
+    line = stage_line(r.stage)
+    return f"{md(line)}\n\n{text}" if line else text
 
 
 def validate_view(report: Any, view: View) -> str:

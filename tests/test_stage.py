@@ -1,0 +1,156 @@
+"""Where the applicant stands: one example profile per stage, what each command does with it,
+and the calendar facts the stages rest on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from imgplan.formats import profile_from
+from imgplan.rules.stage import STAGES, stage_of
+
+from conftest import PROFILES, calendar, golden
+
+TODAY = dt.date(2026, 11, 25)
+EXAMPLES = {
+    "step2-planned": "preparing",
+    "strong-scores": "applying",
+    "between-seasons": "between-seasons",
+    "resident-pgy2": "resident",
+    "fellowship-applicant": "fellowship-applicant",
+    "fellow": "fellow",
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(EXAMPLES.items()))
+def test_each_example_profile_is_at_its_stage(cli, name, expected):
+    doc = json.loads(cli("timeline", str(PROFILES / f"{name}.yaml"), "-f", "json").out)
+    assert doc["stage"] == expected
+
+
+def test_matched_example_as_of_april():
+    from imgplan.load.loading import load_profile
+
+    prof = load_profile(PROFILES / "matched.yaml", dt.date(2027, 4, 1))
+    assert stage_of(prof, calendar(), dt.date(2027, 4, 1)).name == "matched"
+
+
+def test_every_stage_has_an_example():
+    assert set(EXAMPLES.values()) | {"matched"} == set(STAGES)
+
+
+@pytest.mark.parametrize(
+    "command", ["recommend", "explain", "timeline", "check-step3", "chances", "assess"]
+)
+def test_every_command_shows_the_stage(cli, command):
+    args = [command, str(PROFILES / "strong-scores.yaml")]
+    if command == "explain":
+        args.append("1")
+    text = cli(*args)
+    assert "Stage: applying (scores in, aiming at the coming 2027 Match)" in text.out
+    doc = json.loads(cli(*args, "-f", "json").out)
+    assert doc["stage"] == "applying"
+
+
+def test_a_past_match_year_is_never_taken_as_a_match(cli):
+    out = " ".join(cli("recommend", str(PROFILES / "between-seasons.yaml")).out.split())
+    assert (
+        "The 2026 Match is over (Match Day 2026-03-20). Did you match? If you did, add a "
+        "residency block (specialty, start) to your profile: imgplan never assumes a match. If "
+        "you did not, this plans the 2027 Match: you will be 6 years from graduation then, one "
+        "more than for 2026, which crosses any program limit of 5 years."
+    ) in out
+    doc = json.loads(cli("timeline", str(PROFILES / "between-seasons.yaml"), "-f", "json").out)
+    days = {e["title"]: e["date"] for e in doc["events"]}
+    assert days["Match Day 2027"] == "2027-03-19"
+    assert "Match Day 2026" not in days
+
+
+def test_a_resident_gets_no_residency_list_but_fellowship_figures_and_readiness_first(cli):
+    path = str(PROFILES / "resident-pgy2.yaml")
+    rec = json.loads(cli("recommend", path, "-f", "json").out)
+    assert rec["programs"] == [] and rec["stage"] == "resident"
+    assert "imgplan no longer ranks residency programs" in rec["notes"][0]
+    odds = json.loads(cli("chances", path, "-f", "json").out)
+    assert odds["specialties"] == []
+    assert odds["fellowship"]["matched_share"] == 0.913
+    assert odds["fellowship"]["median_applications"] == 10
+    assert odds["fellowship"]["fee_for_median"] == 115
+    table = cli("assess", path).out
+    assert table.index("Fellowship readiness by PGY year") < table.index("Informatics strength")
+
+
+def test_emergency_medicine_applies_through_residencycas(cli, tmp_path):
+    text = (PROFILES / "strong-scores.yaml").read_text()
+    em = tmp_path / "em.yaml"
+    em.write_text(
+        text.replace(
+            "specialties: [internal_medicine, family_medicine]", "specialties: [emergency_medicine]"
+        )
+    )
+    doc = json.loads(cli("timeline", str(em), "-f", "json").out)
+    titles = [e["title"] for e in doc["events"]]
+    assert "ResidencyCAS: applications released to Emergency Medicine programs" in titles
+    assert not any("ERAS" in t and "fellowship" not in t for t in titles), titles
+    release = next(e for e in doc["events"] if e["title"].startswith("ResidencyCAS"))
+    assert release["date"] == "2026-10-01"
+
+
+def test_step3_result_after_the_h1b_deadline_is_warned(cli):
+    result = cli("timeline", str(PROFILES / "matched.yaml"), "--today", "2027-04-01", "-f", "json")
+    warnings = json.loads(result.out)["warnings"]
+    assert (
+        "The Step 3 result would arrive about 2027-06-24, too late for an H-1B petition before "
+        "residency starts on 2027-07-01 (the petition needs Step 3 passed)."
+    ) in warnings
+
+
+def test_step3_result_after_the_rank_list_deadline_is_warned():
+    from imgplan.timeline import build
+
+    from conftest import reference
+
+    prof = profile_from(
+        {
+            "format": 1,
+            "graduation_year": 2022,
+            "ecfmg_certified": True,
+            "visa": "h1b",
+            "usmle": {
+                "step1": {"result": "pass", "attempts": 1},
+                "step2ck": {"score": 225, "attempts": 1},
+            },
+            "targets": {"specialties": ["IM"], "match_year": 2027},
+            "step3_readiness": {"study_weeks": 12, "practice_percent": 75, "confident": True},
+        },
+        dt.date(2027, 1, 10),
+    )
+    plan = build(prof, reference(), calendar(), dt.date(2027, 1, 10))
+    assert any(
+        w.startswith(
+            "The Step 3 result would arrive about 2027-05-02, after the rank-list deadline (2027-03-03)"
+        )
+        for w in plan.warnings
+    ), plan.warnings
+
+
+@pytest.mark.parametrize("name", ["between-seasons", "fellowship-applicant", "fellow"])
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_golden_timeline_by_stage(cli, name, fmt):
+    ext = {"table": "txt", "json": "json"}[fmt]
+    golden(f"timeline-{name}.{ext}", cli("timeline", str(PROFILES / f"{name}.yaml"), "-f", fmt).out)
+
+
+def test_golden_matched_timeline(cli):
+    out = cli("timeline", str(PROFILES / "matched.yaml"), "--today", "2027-04-01").out
+    golden("timeline-matched.txt", out)
+
+
+@pytest.mark.parametrize("command", ["recommend", "chances", "assess"])
+def test_golden_resident_views(cli, command):
+    golden(
+        f"{command}-fellowship-applicant.txt",
+        cli(command, str(PROFILES / "fellowship-applicant.yaml")).out,
+    )
