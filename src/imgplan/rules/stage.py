@@ -112,7 +112,7 @@ def _in_training(profile: Profile, data: CalendarData, today: dt.date, coming: i
     if today >= final:
         return Stage(
             "fellowship-applicant",
-            f"in the final residency year (from {final.isoformat()})",
+            f"in the final residency year, since {final.isoformat()}",
             coming,
         )
     return Stage("resident", f"in residency since {start.isoformat()}", coming)
