@@ -232,3 +232,31 @@ def test_excel_and_simple_databases_count_as_analytics_skills():
     evidence = strength(with_skills).elements["training"].evidence
     assert "analytics skill: excel (+15)" in evidence
     assert strength(with_skills).score > strength(base).score
+
+
+@pytest.mark.parametrize(
+    ("n", "eras", "cas"),
+    [(10, 110, 99), (30, 330, 315), (31, 360, 338), (60, 1230, 1005)],
+)
+def test_application_fees_follow_the_published_schedules(n, eras, cas):
+    """ERAS from the 2026 season: $11 per program up to 30, then $30 (per specialty);
+    ResidencyCAS (Emergency Medicine): $99 for 1-18, +$18 each to 30, +$23 each from 31."""
+    from imgplan.chances import application_fee
+
+    fees = FIGURES.fees
+    assert application_fee(n, "internal_medicine", fees) == ("ERAS", eras)
+    assert application_fee(n, "emergency_medicine", fees) == ("ResidencyCAS", cas)
+
+
+def test_emergency_medicine_chances_use_residencycas(cli, tmp_path):
+    text = (PROFILES / "strong-scores.yaml").read_text()
+    em = tmp_path / "em.yaml"
+    em.write_text(
+        text.replace(
+            "specialties: [internal_medicine, family_medicine]", "specialties: [emergency_medicine]"
+        )
+    )
+    doc = json.loads(cli("chances", str(em), "-f", "json").out)
+    (spec,) = doc["specialties"]
+    assert spec["service"] == "ResidencyCAS" and spec["eras_fees"] is None
+    assert "ResidencyCAS fees" in cli("chances", str(em)).out

@@ -18,7 +18,15 @@ import math
 from dataclasses import dataclass, field
 
 from .models import vocab
-from .models.outcomes import ErasFees, FellowshipMatch, NrmpFees, Outcomes, SpecialtyOutcome
+from .models.outcomes import (
+    ErasFees,
+    Fees,
+    FeeTier,
+    FellowshipMatch,
+    NrmpFees,
+    Outcomes,
+    SpecialtyOutcome,
+)
 from .models.profile import Profile
 from .models.programs import Dataset
 from .recommend import Assessed, Recommendation
@@ -94,9 +102,10 @@ class SpecialtyChances:
     ranks_matched: float
     ranks_unmatched: float
     tiers: dict[str, int]
-    fees: list[tuple[int, int]]  # (applications, ERAS fee)
+    fees: list[tuple[int, int]]  # (applications, fee under the specialty's service)
     eligible: int
     notes: list[str] = field(default_factory=list)
+    service: str = "ERAS"  # the application service: ERAS, or ResidencyCAS for Emergency Medicine
 
 
 @dataclass
@@ -128,15 +137,29 @@ class FellowshipOdds:
     programs: str
 
 
-def fellowship_fee(n: int, f: FellowshipMatch) -> int:
-    """ERAS fellowship fee: a flat fee up to ``fee_flat_up_to`` programs, then per program."""
-    total, done = (f.fee_flat, f.fee_flat_up_to) if n > 0 else (0, 0)
-    for tier in f.fee_tiers:
+def tiered_fee(n: int, flat: int, flat_up_to: int, tiers: list[FeeTier]) -> int:
+    """A flat fee for the first ``flat_up_to`` programs, then a per-program fee by tier."""
+    total, done = (flat, flat_up_to) if n > 0 else (0, 0)
+    for tier in tiers:
         upto = n if tier.up_to is None else min(n, tier.up_to)
         if upto > done:
             total += (upto - done) * tier.per_program
             done = upto
     return total
+
+
+def fellowship_fee(n: int, f: FellowshipMatch) -> int:
+    """ERAS fellowship fee: $115 up to 10 programs, then per program (data/outcomes.yaml)."""
+    return tiered_fee(n, f.fee_flat, f.fee_flat_up_to, f.fee_tiers)
+
+
+def application_fee(n: int, specialty: str, fees: Fees) -> tuple[str, int]:
+    """(the application service, its fee for ``n`` programs in ``specialty``): ResidencyCAS
+    for Emergency Medicine, ERAS for the others."""
+    cas = fees.residencycas
+    if specialty in cas.specialties:
+        return "ResidencyCAS", tiered_fee(n, cas.flat, cas.flat_up_to, cas.tiers)
+    return "ERAS", eras_fee(n, fees.eras)
 
 
 def chances(
@@ -151,7 +174,9 @@ def chances(
     out = []
     for spec in profile.targets.specialties:
         mine = [a for a in rec.programs if a.program.specialty == spec]
-        out.append(_specialty(spec, co.specialties.get(str(spec)), score, mine, figures))
+        one = _specialty(spec, co.specialties.get(str(spec)), score, mine, figures)
+        one.service = application_fee(1, str(spec), figures.fees)[0]
+        out.append(one)
     derivation = (
         "Likelihood = Bayes' rule: base rate × f_matched(score) / (base rate × f_matched(score) + "
         "(1 − base rate) × f_unmatched(score)), each group a normal centred on its published "
@@ -177,7 +202,7 @@ def chances(
         nrmp,
         f"{eras.source} ({eras.edition}): ${eras.tiers[0].per_program} per "
         f"program up to {eras.tiers[0].up_to}, then ${eras.tiers[-1].per_program}, per "
-        "specialty",
+        "specialty" + (_cas_words(figures.fees) if any(s.service != "ERAS" for s in out) else ""),
         f"{figures.fees.nrmp.source}: {figures.fees.nrmp.ranks_included} "
         f"ranks included, ${figures.fees.nrmp.per_extra_rank} per extra rank; "
         f"{figures.fees.nrmp.note}",
@@ -197,7 +222,7 @@ def _specialty(
     """One target specialty: base rate, percentiles, likelihood, tiers on the list, fees."""
     tiers = {t: sum(1 for a in mine if a.tier == t) for t in ("safety", "target", "reach")}
     counts = sorted({*APPLICATION_COUNTS, len(mine)} - {0})
-    fees = [(n, eras_fee(n, figures.fees.eras)) for n in counts]
+    fees = [(n, application_fee(n, str(spec), figures.fees)[1]) for n in counts]
     if o is None:
         return SpecialtyChances(
             str(spec),
@@ -265,6 +290,17 @@ def _fellowship_chances(profile: Profile, figures: Outcomes, stage: Stage) -> Ch
         "match figures are published. Verify each program's visa policy and eligibility.",
     ]
     return Chances(profile, [], "", odds.source, limits, [], "", "", "", None, stage, odds)
+
+
+def _cas_words(fees: Fees) -> str:
+    cas = fees.residencycas
+    return (
+        f". {cas.source} ({cas.edition}): ${cas.flat} for programs 1–{cas.flat_up_to}, then "
+        + ", ".join(
+            f"+${t.per_program} each" + (f" to {t.up_to}" if t.up_to else " from there")
+            for t in cas.tiers
+        )
+    )
 
 
 def _risks(profile: Profile) -> list[str]:

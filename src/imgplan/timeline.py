@@ -211,7 +211,6 @@ def _step2ck(p: _Plan) -> None:
     """Step 2 CK study, exam and score release (only before residency, when not taken)."""
     (
         profile,
-        data,
         today,
         season,
         guide,
@@ -223,7 +222,6 @@ def _step2ck(p: _Plan) -> None:
         end,
     ) = (
         p.profile,
-        p.data,
         p.today,
         p.season,
         p.guide,
@@ -277,10 +275,10 @@ def _step2ck(p: _Plan) -> None:
         p.add(
             "step2-score",
             score_back,
-            "Step 2 CK score released (about 4 weeks)",
+            "Step 2 CK score released (most within four weeks)",
             "exam",
             "estimated",
-            data.pattern.source + " (USMLE reporting time unconfirmed)",
+            "USMLE score reporting: most within four weeks (official); delays have happened",
             "Step 2 CK",
         )
         if score_back > season.eras_submit:

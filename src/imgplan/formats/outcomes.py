@@ -64,8 +64,18 @@ class NrmpFees(Strict):
     note: Text
 
 
+class ResidencyCasFees(Strict):
+    source: Text
+    edition: Text
+    specialties: list[Text]
+    flat: int
+    flat_up_to: int
+    tiers: list[FeeTier]
+
+
 class Fees(Strict):
     eras: ErasFees
+    residencycas: ResidencyCasFees
     nrmp: NrmpFees
 
 

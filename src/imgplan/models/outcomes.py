@@ -77,8 +77,19 @@ class NrmpFees(Record):
 
 
 @dataclass(slots=True)
+class ResidencyCasFees(Record):
+    source: str
+    edition: str
+    specialties: list[str]
+    flat: int
+    flat_up_to: int
+    tiers: list[FeeTier]
+
+
+@dataclass(slots=True)
 class Fees(Record):
     eras: ErasFees
+    residencycas: ResidencyCasFees
     nrmp: NrmpFees
 
 

@@ -196,7 +196,11 @@ def chances(c: Chances) -> dict[str, Any]:
                 },
                 "eligible_programs": s.eligible,
                 "tiers": s.tiers,
-                "eras_fees": [{"applications": n, "fee_usd": fee} for n, fee in s.fees],
+                "service": s.service,
+                "application_fees": [{"applications": n, "fee_usd": fee} for n, fee in s.fees],
+                "eras_fees": [{"applications": n, "fee_usd": fee} for n, fee in s.fees]
+                if s.service == "ERAS"
+                else None,
                 "notes": s.notes,
             }
             for s in c.specialties

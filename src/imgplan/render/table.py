@@ -246,7 +246,9 @@ def chances(c: Chances, *, width: int = 120, color: bool = False) -> str:
             )
         )
         parts.append(
-            Text("- ERAS fees: " + ", ".join(f"{n} programs ${fee:,}" for n, fee in sc.fees))
+            Text(
+                f"- {sc.service} fees: " + ", ".join(f"{n} programs ${fee:,}" for n, fee in sc.fees)
+            )
         )
     parts.append(
         Text("\nNRMP extra-rank fees: " + ", ".join(f"{r} ranks ${fee}" for r, fee in c.nrmp))
