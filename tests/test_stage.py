@@ -154,3 +154,19 @@ def test_golden_resident_views(cli, command):
         f"{command}-fellowship-applicant.txt",
         cli(command, str(PROFILES / "fellowship-applicant.yaml")).out,
     )
+
+
+def test_no_empty_stretch_before_a_far_milestone(cli, tmp_path):
+    """Scores in, aiming at the 2029 Match: the 18 months before MyERAS opens get imgplan's
+    suggested actions, labelled as such."""
+    later = tmp_path / "later.yaml"
+    later.write_text(
+        (PROFILES / "strong-scores.yaml")
+        .read_text()
+        .replace("match_year: 2027", "match_year: 2029")
+    )
+    doc = json.loads(cli("timeline", str(later), "-f", "json").out)
+    (gap,) = [e for e in doc["events"] if e["key"] == "meanwhile"]
+    assert gap["date"] == "2026-11-25" and gap["end"] == "2028-06-06"
+    assert gap["title"].startswith("Until the next milestone: Join AMIA")
+    assert gap["source"].startswith("imgplan's suggestion")

@@ -185,11 +185,44 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
     p = _Plan(profile, ref, data, today, match_year, spec, residency_start)
     for phase in (_step2ck, _ecfmg, _application, _step3, _residency, _fellowship, _boards, _visa):
         phase(p)
+    _meanwhile(p)
     p.events.sort(key=lambda e: (e.date, PHASES.index(e.phase), e.key))
     _mark_status(p.events, today)
     notes = _notes(p) + ([stage.note] if stage is not None and stage.note else [])
     name = profile.name if profile else None
     return Timeline(p.events, p.warnings, profile is None, today, name, notes, stage)
+
+
+MEANWHILE_DAYS = 45  # a wait longer than this before the next milestone gets suggestions
+
+
+def _meanwhile(p: _Plan) -> None:
+    """No empty stretches: when the next milestone is more than MEANWHILE_DAYS away, what to do
+    until then (the portfolio's top actions, hands-on USCE), labelled as imgplan's suggestion."""
+    if p.profile is None:
+        return
+    ahead = [e.date for e in p.events if e.date > p.today]
+    under_way = any(e.date <= p.today <= (e.end or e.date) for e in p.events)
+    if not ahead or under_way or (min(ahead) - p.today).days <= MEANWHILE_DAYS:
+        return
+    from .rules.portfolio import strength
+
+    todo = [a.text for a in strength(p.profile).actions()[:3]]
+    if p.in_residency_start is None and p.profile.hands_on_usce_months == 0:
+        todo.insert(0, "Arrange hands-on US clinical experience (an externship or sub-internship)")
+    if not todo:
+        return
+    p.add(
+        "meanwhile",
+        p.today,
+        "Until the next milestone: " + todo[0],
+        "informatics",
+        "estimated",
+        "imgplan's suggestion, from `imgplan assess` (README: Stages)",
+        "Residency" if p.in_residency_start else "Licensing and certification",
+        end=min(ahead) - dt.timedelta(days=1),
+        detail="Also: " + "; ".join(todo[1:]) if len(todo) > 1 else "",
+    )
 
 
 def _notes(p: _Plan) -> list[str]:
