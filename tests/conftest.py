@@ -83,3 +83,9 @@ def outcomes():
     from imgplan.load import bundled
 
     return bundled.outcomes(None)
+
+
+def signals():
+    from imgplan.load import bundled
+
+    return bundled.signals(None)

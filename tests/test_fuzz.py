@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from imgplan.errors import InputError
 
-from conftest import DATA, PROFILES, calendar, outcomes, reference
+from conftest import DATA, PROFILES, calendar, outcomes, reference, signals
 
 EXAMPLES = int(os.environ.get("IMGPLAN_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(
@@ -242,7 +242,7 @@ def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> 
     if person is None:
         return
     # timeline, check-step3, assess: the profile alone
-    every_format("timeline", timeline.build(person, ref, cal, day))
+    every_format("timeline", timeline.build(person, ref, cal, day, signals=signals()))
     step3 = commands.check_step3(person, {}, None, ref, day)
     assert step3.verdict.exit_code in (0, 1)
     every_format("check-step3", step3)

@@ -13,7 +13,7 @@ from imgplan.formats import profile_from
 from imgplan.rules.context import Context
 from imgplan.rules.registry import RULES, rule
 
-from conftest import PROFILES, ROOT, calendar, reference
+from conftest import PROFILES, ROOT, calendar, reference, signals
 
 TODAY = dt.date(2026, 11, 25)
 BASE = {
@@ -176,10 +176,14 @@ def test_j1_over_the_cap_is_warned():
     cap = reference()["j1_cap_years"]
     fits = cal.copy_with(residency_years={"internal_medicine": cap - cal.fellowship_years})
     over = cal.copy_with(residency_years={"internal_medicine": cap - cal.fellowship_years + 1})
-    assert not [w for w in build(person(), reference(), fits, TODAY).warnings if "J-1" in w]
+    assert not [
+        w
+        for w in build(person(), reference(), fits, TODAY, signals=signals()).warnings
+        if "J-1" in w
+    ]
     years = cap + 1
     assert f"J-1: {years} years of training exceed the {cap}-year cap." in (
-        build(person(), reference(), over, TODAY).warnings
+        build(person(), reference(), over, TODAY, signals=signals()).warnings
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from imgplan.formats import profile_from
 from imgplan.rules.stage import STAGES, stage_of
 
-from conftest import PROFILES, calendar, golden
+from conftest import PROFILES, calendar, golden, signals
 
 TODAY = dt.date(2026, 11, 25)
 EXAMPLES = {
@@ -127,7 +127,7 @@ def test_step3_result_after_the_rank_list_deadline_is_warned():
         },
         dt.date(2027, 1, 10),
     )
-    plan = build(prof, reference(), calendar(), dt.date(2027, 1, 10))
+    plan = build(prof, reference(), calendar(), dt.date(2027, 1, 10), signals=signals())
     assert any(
         w.startswith(
             "The Step 3 result would arrive about 2027-05-02, after the rank-list deadline (2027-03-03)"
@@ -170,3 +170,26 @@ def test_no_empty_stretch_before_a_far_milestone(cli, tmp_path):
     assert gap["date"] == "2026-11-25" and gap["end"] == "2028-06-06"
     assert gap["title"].startswith("Until the next milestone: Join AMIA")
     assert gap["source"].startswith("imgplan's suggestion")
+
+
+def test_signal_counts_are_sourced_and_carried_forward_as_verify():
+    from imgplan.signals import allowance
+
+    data = signals()
+    im_2026 = allowance(2026, "internal_medicine", data)
+    assert (im_2026.gold, im_2026.silver, im_2026.carried_from) == (3, 12, None)
+    im_2027 = allowance(2027, "internal_medicine", data)
+    assert im_2027.carried_from == 2026 and "carried forward: verify" in im_2027.words()
+    em = allowance(2027, "emergency_medicine", data)
+    assert em.service == "ResidencyCAS" and not em.known
+    assert "signal count unknown — verify through ResidencyCAS" in em.words()
+
+
+def test_timeline_says_when_to_choose_signals_and_how_many(cli):
+    doc = json.loads(cli("timeline", str(PROFILES / "strong-scores.yaml"), "-f", "json").out)
+    (event,) = [e for e in doc["events"] if e["key"] == "signals"]
+    assert event["date"] == "2026-09-02"  # with the application, at ERAS submission
+    assert event["detail"].startswith(
+        "Internal Medicine: 3 gold + 12 silver signals · Family Medicine: 5 signals — this "
+        "season's counts are not published yet: verify"
+    )

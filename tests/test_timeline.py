@@ -13,18 +13,19 @@ from imgplan.load.loading import load_profile
 from imgplan.models.profile import Residency
 from imgplan.timeline import KINDS, STUDY_PHASES, build, study_plan
 
-from conftest import PROFILES, calendar, golden, reference
+from conftest import PROFILES, calendar, golden, reference, signals
 
 TODAY = dt.date(2026, 11, 25)
 REF = reference()
 CAL = calendar()
+SIG = signals()
 
 
 def plan(name: str | None, today: dt.date = TODAY, **changes):
     prof = load_profile(PROFILES / f"{name}.yaml", today) if name else None
     if prof is not None and changes:
         prof = prof.copy_with(**changes)
-    return build(prof, REF, CAL, today)
+    return build(prof, REF, CAL, today, signals=SIG)
 
 
 def keyed(timeline):
@@ -63,7 +64,7 @@ def test_no_date_places_exam_so_score_is_back_before_submission():
     prof = load_profile(PROFILES / "step2-planned.yaml", TODAY)
     step2 = prof.usmle.step2ck.copy_with(**{"planned": None})
     usmle = prof.usmle.copy_with(**{"step2ck": step2})
-    t = build(prof.copy_with(**{"usmle": usmle}), REF, CAL, TODAY)
+    t = build(prof.copy_with(**{"usmle": usmle}), REF, CAL, TODAY, signals=SIG)
     events = keyed(t)
     assert events["step2-score"].date <= events["eras-submit"].date
     assert events["step2-exam"].certainty == "estimated"
@@ -77,6 +78,7 @@ def test_score_after_submission_is_warned():
         REF,
         CAL,
         TODAY,
+        signals=SIG,
     )
     assert any("after ERAS submission opens" in w for w in t.warnings)
 
@@ -116,7 +118,7 @@ def test_applying_now_has_no_study_and_marks_past_events_done():
 def test_matched_applicant_starts_at_residency():
     prof = load_profile(PROFILES / "strong-scores.yaml", TODAY)
     residency = Residency(specialty="internal_medicine", start=dt.date(2027, 7, 1))
-    events = keyed(build(prof.copy_with(**{"residency": residency}), REF, CAL, TODAY))
+    events = keyed(build(prof.copy_with(**{"residency": residency}), REF, CAL, TODAY, signals=SIG))
     assert "eras-submit" not in events and "step2-phase-1" not in events
     assert events["residency-start"].date == dt.date(2027, 7, 1)
     assert events["residency-start"].certainty == "personal"
@@ -138,7 +140,7 @@ def test_pgy2_resident_plan_starts_where_they_are():
 def test_pathology_is_four_years():
     prof = load_profile(PROFILES / "low-step1-legacy.yaml", TODAY)
     targets = prof.targets.copy_with(**{"specialties": ["pathology"]})
-    events = keyed(build(prof.copy_with(**{"targets": targets}), REF, CAL, TODAY))
+    events = keyed(build(prof.copy_with(**{"targets": targets}), REF, CAL, TODAY, signals=SIG))
     assert "pgy4" in events and events["fellowship-start"].date == dt.date(2031, 7, 1)
 
 

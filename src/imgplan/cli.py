@@ -355,7 +355,9 @@ def timeline(
     r = Run.start(today_from(today), no_cache)
     path = resolve_profile(profile)
     person = r.profile(path) if path is not None else None
-    plan = build(person, r.bundled.reference, r.bundled.calendar, r.today)
+    plan = build(
+        person, r.bundled.reference, r.bundled.calendar, r.today, signals=r.bundled.signals
+    )
     if plan.generic and chosen in (Format.json, Format.ics):
         sys.stderr.write("imgplan: no profile given: this is the generic roadmap\n")
     show("timeline", chosen, plan, output, (path,))

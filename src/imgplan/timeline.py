@@ -16,8 +16,10 @@ from .models import vocab
 from .models.calendar import CalendarData
 from .models.profile import Profile
 from .models.reference import Reference
+from .models.signals import SignalsData
 from .rules.stage import Stage, stage_of
 from .rules.step3 import Step3Facts, decide
+from .signals import allowance
 
 KINDS = (
     "study",
@@ -136,6 +138,7 @@ class _Plan:
     match_year: int
     spec: str
     in_residency_start: dt.date | None
+    signals: SignalsData
     events: list[Event] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -166,7 +169,14 @@ class _Plan:
         self.events.append(Event(key, date, title, kind, certainty, source, phase, end, detail))
 
 
-def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt.date) -> Timeline:
+def build(
+    profile: Profile | None,
+    ref: Reference,
+    data: CalendarData,
+    today: dt.date,
+    *,
+    signals: SignalsData,
+) -> Timeline:
     """The plan: one function per phase, in order, then sorted and marked against today."""
     stage = stage_of(profile, data, today) if profile is not None else None
     if profile is not None:
@@ -182,7 +192,7 @@ def build(profile: Profile | None, ref: Reference, data: CalendarData, today: dt
         while (match_season(match_year, data).eras_submit - today).days < SIX_MONTHS + 35:
             match_year += 1
     residency_start = profile.residency.start if profile and profile.residency else None
-    p = _Plan(profile, ref, data, today, match_year, spec, residency_start)
+    p = _Plan(profile, ref, data, today, match_year, spec, residency_start, signals)
     for phase in (_step2ck, _ecfmg, _application, _step3, _residency, _fellowship, _boards, _visa):
         phase(p)
     _meanwhile(p)
@@ -421,6 +431,7 @@ def _application(p: _Plan) -> None:
             "Programs start reviewing applications",
             "application",
         )
+        _signals(p, phase)
     nrmp = nrmp_dates(year, p.data)
     for key, title in (
         ("registration_opens", "NRMP Main Residency Match registration opens"),
@@ -445,6 +456,31 @@ def _application(p: _Plan) -> None:
     at("rank-list", "rank_list_deadline", "NRMP rank order list deadline (9 pm ET)", "match")
     at("soap", "soap_start", "SOAP, if unmatched", "match", end=season.soap_end)
     at("match-day", "match_day", f"Match Day {year}", "match")
+
+
+def _signals(p: _Plan, phase: str) -> None:
+    """'Choose your program signals' at submission, with each target specialty's allowance
+    (data/signals.yaml; a count carried forward or unknown says 'verify')."""
+    specialties = p.profile.targets.specialties if p.profile else [p.spec]
+    allowances = [allowance(p.match_year, str(s), p.signals) for s in specialties]
+    submit = p.season.dated("eras_submit")
+    published = all(a.known and not a.carried_from for a in allowances)
+    notes = [a.note for a in allowances if a.note]
+    detail = " · ".join(a.words().split(" (")[0] for a in allowances)
+    if not published:
+        detail += " — this season's counts are not published yet: verify"
+    if notes:
+        detail += "; " + "; ".join(notes)
+    p.add(
+        "signals",
+        submit.date,
+        "Choose your program signals (sent with the application)",
+        "application",
+        "published" if published else "estimated",
+        "; ".join(dict.fromkeys(a.source for a in allowances)),
+        phase,
+        detail=detail,
+    )
 
 
 def _step3(p: _Plan) -> None:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..models.calendar import CalendarData
     from ..models.outcomes import Outcomes
     from ..models.reference import Reference
+    from ..models.signals import SignalsData
 
 MAX_BYTES = 1 << 20
 
@@ -50,6 +51,10 @@ def outcomes(cache: Cache | None) -> Outcomes:
     return _load("outcomes.yaml", "outcomes:Outcomes", cache)  # type: ignore[return-value]
 
 
+def signals(cache: Cache | None) -> SignalsData:
+    return _load("signals.yaml", "signals:SignalsData", cache)  # type: ignore[return-value]
+
+
 @dataclass
 class Bundled:
     """Every bundled data file a command may need, each loaded once, on first use."""
@@ -67,3 +72,7 @@ class Bundled:
     @cached_property
     def outcomes(self) -> Outcomes:
         return outcomes(self.cache)
+
+    @cached_property
+    def signals(self) -> SignalsData:
+        return signals(self.cache)

@@ -50,6 +50,7 @@ RECORD_MODULES = (
     "imgplan.models.reference",
     "imgplan.models.calendar",
     "imgplan.models.outcomes",
+    "imgplan.models.signals",
     "imgplan.models.vocab",
 )
 
