@@ -445,13 +445,13 @@ def _application(p: _Plan) -> None:
         p.add(f"nrmp-{key.replace('_', '-')}", d.date, title, "match", d.certainty, d.source, phase)
     p.add(
         "interviews",
-        dt.date(year - 1, 10, 1),
+        month_day(year - 1, p.data.pattern.interviews_from),
         "Interview season",
         "application",
         "estimated",
         p.data.pattern.source,
         phase,
-        end=dt.date(year, 1, 31),
+        end=month_day(year, p.data.pattern.interviews_until),
     )
     at("rank-list", "rank_list_deadline", "NRMP rank order list deadline (9 pm ET)", "match")
     at("soap", "soap_start", "SOAP, if unmatched", "match", end=season.soap_end)
@@ -514,7 +514,7 @@ def _step3(p: _Plan) -> None:
             )
             _step3_result(p, exam)
         elif verdict.verdict != "done":
-            when = max(start + dt.timedelta(days=183), today)
+            when = max(start + dt.timedelta(days=p.data.pattern.step3_in_residency_days), today)
             p.add(
                 "step3",
                 when,
@@ -629,7 +629,7 @@ def _fellowship(p: _Plan) -> None:
     amia_src = "AMIA Clinical Informatics Fellowship Match (official)"
     p.add(
         "fellowship-letters",
-        submit.date - dt.timedelta(weeks=8),
+        submit.date - dt.timedelta(weeks=p.data.pattern.fellowship_letters_weeks_before),
         "Ask for fellowship letters (informatics leaders, program director)",
         "fellowship",
         "estimated",
@@ -638,7 +638,7 @@ def _fellowship(p: _Plan) -> None:
     )
     p.add(
         "amia-membership",
-        submit.date - dt.timedelta(weeks=4),
+        submit.date - dt.timedelta(weeks=p.data.pattern.amia_membership_weeks_before),
         "AMIA membership active (required for the AMIA match)",
         "fellowship",
         "estimated",
@@ -709,7 +709,7 @@ def _boards(p: _Plan) -> None:
     end, fyears, label = p.end, p.fyears, p.label
     p.add(
         "primary-boards",
-        end + dt.timedelta(days=45),
+        end + dt.timedelta(days=p.data.pattern.primary_boards_days_after_residency),
         f"{label} board certification exam (after residency; verify the date with your board)",
         "boards",
         "estimated",
@@ -718,7 +718,7 @@ def _boards(p: _Plan) -> None:
     )
     p.add(
         "ci-boards",
-        _add_years(end, fyears) + dt.timedelta(days=90),
+        _add_years(end, fyears) + dt.timedelta(days=p.data.pattern.ci_boards_days_after_fellowship),
         "Clinical Informatics board "
         "exam (ABPM; ABPath for pathologists), after primary certification",
         "boards",
