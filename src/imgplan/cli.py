@@ -6,7 +6,6 @@ The one error boundary is :func:`main`: bad input exits 2 with located messages,
 commands that need them, so ``imgplan --version`` stays fast.
 """
 
-import datetime as dt
 import gc
 import sys
 from pathlib import Path
@@ -19,6 +18,14 @@ from .errors import InputError, UsageError
 from .load.files import deliver, write_output
 from .load.session import Run, find_program, resolve_profile
 from .models import values
+from .options import (
+    choose_format,
+    plain_help,
+    step3_flags,
+    today_from,
+    vocabulary,
+    what_if_of,
+)
 from .render.formats import Format, help_text
 from .rules.stage import stage_of
 
@@ -120,56 +127,6 @@ ShowFormat = Annotated[str, _format("programs show")]
 DiffFormat = Annotated[str, _format("programs diff")]
 
 
-# Turning options into inputs --------------------------------------------------------------
-
-TODAY_RANGE = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
-
-
-def today_from(value: str | None, option: str = "--today / IMGPLAN_TODAY") -> dt.date:
-    """A date option (today's date when empty), between 2000 and 2099."""
-    if not value:
-        return dt.date.today()
-    try:
-        day = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise UsageError(f"{option} {value!r:.80} is not a date; expected YYYY-MM-DD") from None
-    low, high = TODAY_RANGE
-    if not low <= day <= high:
-        raise UsageError(
-            f"{option} {day.isoformat()} is outside {low.isoformat()} to "
-            f"{high.isoformat()}; expected a date this planner's calendar can reason about"
-        )
-    return day
-
-
-def choose_format(command: str, value: str) -> Format:
-    from .render.formats import choose
-
-    try:
-        return choose(command, value)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def parsed(option: str, parse: Any, value: Any) -> Any:
-    """``parse(value)``, or a usage error naming the option; None stays None."""
-    if value is None:
-        return None
-    try:
-        return parse(value)
-    except ValueError as exc:
-        raise UsageError(f"{option}: {exc}") from None
-
-
-def vocabulary(specialties: list[str] | None, states: list[str] | None) -> tuple[list, list]:
-    from .models import vocab
-
-    return (
-        [parsed("--specialty", vocab.specialty, s) for s in specialties or []],
-        [parsed("--state", vocab.state, s) for s in states or []],
-    )
-
-
 # Output -----------------------------------------------------------------------------------
 
 
@@ -255,16 +212,7 @@ def recommend(
         raise UsageError(f"--output-dir {output_dir} is not a folder; expected an existing folder")
     # Every profile is read and validated before anything is written.
     people = [r.profile(path) for path in profiles]
-    what_if: dict[str, object] = {
-        name: value
-        for name, value in (
-            ("step2", step2),
-            ("usce_months", usce_months),
-            ("step3", "pass" if step3 is not None else None),
-            ("ecfmg", ecfmg),
-        )
-        if value is not None
-    }
+    what_if = what_if_of(step2=step2, usce_months=usce_months, step3=step3, ecfmg=ecfmg)
     dataset, ref = r.programs(programs), r.bundled.reference
 
     recs = [
@@ -416,28 +364,24 @@ def check_step3(
 ) -> None:
     """Step 3 go/no-go verdict with reasons; exit 0 only for 'take it now'."""
     from .commands import check_step3 as run
-    from .models import vocab
 
     chosen = choose_format("check-step3", fmt)
     r = Run.start(today_from(today), no_cache)
-    flags = {
-        "step1": parsed("--step1", lambda v: values.step_result(v, values.STEP1_RESULTS), step1),
-        "step1_attempts": step1_attempts,
-        "step2": step2,
-        "step2_planned": False if step2 is not None else None,
-        "step2_attempts": step2_attempts,
-        "step2_date": today_from(step2_date, "--step2-date") if step2_date else None,
-        "ecfmg": parsed("--ecfmg", values.yes_no, ecfmg),
-        "visa": parsed("--visa", vocab.visa, visa),
-        "step3": parsed("--step3", lambda v: values.step_result(v, values.STEP3_RESULTS), step3),
-        "step3_attempts": step3_attempts,
-        "study_weeks": study_weeks,
-        "practice_percent": practice_percent,
-        "confident": confident,
-        "residency_start": today_from(residency_start, "--residency-start")
-        if residency_start
-        else None,
-    }
+    flags = step3_flags(
+        step1=step1,
+        step1_attempts=step1_attempts,
+        step2=step2,
+        step2_attempts=step2_attempts,
+        step2_date=step2_date,
+        ecfmg=ecfmg,
+        visa=visa,
+        step3=step3,
+        step3_attempts=step3_attempts,
+        study_weeks=study_weeks,
+        practice_percent=practice_percent,
+        confident=confident,
+        residency_start=residency_start,
+    )
     path = resolve_profile(profile)
     if path is None and all(v is None for v in flags.values()):
         raise UsageError(
@@ -660,23 +604,13 @@ def programs_diff(
 # The error boundary -----------------------------------------------------------------------
 
 
-def _plain_help() -> None:
-    """typer < 0.20 escapes '[required]' for rich markup even with markup off, so plain help
-    showed '\\[required]'. Help only: the escape exists for HTML export, which imgplan never
-    does."""
-    from typer import rich_utils
-
-    if hasattr(rich_utils, "escape_before_html_export"):
-        rich_utils.escape_before_html_export = str.strip  # type: ignore[assignment]
-
-
 def main(argv: list[str] | None = None) -> int:
     # A run builds many small objects and few reference cycles, then exits: the cyclic
     # garbage collector only costs time here (about 2x on a 13,000-program dataset).
     gc.disable()
     args = sys.argv[1:] if argv is None else argv
     if "--help" in args or "-h" in args or not args:
-        _plain_help()
+        plain_help()
     try:
         app(args=argv, prog_name="imgplan")
     except SystemExit as exc:

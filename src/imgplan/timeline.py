@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .calendar import Dated, amia_match, fellowship_submit, match_season, month_day, nrmp_dates
 from .calendar import add_years as _add_years
-from .calendar import amia_match, fellowship_submit, match_season, month_day, nrmp_dates
 from .models import vocab
 from .models.calendar import CalendarData
 from .models.profile import Profile
@@ -664,9 +664,26 @@ def _fellowship(p: _Plan) -> None:
         review.source,
         fphase,
     )
+    _fellowship_match(p, review.date, commit, results)
+    p.add(
+        "fellowship-start",
+        end,
+        "CI fellowship starts (2 years)",
+        "fellowship",
+        "estimated",
+        ref.cite("guide"),
+        fphase,
+        end=_add_years(end, fyears) - dt.timedelta(days=1),
+    )
+
+
+def _fellowship_match(p: _Plan, review: dt.date, commit: Dated, results: Dated) -> None:
+    """Fellowship interviews, the AMIA match commit deadline and its results (December)."""
+    fphase = "CI fellowship"
+    data = p.data
     p.add(
         "fellowship-interviews",
-        review.date + dt.timedelta(days=30),
+        review + dt.timedelta(days=30),
         "Fellowship interviews",
         "fellowship",
         "estimated",
@@ -691,16 +708,6 @@ def _fellowship(p: _Plan) -> None:
         results.certainty,
         results.source,
         fphase,
-    )
-    p.add(
-        "fellowship-start",
-        end,
-        "CI fellowship starts (2 years)",
-        "fellowship",
-        "estimated",
-        ref.cite("guide"),
-        fphase,
-        end=_add_years(end, fyears) - dt.timedelta(days=1),
     )
 
 

@@ -397,8 +397,7 @@ def _gains(facts: Step3Facts, ref: Reference) -> list[Finding]:
 
 
 def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
-    src = ref.cite("step3_study_weeks_min")
-    weeks_min, practice_min = ref["step3_study_weeks_min"], ref["step3_practice_min"]
+    """Study weeks, practice score and confidence; ready only when all three are."""
     if facts.study_weeks is None and facts.practice_percent is None and facts.confident is None:
         return [
             Finding(
@@ -413,94 +412,90 @@ def _readiness(facts: Step3Facts, ref: Reference) -> tuple[list[Finding], bool]:
                 fix="Give your readiness (--study-weeks, --practice-percent, --confident)",
             )
         ], False
-    out = []
+    out = [_weeks(facts, ref), _practice(facts, ref), _confidence(facts, ref)]
+    return out, all(f.status == "ok" for f in out)
+
+
+def _weeks(facts: Step3Facts, ref: Reference) -> Finding:
+    """Weeks available to study against imgplan's minimum."""
+    src = ref.cite("step3_study_weeks_min")
+    weeks_min = ref["step3_study_weeks_min"]
     if facts.study_weeks is None:
-        out.append(
-            Finding(
-                STUDY_WEEKS,
-                "warn",
-                f"Study time unknown: give the weeks you can study (at least {weeks_min}; "
-                "--study-weeks or step3_readiness.study_weeks).",
-                src,
-                fix="Give your study weeks (--study-weeks)",
-            )
+        return Finding(
+            STUDY_WEEKS,
+            "warn",
+            f"Study time unknown: give the weeks you can study (at least {weeks_min}; "
+            "--study-weeks or step3_readiness.study_weeks).",
+            src,
+            fix="Give your study weeks (--study-weeks)",
         )
     elif facts.study_weeks < weeks_min:
-        out.append(
-            Finding(
-                STUDY_WEEKS,
-                "warn",
-                (f"Study for at least {weeks_min} weeks: you have {facts.study_weeks}."),
-                src,
-            )
+        return Finding(
+            STUDY_WEEKS,
+            "warn",
+            (f"Study for at least {weeks_min} weeks: you have {facts.study_weeks}."),
+            src,
         )
     else:
-        out.append(
-            Finding(
-                STUDY_WEEKS,
-                "ok",
-                f"{facts.study_weeks} weeks of study available (at least {weeks_min}).",
-                src,
-            )
+        return Finding(
+            STUDY_WEEKS,
+            "ok",
+            f"{facts.study_weeks} weeks of study available (at least {weeks_min}).",
+            src,
         )
+
+
+def _practice(facts: Step3Facts, ref: Reference) -> Finding:
+    """The latest practice percentage against imgplan's minimum."""
+    practice_min = ref["step3_practice_min"]
     if facts.practice_percent is None:
-        out.append(
-            Finding(
-                PRACTICE,
-                "warn",
-                "No practice score: take a timed self-assessment "
-                f"(aim for {practice_min}% or more; give it with --practice-percent or "
-                "step3_readiness.practice_percent).",
-                ref.cite("step3_practice_min"),
-                fix="Give a practice score (--practice-percent)",
-            )
+        return Finding(
+            PRACTICE,
+            "warn",
+            "No practice score: take a timed self-assessment "
+            f"(aim for {practice_min}% or more; give it with --practice-percent or "
+            "step3_readiness.practice_percent).",
+            ref.cite("step3_practice_min"),
+            fix="Give a practice score (--practice-percent)",
         )
     elif facts.practice_percent < practice_min:
-        out.append(
-            Finding(
-                PRACTICE,
-                "warn",
-                (
-                    f"Reach {practice_min}% on practice tests: your latest is {facts.practice_percent:g}%."
-                ),
-                ref.cite("step3_practice_min"),
-            )
+        return Finding(
+            PRACTICE,
+            "warn",
+            (
+                f"Reach {practice_min}% on practice tests: your latest is {facts.practice_percent:g}%."
+            ),
+            ref.cite("step3_practice_min"),
         )
     else:
-        out.append(
-            Finding(
-                PRACTICE,
-                "ok",
-                f"Latest practice {facts.practice_percent:g}% (at least {practice_min}%).",
-                ref.cite("step3_practice_min"),
-            )
+        return Finding(
+            PRACTICE,
+            "ok",
+            f"Latest practice {facts.practice_percent:g}% (at least {practice_min}%).",
+            ref.cite("step3_practice_min"),
         )
+
+
+def _confidence(facts: Step3Facts, ref: Reference) -> Finding:
+    """Confidence of a comfortable first-attempt pass (the guide), or that it is not given."""
     if facts.confident is None:
-        out.append(
-            Finding(
-                CONFIDENCE,
-                "warn",
-                "Confidence not given: say whether you feel confident of a comfortable "
-                "first-attempt pass (--confident or --not-confident, or "
-                "step3_readiness.confident: true in the profile); the guide says take it only then.",
-                ref.cite("guide"),
-                fix="Say whether you feel confident (--confident)",
-            )
+        return Finding(
+            CONFIDENCE,
+            "warn",
+            "Confidence not given: say whether you feel confident of a comfortable "
+            "first-attempt pass (--confident or --not-confident, or "
+            "step3_readiness.confident: true in the profile); the guide says take it only then.",
+            ref.cite("guide"),
+            fix="Say whether you feel confident (--confident)",
         )
     elif not facts.confident:
-        out.append(
-            Finding(
-                CONFIDENCE,
-                "warn",
-                "Feel confident of a comfortable first-attempt "
-                "pass: the guide says take it only then.",
-                ref.cite("guide"),
-            )
+        return Finding(
+            CONFIDENCE,
+            "warn",
+            "Feel confident of a comfortable first-attempt pass: the guide says take it only then.",
+            ref.cite("guide"),
         )
     else:
-        out.append(
-            Finding(
-                CONFIDENCE, "ok", "You feel confident of passing comfortably.", ref.cite("guide")
-            )
+        return Finding(
+            CONFIDENCE, "ok", "You feel confident of passing comfortably.", ref.cite("guide")
         )
-    return out, all(f.status == "ok" for f in out)
