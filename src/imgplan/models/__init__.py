@@ -1,8 +1,5 @@
-"""What the core works on: the applicant's profile and the program dataset as plain records
-(`record.py`), and the vocabularies (`vocab.py`). The file formats that validate them are in
-`imgplan.formats`."""
-
-from .profile import Profile
-from .programs import Dataset, Program
-
-__all__ = ["Dataset", "Profile", "Program"]
+"""What the core works on: every kind of data as plain records (`record.py`): the profile,
+the program dataset, the reference figures, the calendar, the outcome figures, the signal
+counts; the vocabularies (`vocab.py`) and value rules (`values.py`). The file formats that
+validate them are in `imgplan.formats`. Import the module you need (`imgplan.models.profile`):
+this package re-exports nothing, so no module imports back through it."""
