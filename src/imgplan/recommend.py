@@ -214,6 +214,20 @@ class Recommendation:
         ]
         return sorted(items, key=lambda a: position[id(a.program)])
 
+    def excluded_reasons(self) -> list[tuple[Program, list[Finding]]]:
+        """Every excluded program with its failed findings, in dataset order, read straight
+        from the ranking's index (what `excluded` gives, without an Assessed object each: a
+        13,000-program list excludes thousands)."""
+        programs = self.dataset.programs
+        rows: list[tuple[int, list[Finding]]] = [
+            (i, [f for f in group.of(n) if f.status == "fail"]) for i, group, n in self.failed
+        ]
+        for indices, finding in self.others:
+            reason = [finding]
+            rows.extend((i, reason) for i in indices)
+        rows.sort(key=lambda row: row[0])
+        return [(programs[i], reasons) for i, reasons in rows]
+
     def summary(self) -> dict[str, int]:
         """Counts by tier over the whole list (not only the shown ``top``), and excluded."""
         counts = {tier: 0 for tier in TIERS}

@@ -7,6 +7,7 @@ form "what is wrong; what is expected" that the loader shows, located, to the us
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from enum import StrEnum
 
@@ -197,6 +198,16 @@ def suggest(word: str, choices: list[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+@functools.cache
+def _exact(enum: type[StrEnum]) -> dict[str, str]:
+    return {m.value: m.value for m in enum}
+
+
+@functools.cache
+def _spellings(enum: type[StrEnum]) -> dict[str, str]:
+    return {m.value.replace("_", " "): m.value for m in enum}
+
+
 def choose(value: object, enum: type[StrEnum], what: str, aliases: dict | None = None) -> str:
     """Normalise ``value`` to a member value of ``enum`` or raise ValueError."""
     if isinstance(value, enum):
@@ -206,8 +217,11 @@ def choose(value: object, enum: type[StrEnum], what: str, aliases: dict | None =
             f"{what} must be text, got {type(value).__name__}; "
             f"expected one of: {', '.join(m.value for m in enum)}"
         )
+    exact = _exact(enum)
+    if value in exact:  # the common case: the value as written in the file
+        return exact[value]
     key = _key(value)
-    members = {m.value.replace("_", " "): m.value for m in enum}
+    members = _spellings(enum)
     if key in members:
         return members[key]
     if aliases and key in aliases:

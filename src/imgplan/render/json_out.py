@@ -72,6 +72,26 @@ def assessed(a: Assessed) -> dict[str, Any]:
     }
 
 
+def _excluded(rec: Recommendation) -> list[dict[str, Any]]:
+    """The excluded programs as JSON; one reasons list per shared finding list."""
+    reasons: dict[int, list[dict[str, str]]] = {}
+    out = []
+    for p, failed in rec.excluded_reasons():
+        key = id(failed)
+        if key not in reasons:
+            reasons[key] = [{"rule": f.rule, "message": f.message} for f in failed]
+        out.append(
+            {
+                "id": p.id,
+                "name": p.name,
+                "specialty": p.specialty.value,
+                "state": p.state,
+                "reasons": reasons[key],
+            }
+        )
+    return out
+
+
 def excluded(a: Assessed) -> dict[str, Any]:
     return {
         "id": a.program.id,
@@ -105,7 +125,7 @@ def recommend(rec: Recommendation) -> dict[str, Any]:
         "informatics_strength": rec.strength,
         "findings": [f.as_json() for f in rec.findings],
         "programs": [assessed(a) for a in rec.programs],
-        "excluded": [excluded(a) for a in rec.excluded],
+        "excluded": _excluded(rec),
         "summary": rec.summary(),
         "weights": dict(WEIGHTS),
         "dataset": dataset_info(rec.dataset),
