@@ -394,3 +394,47 @@ def test_batch_with_one_bad_profile_writes_nothing(cli, tmp_path):
 def test_progress_is_silent_when_stderr_is_not_a_terminal():
     result = script("recommend", "profiles/strong-scores.yaml", "--no-cache", "--top", "1")
     assert result.code == 0 and result.err == ""
+
+
+def test_cache_is_private_to_the_user(cache_dir, dataset_file):
+    """The folder is created 0700 and marked as imgplan's; entries are 0600."""
+    import stat as st
+
+    load(dataset_file)
+    assert st.S_IMODE(cache_dir.stat().st_mode) == 0o700
+    assert (cache_dir / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d17")
+    (entry,) = entries(cache_dir)
+    assert st.S_IMODE(entry.stat().st_mode) == 0o600
+
+
+def test_a_cache_folder_writable_by_others_is_not_trusted(cache_dir, dataset_file):
+    load(dataset_file)
+    (entry,) = entries(cache_dir)
+    cache_dir.chmod(0o777)
+    try:
+        assert store().load(entry.stem) is None  # a miss, never read
+        assert not store().store("a" * 40, 1)
+    finally:
+        cache_dir.chmod(0o700)
+
+
+def test_pruning_touches_only_imgplans_own_entries(tmp_path, monkeypatch):
+    """Pointed at a folder of the user's own pickles, imgplan deletes none of them: it prunes
+    only in a folder it created (marked), and only files of its name pattern and header."""
+    monkeypatch.setattr(cache, "KEEP", 2)
+    mine = tmp_path / "users-folder"
+    mine.mkdir(mode=0o700)
+    theirs = [mine / f"{i:040x}.pickle" for i in range(5)] + [mine / "notes.pickle"]
+    for path in theirs:
+        path.write_bytes(pickle.dumps(path.name))
+    assert cache.Cache(mine).store("b" * 40, 1)
+    assert all(p.exists() for p in theirs)  # not a folder imgplan created: no pruning
+    own = tmp_path / "imgplan-cache"
+    c = cache.Cache(own)
+    for n in range(4):
+        assert c.store(f"{n:040x}", n)
+    foreign = own / f"{9:040x}.pickle"
+    foreign.write_bytes(pickle.dumps("not imgplan's"))
+    assert c.store("c" * 40, 5)
+    assert foreign.exists()  # its name fits, its header does not: kept
+    assert len([p for p in own.glob("*.pickle") if p.read_bytes().startswith(cache.MAGIC)]) == 2

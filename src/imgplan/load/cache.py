@@ -29,6 +29,8 @@ import io
 import json
 import os
 import pickle
+import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +43,12 @@ from .files import read_bytes, replace_atomically
 MAGIC = b"IMGPLAN-CACHE 2\n"  # 2: records (models/record.py), not pydantic models
 MAX_ENTRY_BYTES = 1 << 30  # far above any entry a 256 MiB dataset makes
 KEEP = 1000  # entries kept (an advisor may batch hundreds of profiles); older ones pruned
+MARKER = "CACHEDIR.TAG"  # marks a folder imgplan created (https://bford.info/cachedir/ format)
+MARKER_TEXT = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This folder is imgplan's cache of validated files; it can be deleted.\n"
+)
+ENTRY_NAME = re.compile(r"[0-9a-f]{40}\.pickle")
 
 #: The modules whose record classes and enums an entry may construct (with ``datetime.date``):
 #: derived from the code, so a new record class cannot be forgotten here.
@@ -171,6 +179,8 @@ class Cache:
 
     def load(self, key: str) -> Any | None:
         """The cached object for ``key``, or None if absent or not to be trusted."""
+        if not self.trusted():
+            return None
         try:
             blob = read_bytes(self.entry_path(key), MAX_ENTRY_BYTES)
         except InputError:  # absent, not a regular file, unreadable or too big: rebuilt
@@ -182,7 +192,8 @@ class Cache:
         return obj
 
     def store(self, key: str, obj: Any) -> bool:
-        """Write an entry atomically; False (and nothing left behind) if it cannot be written."""
+        """Write an entry atomically, readable by this user only; False (and nothing left
+        behind) if it cannot be written or the folder is not one imgplan may trust."""
         payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         header = json.dumps(
             {
@@ -193,22 +204,62 @@ class Cache:
             }
         ).encode()
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self._make_folder()
+            if not self.trusted():
+                return False
             replace_atomically(
-                self.entry_path(key), MAGIC + header + b"\n" + payload, durable=False
+                self.entry_path(key),
+                MAGIC + header + b"\n" + payload,
+                durable=False,
+                mode=0o600,
             )
             self._prune()
             return True
         except OSError:
             return False
 
-    def _prune(self) -> None:
-        entries = sorted(
-            self.folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
+    def _make_folder(self) -> None:
+        """Create the folder (0700, marked as imgplan's own) if it does not exist."""
+        if self.folder.exists():
+            return
+        self.folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+        (self.folder / MARKER).write_text(MARKER_TEXT)
+
+    def trusted(self) -> bool:
+        """As ssh does with its keys: the folder is a real folder owned by this user and not
+        writable by others; otherwise the cache is neither read nor written."""
+        try:
+            info = os.lstat(self.folder)
+        except OSError:
+            return False
+        return (
+            stat.S_ISDIR(info.st_mode)
+            and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
         )
+
+    def _prune(self) -> None:
+        """Keep the newest KEEP entries; only in a folder imgplan marked as its own, and only
+        files of imgplan's own name pattern that start with its header."""
+        if not (self.folder / MARKER).is_file():
+            return
+        entries = [p for p in self.folder.glob("*.pickle") if ENTRY_NAME.fullmatch(p.name)]
+        if len(entries) <= KEEP:
+            return
+        entries = [p for p in entries if _is_entry(p)]
+        entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEEP:]:
             with contextlib.suppress(OSError):
                 old.unlink()
+
+
+def _is_entry(path: Path) -> bool:
+    """Whether ``path`` starts with imgplan's cache header (a file it wrote)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False
 
 
 def _decode(blob: bytes, key: str) -> Any | None:

@@ -124,7 +124,12 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 def replace_atomically(
-    path: Path, data: bytes, *, overwrite: bool = True, durable: bool = True
+    path: Path,
+    data: bytes,
+    *,
+    overwrite: bool = True,
+    durable: bool = True,
+    mode: int | None = None,
 ) -> None:
     """Write ``data`` to ``path`` all at once; OSError if it cannot (nothing is left behind).
 
@@ -134,12 +139,13 @@ def replace_atomically(
     file; a cache entry, checked by its SHA-256 when read, does without.
     """
     folder = path.parent if str(path.parent) else Path(".")
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)  # an overwritten file keeps its permissions
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(os.stat(path).st_mode)  # an overwritten file keeps its mode
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
