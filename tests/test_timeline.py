@@ -255,3 +255,39 @@ def test_golden_timeline(cli, name, fmt):
     assert result.code == 0
     ext = {"table": "txt", "json": "json", "markdown": "md"}[fmt]
     golden(f"timeline-{name}.{ext}", result.out)
+
+
+def test_ics_cannot_be_injected_even_under_python_O(tmp_path):
+    """A line break in the profile's name is a space in the calendar's one-line properties,
+    also when asserts are off (icalendar's only guard is an assert)."""
+    import subprocess
+    import sys
+
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        'format: 1\nname: "A\\nEND:VCALENDAR\\nBEGIN:VEVENT"\ngraduation_year: 2022\nvisa: j1\n'
+        "usmle: {step2ck: {score: 240}}\ntargets: {specialties: [IM], match_year: 2027}\n"
+    )
+    for flags in ([], ["-O"]):
+        proc = subprocess.run(
+            [
+                sys.executable,
+                *flags,
+                "-m",
+                "imgplan",
+                "timeline",
+                str(profile),
+                "-f",
+                "ics",
+                "--today",
+                "2026-11-25",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stdout.splitlines()
+        assert lines.count("BEGIN:VCALENDAR") == 1 and lines.count("END:VCALENDAR") == 1
+        assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT")
+        assert "X-WR-CALNAME:imgplan: A END:VCALENDAR BEGIN:VEVENT" in proc.stdout

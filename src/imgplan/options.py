@@ -5,6 +5,7 @@ that names the option."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from .errors import UsageError
@@ -12,6 +13,7 @@ from .models import values
 from .render.formats import Format
 
 TODAY_RANGE = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def today_from(value: str | None, option: str = "--today / IMGPLAN_TODAY") -> dt.date:
@@ -19,6 +21,8 @@ def today_from(value: str | None, option: str = "--today / IMGPLAN_TODAY") -> dt
     if not value:
         return dt.date.today()
     try:
+        if not ISO_DATE.fullmatch(value.strip()):  # 20261125 is ISO too, but not what we ask
+            raise ValueError(value)
         day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError(f"{option} {value!r:.80} is not a date; expected YYYY-MM-DD") from None
@@ -80,14 +84,17 @@ def step3_flags(**given: Any) -> dict[str, object]:
         ),
         "step3_attempts": given["step3_attempts"],
         "study_weeks": given["study_weeks"],
-        "practice_percent": given["practice_percent"],
+        "practice_percent": parsed(
+            "--practice-percent", values.PERCENT.check, given["practice_percent"]
+        ),
         "confident": given["confident"],
         "residency_start": today_from(start, "--residency-start") if start else None,
     }
 
 
-def what_if_of(**given: object) -> dict[str, object]:
+def what_if_of(**given: Any) -> dict[str, object]:
     """The what-if overrides actually given (option name -> value), in a fixed order."""
+    parsed("--usce-months", values.MONTHS.check, given.get("usce_months"))
     step3 = given.get("step3")
     chosen = {**given, "step3": "pass" if step3 is not None else None}
     return {

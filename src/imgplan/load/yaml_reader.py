@@ -14,6 +14,7 @@ Python values by :class:`_Builder`, one small handler per event kind, without re
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from ..errors import InputError, Problem
 from .files import read_bytes
 
 MAX_DEPTH = 32
+MAX_DIGITS = 100  # digits of a whole number read as a number; longer stays text
 MAX_ALIAS_EXPANSION = 10_000  # nodes that aliases may add in all
 
 _INT = re.compile(r"^[-+]?[0-9]+$")
@@ -87,9 +89,13 @@ def _scalar(event: Any) -> Any:
     if value in _FALSE:
         return False
     if _INT.match(value):
-        return int(value)
+        # Over MAX_DIGITS digits stays text: Python refuses to convert it, and no field
+        # takes such a number (the field then says what it expected, located).
+        return int(value) if len(value) <= MAX_DIGITS else value
     if _FLOAT.match(value):
-        return float(value)
+        number = float(value)
+        # 1e400 is infinity: never a number a file may give (stays text, refused by the field)
+        return number if math.isfinite(number) else value
     return value
 
 

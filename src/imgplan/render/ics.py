@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 from icalendar import Calendar, Event
 
+from ..errors import CONTROL
 from ..timeline import Timeline
 from .formats import View
 
@@ -21,18 +23,27 @@ def uid(timeline: Timeline, key: str) -> str:
     return f"{key}-{digest}@imgplan"
 
 
+CONTROL_OR_BREAK = re.compile(f"[\\r\\n\\t]|{CONTROL.pattern}")
+
+
+def one_line(text: str) -> str:
+    """Text for a one-line iCalendar property: line breaks and control characters become
+    spaces here, before the library (whose only guard is an assert, gone under python -O)."""
+    return CONTROL_OR_BREAK.sub(" ", text)
+
+
 def render(timeline: Timeline) -> str:
     cal = Calendar()
     cal.add("prodid", "-//imgplan//timeline//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"imgplan: {timeline.name or 'generic roadmap'}")
+    cal.add("x-wr-calname", one_line(f"imgplan: {timeline.name or 'generic roadmap'}"))
     stamp = dt.datetime.combine(timeline.today, dt.time(0, 0), tzinfo=dt.UTC)
     for e in timeline.events:
         event = Event()
         event.add("uid", uid(timeline, e.key))
         event.add("dtstamp", stamp)
-        event.add("summary", e.title)
+        event.add("summary", one_line(e.title))
         event.add("dtstart", e.date)
         event.add("dtend", (e.end or e.date) + dt.timedelta(days=1))
         description = [e.detail] if e.detail else []
