@@ -229,3 +229,46 @@ def test_assess_accepts_programs_and_says_it_is_not_needed(cli):
     result = cli("assess", "profiles/resident-pgy2.yaml", "--programs", "data/programs.yaml")
     assert result.code == 0
     assert "--programs is not needed and was not read" in result.err
+
+
+MARKUP = "[link=https://evil.example]click[/link] [/x] [bold red]loud[/bold red]"
+
+
+def test_markup_in_data_is_printed_as_text_in_every_table_view(cli, tmp_path):
+    """Names, certificates, notes, URLs and sources are data: rich never reads them as markup
+    (no hidden hyperlink, no MarkupError), in every command's table view."""
+    import yaml
+
+    profile = yaml.safe_load((PROFILES / "resident-pgy2.yaml").read_text())
+    profile["name"] = MARKUP
+    profile["informatics"]["certificates"] = [{"name": MARKUP}]
+    profile["informatics"]["projects"][0]["title"] = MARKUP
+    del profile["residency"]
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(profile, sort_keys=False))
+    data = yaml.safe_load((ROOT / "tests" / "data" / "programs-golden.yaml").read_text())
+    data["source"] = MARKUP
+    data["programs"][0].update(name=MARKUP, notes=MARKUP, url="https://x.example/" + MARKUP)
+    programs = tmp_path / "programs.yaml"
+    programs.write_text(yaml.safe_dump(data, sort_keys=False))
+    pid = data["programs"][0]["id"]
+    runs = [
+        ("recommend", str(path), "--programs", str(programs), "--all"),
+        ("explain", str(path), pid, "--programs", str(programs)),
+        ("timeline", str(path)),
+        ("check-step3", str(path)),
+        ("chances", str(path), "--programs", str(programs)),
+        ("assess", str(path)),
+        ("programs", "list", "--programs", str(programs)),
+        ("programs", "show", pid, "--programs", str(programs)),
+    ]
+    for args in runs:
+        result = cli(*args)
+        assert result.code in (0, 1), (args, result.err)
+        assert "Traceback" not in result.err
+        assert "\x1b]8;" not in result.out  # no terminal hyperlink
+        if args[0] in ("assess", "programs", "explain", "recommend"):
+            assert (
+                "[link=https://evil.example]" in "".join(result.out.split())
+                or "[link=" in result.out
+            ), args

@@ -34,6 +34,7 @@ def render(parts: Iterable[Any], *, width: int = 120, color: bool = False) -> st
         no_color=not color,
         highlight=False,
         soft_wrap=False,
+        markup=False,  # names, notes, URLs are data: '[link=...]' or '[/x]' is printed as text
     )
     for part in parts:
         console.print(part)
