@@ -222,3 +222,49 @@ def test_multi_line_values_stay_on_one_markdown_line():
     from imgplan.render.escape import md
 
     assert md("line one\nline two\r\n| three") == r"line one line two \| three"
+
+
+def test_output_that_cannot_be_written_is_exit_74_with_a_message():
+    """stdout closed, a full device, an encoding that cannot show the text: a short message
+    and exit 74, never a traceback; a closed stderr does not change an exit code; `| head -1`
+    stays silent."""
+    import subprocess
+    import sys
+
+    exe = [sys.executable, "-m", "imgplan"]
+    args = ["recommend", str(PROFILES / "strong-scores.yaml"), "--today", "2026-11-25"]
+    closed = subprocess.run(
+        " ".join([*exe, *args]) + " >&-",
+        shell=True,
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
+    assert closed.returncode == 74 and "standard output is closed" in closed.stderr
+    full = subprocess.run(
+        " ".join([*exe, *args]) + " >/dev/full",
+        shell=True,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
+    assert full.returncode == 74 and "No space left on device" in full.stderr
+    ascii_env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    ascii_run = subprocess.run(
+        [*exe, *args], capture_output=True, text=True, env=ascii_env, timeout=60
+    )
+    assert ascii_run.returncode == 74 and "expected UTF-8" in ascii_run.stderr
+    assert "Traceback" not in closed.stderr + full.stderr + ascii_run.stderr
+    quiet = subprocess.run(
+        " ".join([*exe, "check-step3", "missing.yaml", "--quiet"]) + " 2>&-", shell=True, timeout=60
+    )
+    assert quiet.returncode == 2
+    head = subprocess.run(
+        " ".join([*exe, *args]) + " | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert head.stderr == ""

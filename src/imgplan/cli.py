@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import InputError, UsageError
+from .errors import InputError, OutputError, UsageError
 from .load.files import deliver, write_output
 from .load.session import Run, find_program, resolve_profile
 from .models import values
@@ -29,7 +29,7 @@ from .options import (
 from .render.formats import Format, help_text
 from .rules.stage import stage_of
 
-EXIT_OK, EXIT_NO, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
+EXIT_OK, EXIT_NO, EXIT_INPUT, EXIT_BUG, EXIT_OUTPUT = 0, 1, 2, 70, 74
 TABLE_TOP = 25  # programs a table shows by default (--all for every one)
 
 app = typer.Typer(
@@ -604,6 +604,29 @@ def programs_diff(
 # The error boundary -----------------------------------------------------------------------
 
 
+def _say(text: str) -> None:
+    """Write a message to stderr if there is one: a closed stderr must not change the exit
+    code."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe (`| head -1`), point stdout at devnull so that Python's own flush
+    at exit does not complain."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     # A run builds many small objects and few reference cycles, then exits: the cyclic
     # garbage collector only costs time here (about 2x on a 13,000-program dataset).
@@ -617,16 +640,19 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else EXIT_INPUT)
     except InputError as exc:
-        for problem in exc.problems:
-            sys.stderr.write(f"{problem}\n")
+        _say("".join(f"{problem}\n" for problem in exc.problems))
         return EXIT_INPUT
     except UsageError as exc:
-        sys.stderr.write(f"imgplan: error: {exc}\n")
+        _say(f"imgplan: error: {exc}\n")
         return EXIT_INPUT
+    except OutputError as exc:
+        _say(f"imgplan: error: {exc}\n")
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
-        sys.stderr.write("imgplan: interrupted\n")
+        _say("imgplan: interrupted\n")
         return 130
     except BrokenPipeError:
+        _quiet_stdout()
         return 0
     except Exception:
         import traceback

@@ -68,6 +68,11 @@ class UnreadableError(InputError):
     even from ``validate``, whose exit 1 means "read, and found problems"."""
 
 
+class OutputError(Exception):
+    """The output cannot be written (stdout closed or full, an encoding that cannot show the
+    text): exit code 74, with a short message."""
+
+
 class UsageError(Exception):
     """A bad option or combination of options: exit code 2."""
 

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..errors import Problem, UnreadableError, UsageError
+from ..errors import OutputError, Problem, UnreadableError, UsageError
 
 _KINDS = (
     (stat.S_ISDIR, "this is a folder; expected a file"),
@@ -200,11 +200,31 @@ def write_output(path: Path, text: str, *, overwrite: bool) -> None:
         ) from None
 
 
+def _print(text: str) -> None:
+    """Write to stdout, or raise OutputError saying why it cannot be written."""
+    stream = sys.stdout
+    if stream is None:
+        raise OutputError("standard output is closed; nothing was printed (use --output FILE)")
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except UnicodeEncodeError:
+        raise OutputError(
+            f"standard output uses the {stream.encoding} encoding, which cannot show this "
+            "text; expected UTF-8 (set PYTHONIOENCODING=utf-8, or write it with --output FILE)"
+        ) from None
+    except OSError as exc:
+        raise OutputError(
+            f"standard output cannot be written ({exc.strerror or exc}); use --output FILE"
+        ) from None
+
+
 def deliver(text: str, output: Path | None, inputs: tuple[Path | None, ...] = ()) -> None:
     """Print ``text``, or write it to ``output`` atomically; never overwrite an input file."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _print(text)
         return
     if any(p is not None and same_file(output, p) for p in inputs):
         raise UsageError(f"--output {output} is one of the input files; expected another path")

@@ -108,7 +108,7 @@ def render(command: str, fmt: Format, result: Any, view: View) -> str:
 
 def terminal_view(output: Path | None, **choices: Any) -> View:
     """The reader's view: the terminal's width (120 when piped) and colour on a terminal."""
-    tty = sys.stdout.isatty()
+    tty = sys.stdout is not None and sys.stdout.isatty()
     # $COLUMNS first (also when piped), then the terminal's width, else 120.
     width = max(40, shutil.get_terminal_size((120, 24)).columns)
     return View(width=width, color=tty and output is None, **choices)
