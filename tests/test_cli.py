@@ -272,3 +272,47 @@ def test_markup_in_data_is_printed_as_text_in_every_table_view(cli, tmp_path):
                 "[link=https://evil.example]" in "".join(result.out.split())
                 or "[link=" in result.out
             ), args
+
+
+def test_batch_refuses_two_profiles_writing_one_file_before_writing_any(cli, tmp_path):
+    """sa/s.yaml and sb/s.yaml would both write s.json: the run refuses, and nothing is
+    written; --output beside --output-dir is refused too."""
+    text = (PROFILES / "strong-scores.yaml").read_text()
+    for sub in ("sa", "sb"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "s.yaml").write_text(text)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = cli(
+        "recommend",
+        str(tmp_path / "sa" / "s.yaml"),
+        str(tmp_path / "sb" / "s.yaml"),
+        "-f",
+        "json",
+        "--output-dir",
+        str(out),
+    )
+    assert result.code == 2 and "would both write" in result.err
+    assert list(out.iterdir()) == []
+    both = cli(
+        "recommend",
+        str(tmp_path / "sa" / "s.yaml"),
+        "--output-dir",
+        str(out),
+        "--output",
+        str(tmp_path / "x.txt"),
+    )
+    assert both.code == 2 and "--output and --output-dir cannot be used together" in both.err
+
+
+def test_batch_refuses_a_bad_target_before_writing_any(cli, tmp_path):
+    text = (PROFILES / "strong-scores.yaml").read_text()
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(text)
+    b.write_text(text)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "b.txt").mkdir()  # the second profile's target is a folder
+    result = cli("recommend", str(a), str(b), "--output-dir", str(out))
+    assert result.code == 2 and "b.txt" in result.err
+    assert not (out / "a.txt").exists()

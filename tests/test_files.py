@@ -11,6 +11,7 @@ import json
 import os
 import re
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -268,3 +269,79 @@ def test_output_that_cannot_be_written_is_exit_74_with_a_message():
         timeout=60,
     )
     assert head.stderr == ""
+
+
+def test_sigterm_during_a_large_write_leaves_no_temporary_file(tmp_path):
+    """SIGTERM is handled like Ctrl-C: exit 143, a word on stderr, no temporary file and no
+    half-written output."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from imgplan import datagen  # noqa: F401  (the generator writes the big dataset)
+
+    big = tmp_path / "big.yaml"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "imgplan.datagen",
+            "--count",
+            "20000",
+            "--seed",
+            "1",
+            "--output",
+            str(big),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    out = tmp_path / "out.json"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "imgplan",
+            "recommend",
+            str(PROFILES / "strong-scores.yaml"),
+            "--programs",
+            str(big),
+            "-f",
+            "json",
+            "--no-cache",
+            "--output",
+            str(out),
+            "--today",
+            "2026-11-25",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:
+        pytest.skip("the run finished before the signal arrived")
+    assert proc.returncode == 143, err
+    assert "terminated" in err and "Traceback" not in err
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out.json.*.tmp"))
+
+
+def test_stale_temporaries_of_a_killed_run_are_cleaned(tmp_path):
+    """SIGKILL cannot be caught: the next write beside the same target removes imgplan's own
+    temporaries over an hour old, and nothing else."""
+    target = tmp_path / "plan.json"
+    stale = tmp_path / ".plan.json.abcd1234.tmp"
+    fresh = tmp_path / ".plan.json.wxyz9876.tmp"
+    other = tmp_path / ".plan.json.notes.txt"
+    for path in (stale, fresh, other):
+        path.write_text("x")
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    files.write_output(target, "{}\n", overwrite=True)
+    assert not stale.exists() and fresh.exists() and other.exists()
+    assert target.read_text() == "{}\n"

@@ -139,9 +139,35 @@ def show(
     **choices: Any,
 ) -> None:
     """Render ``result`` and print it, or write ``output`` atomically."""
+    deliver(render_for(command, fmt, result, output, **choices), output, inputs)
+
+
+def render_for(command: str, fmt: Format, result: Any, output: Path | None, **choices: Any) -> str:
     from .render.formats import render, terminal_view
 
-    deliver(render(command, fmt, result, terminal_view(output, **choices)), output, inputs)
+    return render(command, fmt, result, terminal_view(output, **choices))
+
+
+def batch_targets(
+    profiles: list[Path], folder: Path, ext: str, inputs: tuple[Path | None, ...]
+) -> list[Path]:
+    """One output file per profile (NAME.EXT), checked before anything is written: two
+    profiles that would write the same file, or a target that is an input or not a regular
+    file, refuse the whole run."""
+    from .errors import clip
+    from .load.files import check_target
+
+    targets = [folder / f"{path.stem}.{ext}" for path in profiles]
+    seen: dict[Path, Path] = {}
+    for path, target in zip(profiles, targets, strict=True):
+        if target in seen:
+            raise UsageError(
+                f"{clip(str(seen[target]))} and {clip(str(path))} would both write {clip(str(target))}; "
+                "expected profiles with different file names (nothing was written)"
+            )
+        seen[target] = path
+        check_target(target, inputs)
+    return targets
 
 
 # Commands ---------------------------------------------------------------------------------
@@ -210,6 +236,8 @@ def recommend(
     r = Run.start(today_from(today), no_cache)
     if output_dir is not None and not output_dir.is_dir():
         raise UsageError(f"--output-dir {output_dir} is not a folder; expected an existing folder")
+    if output_dir is not None and output is not None:
+        raise UsageError("--output and --output-dir cannot be used together; expected one of them")
     # Every profile is read and validated before anything is written.
     people = [r.profile(path) for path in profiles]
     what_if = what_if_of(step2=step2, usce_months=usce_months, step3=step3, ecfmg=ecfmg)
@@ -238,9 +266,13 @@ def recommend(
     ]
     inputs = (*profiles, programs)
     if output_dir is not None:
-        for path, rec in zip(profiles, recs, strict=True):
-            target = output_dir / f"{path.stem}.{EXTENSIONS[chosen]}"
-            show("recommend", chosen, rec, target, inputs, include_excluded=include_excluded)
+        targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], inputs)
+        texts = [
+            render_for("recommend", chosen, rec, target, include_excluded=include_excluded)
+            for rec, target in zip(recs, targets, strict=True)
+        ]
+        for text, target in zip(texts, targets, strict=True):  # written only when all are ready
+            deliver(text, target, inputs)
     else:
         result = (
             recs[0]
@@ -615,6 +647,25 @@ def _say(text: str) -> None:
         pass
 
 
+def _on_sigterm() -> Any:
+    """SIGTERM is handled like Ctrl-C: the write under way removes its temporary file, the run
+    stops with a word and exit 143 (SIGKILL cannot be caught: see files._clean_stale).
+    Returns the handler it replaced (restored when main returns)."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (e.g. a test runner's thread)
+        return None
+
+
+class Terminated(BaseException):  # not KeyboardInterrupt: click would turn it into Abort
+    pass
+
+
 def _quiet_stdout() -> None:
     """After a closed pipe (`| head -1`), point stdout at devnull so that Python's own flush
     at exit does not complain."""
@@ -631,6 +682,7 @@ def main(argv: list[str] | None = None) -> int:
     # A run builds many small objects and few reference cycles, then exits: the cyclic
     # garbage collector only costs time here (about 2x on a 13,000-program dataset).
     gc.disable()
+    previous = _on_sigterm()
     args = sys.argv[1:] if argv is None else argv
     if "--help" in args or "-h" in args or not args:
         plain_help()
@@ -648,8 +700,11 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as exc:
         _say(f"imgplan: error: {exc}\n")
         return EXIT_OUTPUT
+    except Terminated:
+        _say("imgplan: terminated; nothing half-written was left\n")
+        return 143
     except KeyboardInterrupt:
-        _say("imgplan: interrupted\n")
+        _say("imgplan: interrupted; nothing half-written was left\n")
         return 130
     except BrokenPipeError:
         _quiet_stdout()
@@ -665,4 +720,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BUG
     finally:
         gc.enable()
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
     return EXIT_OK

@@ -12,11 +12,14 @@ itself is not flushed: after a crash the rename may be lost, which leaves the ol
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import re
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from ..errors import OutputError, Problem, UnreadableError, UsageError
@@ -123,6 +126,30 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
+STALE_SECONDS = 3600  # a temporary file of ours this old was left by a killed run
+
+
+def _clean_stale(folder: Path, name: str) -> None:
+    """Remove temporaries a killed run (SIGKILL, power loss) left beside ``name``: only
+    imgplan's own pattern ('.NAME.XXXXXXXX.tmp'), and only those over an hour old, so that a
+    write under way in another process is never touched."""
+    pattern = re.compile(re.escape(f".{name}.") + r"[A-Za-z0-9_]{8}\.tmp")
+    now = time.time()
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not pattern.fullmatch(entry.name):
+                    continue
+                with contextlib.suppress(OSError):
+                    if (
+                        entry.is_file(follow_symlinks=False)
+                        and now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
+                    ):
+                        os.unlink(entry.path)
+    except OSError:
+        pass
+
+
 def replace_atomically(
     path: Path,
     data: bytes,
@@ -146,6 +173,7 @@ def replace_atomically(
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
+    _clean_stale(folder, path.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -221,11 +249,27 @@ def _print(text: str) -> None:
         ) from None
 
 
+def check_target(output: Path, inputs: tuple[Path | None, ...] = ()) -> None:
+    """Refuse an output path that is an input file, or a folder, pipe or device (before
+    anything is written)."""
+    if any(p is not None and same_file(output, p) for p in inputs):
+        raise UsageError(f"--output {output} is one of the input files; expected another path")
+    try:
+        info = os.stat(output)
+    except OSError:
+        return
+    why = _not_regular(info.st_mode)
+    if why:
+        raise UsageError(
+            f"{output}: {why.split(';')[0]}; expected a path for a regular file "
+            "(leave out --output to print to the terminal)"
+        )
+
+
 def deliver(text: str, output: Path | None, inputs: tuple[Path | None, ...] = ()) -> None:
     """Print ``text``, or write it to ``output`` atomically; never overwrite an input file."""
     if output is None:
         _print(text)
         return
-    if any(p is not None and same_file(output, p) for p in inputs):
-        raise UsageError(f"--output {output} is one of the input files; expected another path")
+    check_target(output, inputs)
     write_output(output, text, overwrite=True)
