@@ -66,7 +66,12 @@ def _text(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         raise ValueError(f'{value!r} is not text; expected text (quote it: "...")')
     if isinstance(value, int | float):
-        return str(value)
+        # YAML read it as a number, so what was written is lost ('010' and '10' are both 10,
+        # '1e3' is 1000.0): refuse rather than keep a different text.
+        raise ValueError(
+            f"{value!r} was read as a number (so a leading zero or the form written is lost); "
+            "expected text: put it in quotes exactly as you mean it"
+        )
     raise ValueError(f"expected text, got a {type(value).__name__}")
 
 
