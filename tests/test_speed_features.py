@@ -438,3 +438,36 @@ def test_pruning_touches_only_imgplans_own_entries(tmp_path, monkeypatch):
     assert c.store("c" * 40, 5)
     assert foreign.exists()  # its name fits, its header does not: kept
     assert len([p for p in own.glob("*.pickle") if p.read_bytes().startswith(cache.MAGIC)]) == 2
+
+
+def test_a_forged_entry_of_allowed_classes_is_not_trusted(cache_dir, dataset_file):
+    """An entry built from imgplan's own classes with a right checksum but not signed with
+    this user's key (a forged profile with a Step 2 CK of 999) is a miss, never an answer."""
+    import hashlib
+
+    load(dataset_file)
+    (entry,) = entries(cache_dir)
+    key = entry.stem
+    forged = pickle.dumps(dt.date(2026, 1, 1), protocol=pickle.HIGHEST_PROTOCOL)
+    header = json.dumps(
+        {
+            "key": key,
+            "payload_bytes": len(forged),
+            "payload_sha256": hashlib.sha256(forged).hexdigest(),
+            "payload_hmac": hashlib.sha256(forged).hexdigest(),
+        }
+    ).encode()
+    entry.write_bytes(cache.MAGIC + header + b"\n" + forged)
+    assert store().load(key) is None
+    assert load(dataset_file).name == "Golden test programs"  # rebuilt from the file
+
+
+def test_cache_dir_setting_expands_home_and_reports_unusable_paths(tmp_path, monkeypatch):
+    from imgplan.errors import UsageError
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("IMGPLAN_CACHE_DIR", "~/imgplan-cache")
+    assert cache.from_settings(False).folder == tmp_path / "imgplan-cache"
+    monkeypatch.setenv("IMGPLAN_CACHE_DIR", str(tmp_path / ("x" * 300) / "c"))
+    with pytest.raises(UsageError, match="cannot be used"):
+        cache.from_settings(False)

@@ -3,17 +3,19 @@
 Parsing a 13,000-program YAML file takes seconds; unpickling the validated dataset takes
 milliseconds. Each entry is one file in the user's cache directory:
 
-    IMGPLAN-CACHE 2\\n
-    {"key": ..., "payload_sha256": ..., "payload_bytes": ...}\\n
+    IMGPLAN-CACHE 3\\n
+    {"key": ..., "payload_bytes": ..., "payload_hmac": ...}\\n
     <pickle of the validated object>
 
 ``key`` is a SHA-256 hash of the input file's bytes, the kind of file, imgplan's code (version
 and modules: `code_fingerprint`) and a salt (e.g. the year, for checks that depend on it); the
 entry's file name is derived from it.
 An entry is used only if its header names the expected key (a moved or renamed entry is not),
-its payload matches its SHA-256 (a corrupted one is not), and it unpickles with an allow-list
-of imgplan's own model classes, enums and ``datetime.date`` (nothing else can be constructed).
-Anything else is ignored and rebuilt. Writes are atomic; an unwritable cache is skipped.
+its payload's HMAC-SHA256 under this user's key checks out (a corrupted entry, or one not
+written by this user's imgplan, is not: the key is a 0600 file in the folder), the folder and
+key are the user's own and not writable by others, and it unpickles with an allow-list of
+imgplan's own record classes, enums and ``datetime.date`` (nothing else can be constructed).
+Anything else, any failure, is a miss: rebuilt, never a crash. Writes are atomic; an unwritable cache is skipped.
 
 Location: ``$IMGPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/imgplan``, else ``~/.cache/imgplan``.
 ``IMGPLAN_NO_CACHE=1`` or ``--no-cache`` bypasses it: the cli turns both into ``None`` for
@@ -25,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -40,7 +43,7 @@ from .. import __version__
 from ..errors import InputError, UsageError
 from .files import read_bytes, replace_atomically
 
-MAGIC = b"IMGPLAN-CACHE 2\n"  # 2: records (models/record.py), not pydantic models
+MAGIC = b"IMGPLAN-CACHE 3\n"  # 3: signed entries (2: records, not pydantic models)
 MAX_ENTRY_BYTES = 1 << 30  # far above any entry a 256 MiB dataset makes
 KEEP = 1000  # entries kept (an advisor may batch hundreds of profiles); older ones pruned
 MARKER = "CACHEDIR.TAG"  # marks a folder imgplan created (https://bford.info/cachedir/ format)
@@ -48,6 +51,7 @@ MARKER_TEXT = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This folder is imgplan's cache of validated files; it can be deleted.\n"
 )
+KEY_FILE = ".imgplan-key"  # 0600: signs this user's entries (HMAC-SHA256)
 ENTRY_NAME = re.compile(r"[0-9a-f]{40}\.pickle")
 
 #: The modules whose record classes and enums an entry may construct (with ``datetime.date``):
@@ -98,7 +102,7 @@ class _Unpickler(pickle.Unpickler):
 def directory(environ: Mapping[str, str]) -> Path:
     configured = environ.get("IMGPLAN_CACHE_DIR")
     if configured:
-        return Path(configured)
+        return Path(os.path.expanduser(configured))  # '~/x' is the home's x, not a '~' folder
     base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "imgplan"
 
@@ -132,15 +136,21 @@ def from_settings(no_cache: bool, environ: Mapping[str, str] = os.environ) -> Ca
 def _check_folder(configured: str) -> None:
     if "\0" in configured:
         raise UsageError("IMGPLAN_CACHE_DIR contains a NUL character; expected a folder path")
-    path = Path(configured)
-    for parent in (path, *path.parents):
-        if parent.exists() or parent.is_symlink():
-            if not parent.is_dir():
-                raise UsageError(
-                    f"IMGPLAN_CACHE_DIR={configured!r:.200}: {parent} is not a folder; "
-                    "expected a folder for imgplan's cache (or unset it for the default)"
-                )
-            break
+    path = Path(os.path.expanduser(configured))
+    try:
+        for parent in (path, *path.parents):
+            if parent.exists() or parent.is_symlink():
+                if not parent.is_dir():
+                    raise UsageError(
+                        f"IMGPLAN_CACHE_DIR={configured!r:.200}: {parent} is not a folder; "
+                        "expected a folder for imgplan's cache (or unset it for the default)"
+                    )
+                break
+    except OSError as exc:  # a name over 255 characters, a parent that cannot be searched
+        raise UsageError(
+            f"IMGPLAN_CACHE_DIR={configured!r:.200} cannot be used ({exc.strerror or exc}); "
+            "expected a folder path you can use (or unset it for the default)"
+        ) from None
 
 
 @functools.cache
@@ -185,7 +195,8 @@ class Cache:
             blob = read_bytes(self.entry_path(key), MAX_ENTRY_BYTES)
         except InputError:  # absent, not a regular file, unreadable or too big: rebuilt
             return None
-        obj = _decode(blob, key)
+        secret = self._secret(create=False)
+        obj = None if secret is None else _decode(blob, key, secret)
         if obj is not None:
             with contextlib.suppress(OSError):
                 os.utime(self.entry_path(key))  # recently used: kept by the pruning
@@ -198,18 +209,21 @@ class Cache:
         header = json.dumps(
             {
                 "key": key,
-                "payload_sha256": hashlib.sha256(payload).hexdigest(),
                 "payload_bytes": len(payload),
                 "imgplan": __version__,
             }
-        ).encode()
+        )
         try:
             self._make_folder()
-            if not self.trusted():
+            secret = self._secret(create=True) if self.trusted() else None
+            if secret is None:
                 return False
+            signed = json.loads(header)
+            signed["payload_hmac"] = _sign(payload, secret)
+            header = json.dumps(signed)
             replace_atomically(
                 self.entry_path(key),
-                MAGIC + header + b"\n" + payload,
+                MAGIC + header.encode() + b"\n" + payload,
                 durable=False,
                 mode=0o600,
             )
@@ -217,6 +231,31 @@ class Cache:
             return True
         except OSError:
             return False
+
+    def _secret(self, *, create: bool) -> bytes | None:
+        """This user's key for signing entries (KEY_FILE, 0600, in the cache folder); an
+        entry whose signature does not check out was not written by this user's imgplan."""
+        path = self.folder / KEY_FILE
+        try:
+            info = os.lstat(path)
+            if (
+                stat.S_ISREG(info.st_mode)
+                and info.st_uid == os.getuid()
+                and not info.st_mode & 0o077
+            ):
+                return path.read_bytes()
+            return None
+        except FileNotFoundError:
+            if not create:
+                return None
+        except OSError:
+            return None
+        secret = os.urandom(32)
+        try:
+            replace_atomically(path, secret, overwrite=False, mode=0o600)
+        except FileExistsError:
+            return self._secret(create=False)
+        return secret
 
     def _make_folder(self) -> None:
         """Create the folder (0700, marked as imgplan's own) if it does not exist."""
@@ -262,7 +301,7 @@ def _is_entry(path: Path) -> bool:
         return False
 
 
-def _decode(blob: bytes, key: str) -> Any | None:
+def _decode(blob: bytes, key: str, secret: bytes) -> Any | None:
     try:
         if not blob.startswith(MAGIC):
             return None
@@ -271,18 +310,12 @@ def _decode(blob: bytes, key: str) -> Any | None:
         payload = memoryview(blob)[end + 1 :]
         if header.get("key") != key or header.get("payload_bytes") != len(payload):
             return None
-        if hashlib.sha256(payload).hexdigest() != header.get("payload_sha256"):
-            return None
+        if not hmac.compare_digest(str(header.get("payload_hmac", "")), _sign(payload, secret)):
+            return None  # not written by this user's imgplan (a checksum alone proves nothing)
         return _Unpickler(io.BytesIO(payload)).load()
-    except (
-        ValueError,
-        KeyError,
-        TypeError,
-        EOFError,
-        _Refused,
-        pickle.UnpicklingError,
-        AttributeError,
-        ImportError,
-        IndexError,
-    ):
+    except Exception:  # any failure (a forged date with year 10**20, ...) is a miss
         return None
+
+
+def _sign(payload: bytes | memoryview, secret: bytes) -> str:
+    return hmac.new(secret, payload, hashlib.sha256).hexdigest()
