@@ -316,3 +316,17 @@ def test_batch_refuses_a_bad_target_before_writing_any(cli, tmp_path):
     result = cli("recommend", str(a), str(b), "--output-dir", str(out))
     assert result.code == 2 and "b.txt" in result.err
     assert not (out / "a.txt").exists()
+
+
+def test_no_color_and_dumb_terminals_get_no_colour(monkeypatch):
+    from imgplan.render.formats import terminal_view
+
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert terminal_view(None).color
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not terminal_view(None).color
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
+    assert not terminal_view(None).color

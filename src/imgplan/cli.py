@@ -493,9 +493,11 @@ def validate(
 ) -> None:
     """Check profiles and datasets; report every problem at once, located. Exit 1 on problems,
     2 if a file cannot be read at all (missing, a folder or a pipe, too big)."""
+    from .load.cache import from_settings
     from .load.validate import validate_files
 
     chosen = choose_format("validate", fmt)
+    from_settings(False)  # a setting that cannot mean anything is refused here too
     report = validate_files(files, today_from(today))
     show("validate", chosen, report, None, ())
     summary = report.summary()
@@ -593,8 +595,10 @@ def programs_import(
     today: TodayOpt = None,
 ) -> None:
     """Turn a spreadsheet (CSV) of programs into a dataset; nothing is written unless every row is good."""
+    from .load.cache import from_settings
     from .load.importing import import_programs
 
+    from_settings(False)  # a setting that cannot mean anything is refused here too
     day = today_from(today)
     result = import_programs(
         file,

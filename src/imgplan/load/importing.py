@@ -94,6 +94,7 @@ INFORMATICS_FIELDS = (
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNKNOWN = {"", "?", "unknown", "n/a", "na", "-", "--", "tbd", "not listed", "not published"}
+NOT_YAML = re.compile("[\ufffe\uffff\ud800-\udfff]")  # noncharacters, lone surrogates
 _TICKS = {"x", "✓"}  # a ticked spreadsheet cell; other yes/no words: models.values
 
 
@@ -434,6 +435,15 @@ def _parse_cells(
     for i, name in columns.items():
         cell = row[i].strip() if i < len(row) else ""
         if cell.lower() in _UNKNOWN:
+            continue
+        odd = NOT_YAML.search(cell)
+        if odd:
+            problem(
+                i,
+                f"character U+{ord(odd.group()):04X} cannot be written to a YAML dataset; "
+                "expected printable text",
+            )
+            bad = True
             continue
         if looks_like_formula(cell):
             problem(

@@ -37,6 +37,10 @@ class Run:
         return Bundled(self.cache)
 
     def profile(self, path: Path) -> Profile:
+        if str(path) == "-":
+            raise UsageError(
+                "a profile from standard input ('-') is not read; expected a profile file path"
+            )
         from .loading import load_profile
 
         return load_profile(path, self.today, cache=self.cache)

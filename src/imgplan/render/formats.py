@@ -9,6 +9,7 @@ list, and ``--help`` shows the same list (both read `supported`).
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -111,4 +112,5 @@ def terminal_view(output: Path | None, **choices: Any) -> View:
     tty = sys.stdout is not None and sys.stdout.isatty()
     # $COLUMNS first (also when piped), then the terminal's width, else 120.
     width = max(40, shutil.get_terminal_size((120, 24)).columns)
-    return View(width=width, color=tty and output is None, **choices)
+    plain = "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"  # no-color.org
+    return View(width=width, color=tty and output is None and not plain, **choices)
