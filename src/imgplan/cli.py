@@ -20,7 +20,9 @@ from .load.session import Run, find_program, resolve_profile
 from .models import values
 from .options import (
     choose_format,
+    parsed,
     plain_help,
+    printable,
     step3_flags,
     today_from,
     vocabulary,
@@ -599,6 +601,8 @@ def programs_import(
     from .load.importing import import_programs
 
     from_settings(False)  # a setting that cannot mean anything is refused here too
+    for option, text in (("--name", name), ("--source", source)):
+        parsed(option, printable, text)
     day = today_from(today)
     result = import_programs(
         file,

@@ -63,6 +63,20 @@ def vocabulary(specialties: list[str] | None, states: list[str] | None) -> tuple
     )
 
 
+def printable(text: str) -> str:
+    """Option text that goes into a file: no control characters (an escape sequence in a
+    dataset's name would later drive the terminal that shows it)."""
+    from .errors import CONTROL
+
+    bad = CONTROL.search(text)
+    if bad:
+        raise ValueError(
+            f"control character U+{ord(bad.group()):04X} at character {bad.start() + 1}; "
+            "expected printable text"
+        )
+    return text
+
+
 def step3_flags(**given: Any) -> dict[str, object]:
     """The Step 3 facts given as flags (None = not given), parsed and checked."""
     from .models import vocab

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import InputError, Problem
+from ..errors import CONTROL, InputError, Problem
 from ..formats.programs import Dataset as DatasetFormat
 from ..models import values, vocab
 from ..models.programs import Dataset
@@ -123,7 +123,7 @@ def _int(bound: values.Bound, what: str) -> Callable[[str], int | None]:
 
     def parse(text: str) -> int | None:
         digits = re.sub(r"^(≤|<=|<|max|up to)\s*|\s*(years?|y|months?|mo)$", "", text.lower())
-        if not re.fullmatch(r"\d+(\.0+)?", digits):
+        if not re.fullmatch(r"\d{1,9}(\.0+)?", digits):
             raise ValueError(f"'{text}' is not a whole number; expected {what} ({lo}–{hi})")
         value = int(float(digits))
         if not bound.lo <= value <= bound.hi:
@@ -221,13 +221,18 @@ def _ci(text: str) -> str:
 
 
 def _date(text: str) -> str:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        dt.date.fromisoformat(text)
-        return text
-    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-    if match:
-        month, day, year = (int(g) for g in match.groups())
-        return dt.date(year, month, day).isoformat()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            dt.date.fromisoformat(text)
+            return text
+        match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+        if match:
+            month, day, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day).isoformat()
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is not a real calendar date; expected YYYY-MM-DD (or M/D/YYYY)"
+        ) from None
     raise ValueError(f"'{text}' is not a date; expected YYYY-MM-DD (or M/D/YYYY)")
 
 
@@ -435,6 +440,15 @@ def _parse_cells(
     for i, name in columns.items():
         cell = row[i].strip() if i < len(row) else ""
         if cell.lower() in _UNKNOWN:
+            continue
+        control = CONTROL.search(cell)
+        if control:
+            problem(
+                i,
+                f"control character U+{ord(control.group()):04X} in the cell (a line break "
+                "inside a quoted cell?); expected printable text on one line",
+            )
+            bad = True
             continue
         odd = NOT_YAML.search(cell)
         if odd:
