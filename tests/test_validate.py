@@ -180,3 +180,20 @@ def test_mutated_files_never_crash(cli, tmp_path):
         assert "Traceback" not in result.err
 
     check()
+
+
+def test_problems_are_capped_with_a_count_of_the_rest(cli, tmp_path):
+    """1,500 bad programs: the first 1,000 problems are listed, then how many more there are
+    (600,000 problems took 2 GB and half a minute before)."""
+    lines = ["format: 1", "name: Many", "as_of: 2026-10-01", "source: t", "programs:"]
+    lines += [f"  - {{id: p{i}, name: P, specialty: IM, img_share: 7}}" for i in range(1500)]
+    path = tmp_path / "many-programs.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    result = cli("validate", str(path))
+    assert result.code == 1
+    out = result.out.splitlines()
+    assert len(out) == 1001
+    assert out[-1] == (
+        f"{path}: 500 more problems not listed (the first 1,000 are); expected a file with "
+        "fewer problems: fix these and run again"
+    )

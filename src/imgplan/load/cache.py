@@ -44,7 +44,7 @@ from ..errors import InputError, UsageError
 from .files import read_bytes, replace_atomically
 
 MAGIC = b"IMGPLAN-CACHE 3\n"  # 3: signed entries (2: records, not pydantic models)
-MAX_ENTRY_BYTES = 1 << 30  # far above any entry a 256 MiB dataset makes
+MAX_ENTRY_BYTES = 1 << 30  # far above any entry the largest accepted dataset makes
 KEEP = 1000  # entries kept (an advisor may batch hundreds of profiles); older ones pruned
 MARKER = "CACHEDIR.TAG"  # marks a folder imgplan created (https://bford.info/cachedir/ format)
 MARKER_TEXT = (

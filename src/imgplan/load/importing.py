@@ -291,19 +291,31 @@ def _slug(text: str) -> str:
 
 
 def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> ImportResult:
-    """Sniff the separator, read the rows, map the header to fields, parse each row."""
+    """Sniff the separator, map the header to fields, then read and parse one row at a time
+    (a 200,000-row sheet is never held as rows: memory stays near the programs written)."""
     delimiter = _sniff(text)
     result = ImportResult([], [], [], delimiter=delimiter)
-    rows = _read_rows(text, file, delimiter, result)
-    if rows is None:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            _control_problem(text, file, result) or _no_header(file, result)
+            return result
+        columns, seen = _map_headers(header, file, ignore_unknown_columns, result)
+        if result.header_problems:
+            return result
+        used_ids: set[str] = set()
+        for row_no, row in enumerate(reader, start=2):  # spreadsheet rows, not text lines
+            if any(cell.strip() for cell in row):
+                _read_row(row_no, row, header, columns, seen, used_ids, file, result)
+    except csv.Error as exc:
+        message = (
+            f"cannot be read as CSV ({exc}); expected comma- or semicolon-separated cells, "
+            "quotes closed, cells under 128 KiB"
+        )
+        result.header_problems.append(Problem(file, reader.line_num or 1, None, "", message))
         return result
-    columns, seen = _map_headers(rows[0], file, ignore_unknown_columns, result)
-    if result.header_problems:
-        return result
-    used_ids: set[str] = set()
-    for row_no, row in enumerate(rows[1:], start=2):
-        if any(cell.strip() for cell in row):
-            _read_row(row_no, row, rows[0], columns, seen, used_ids, file, result)
+    _control_problem(text, file, result)
     return result
 
 
@@ -314,40 +326,26 @@ def _sniff(text: str) -> str:
     return ";" if first.count(";") > first.count(",") else ","
 
 
-def _read_rows(
-    text: str, file: str, delimiter: str, result: ImportResult
-) -> list[list[str]] | None:
-    """Every row, or None with the reason in ``result.header_problems`` (not CSV, control
-    characters, no header)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[list[str]] = []
-    try:
-        rows.extend(reader)
-    except csv.Error as exc:
-        message = (
-            f"cannot be read as CSV ({exc}); expected comma- or semicolon-separated cells, "
-            "quotes closed, cells under 128 KiB"
-        )
-        result.header_problems.append(Problem(file, reader.line_num or 1, None, "", message))
-        return None
+def _control_problem(text: str, file: str, result: ImportResult) -> bool:
+    """A control character anywhere in the text (a binary file?) is a header problem."""
     bad_char = _CONTROL.search(text)
-    if bad_char:
-        before = text[: bad_char.start()]
-        line = before.count("\n") + 1
-        column = bad_char.start() - (before.rfind("\n") + 1) + 1
-        message = (
-            f"control character U+{ord(bad_char.group()):04X} in the text; expected printable "
-            "text (is this really a CSV export?)"
-        )
-        result.header_problems.append(Problem(file, line, column, "", message))
-        return None
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        message = (
-            "no header row; expected a first row naming the columns (e.g. Program name, State)"
-        )
-        result.header_problems.append(Problem(file, 1, 1, "", message))
-        return None
-    return rows
+    if not bad_char:
+        return False
+    before = text[: bad_char.start()]
+    line = before.count("\n") + 1
+    column = bad_char.start() - (before.rfind("\n") + 1) + 1
+    message = (
+        f"control character U+{ord(bad_char.group()):04X} in the text; expected printable "
+        "text (is this really a CSV export?)"
+    )
+    result.header_problems.append(Problem(file, line, column, "", message))
+    return True
+
+
+def _no_header(file: str, result: ImportResult) -> bool:
+    message = "no header row; expected a first row naming the columns (e.g. Program name, State)"
+    result.header_problems.append(Problem(file, 1, 1, "", message))
+    return True
 
 
 def _map_headers(

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from ..models.programs import Dataset
 
 PROFILE_MAX_BYTES = 1 << 20  # 1 MiB: a profile is a page of text
-DATASET_MAX_BYTES = 256 << 20  # 256 MiB: ~300,000 programs
+# 72 MiB: about 130,000 programs, whose first run peaks near 0.9 GB on a 2-core, 24 GB
+# machine (benchmarks/hostile.py); memory grows linearly with the file, so this keeps every
+# accepted dataset under 1 GB.
+DATASET_MAX_BYTES = 72 << 20
 
 
 def load_file(

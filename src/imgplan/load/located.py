@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # pydantic is imported only when a file is validated (not on 
     from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound="BaseModel")
+MAX_PROBLEMS = 1000  # problems listed per file; past it, a count of the rest
+MORE = "fix these and run again"
 
 
 def _locate(marks: Marks, path: Path_, on_key: bool) -> tuple[int, int]:
@@ -109,12 +111,20 @@ def problems_from(exc: ValidationError, parsed: Parsed, model: type[BaseModel]) 
     marks: Marks = {}
     build(parsed.text, parsed.file, marks)
     out = []
-    for error in exc.errors():
+    errors = exc.errors()
+    for error in errors[:MAX_PROBLEMS]:
         path: Path_ = tuple(error["loc"])
         line, col = _locate(marks, path, on_key=error["type"] in {"extra_forbidden", "missing"})
         out.append(
             Problem(parsed.file, line, col, display_path(path), _message(error, model, path))
         )
+    if len(errors) > MAX_PROBLEMS:
+        more = len(errors) - MAX_PROBLEMS
+        message = (
+            f"{more:,} more problem(s) not listed (the first {MAX_PROBLEMS:,} are); expected a "
+            f"file with fewer problems: {MORE}"
+        ).replace("problem(s)", "problem" if more == 1 else "problems")
+        out.append(Problem(parsed.file, None, None, "", message))
     return out
 
 
@@ -152,7 +162,11 @@ def validate_as(parsed: Parsed, model: type[M], today: dt.date, what: str) -> M:
     if model.__name__ == "Dataset":
         problems.extend(_duplicate_problems(parsed))
     if problems or result is None:
-        raise InputError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+        # Located problems in file order; the count of the ones not listed last.
+        ordered = sorted(
+            problems, key=lambda p: (p.message.endswith(MORE), p.line or 0, p.column or 0)
+        )
+        raise InputError(ordered)
     return result
 
 
