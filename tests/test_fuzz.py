@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -151,13 +152,34 @@ def _yaml_text(doc: Any) -> str:
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
+NUMBER_SHAPES = [
+    "1" * 5000,
+    "1e400",
+    "-1e400",
+    "9.3e18",
+    "1" * 120,
+    ".nan",
+    ".inf",
+    "-0",
+    "0x1F",
+    "1_000",
+]
+
+
 @st.composite
 def damaged(draw: st.DrawFn, text: str, one_in: int) -> str:
     """Once in ``one_in`` times, the YAML text with a character inserted, a slice deleted or a
     line repeated."""
     if draw(st.integers(min_value=1, max_value=one_in)) != 1:
         return text
-    action = draw(st.sampled_from(["insert", "delete", "repeat"]))
+    action = draw(st.sampled_from(["insert", "delete", "repeat", "number"]))
+    numbers = list(re.finditer(r"(?<=: )-?\d+(\.\d+)?(?=\s|,|}|$)", text))
+    if action == "number" and numbers:
+        # A plain number replaced by a shape that broke the contract once: thousands of
+        # digits, an overflowing exponent, a huge whole float, not-a-number.
+        found = numbers[draw(st.integers(min_value=0, max_value=len(numbers) - 1))]
+        shape = draw(st.sampled_from(NUMBER_SHAPES))
+        return text[: found.start()] + shape + text[found.end() :]
     if action == "insert":
         at = draw(st.integers(min_value=0, max_value=len(text)))
         char = draw(st.sampled_from(list(":-[]{}&*!|>'\"#%@`,?\t\n ") + ["\x00", "\ufeff", "é"]))
