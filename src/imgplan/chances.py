@@ -72,13 +72,8 @@ def likelihood(score: float, o: SpecialtyOutcome) -> float:
 
 
 def eras_fee(n: int, fees: ErasFees) -> int:
-    total, done = 0, 0
-    for tier in fees.tiers:
-        upto = n if tier.up_to is None else min(n, tier.up_to)
-        if upto > done:
-            total += (upto - done) * tier.per_program
-            done = upto
-    return total
+    """ERAS: a per-program fee by tier, counted per specialty (no flat part)."""
+    return tiered_fee(n, 0, 0, fees.tiers)
 
 
 def nrmp_extra(ranks: int, fees: NrmpFees) -> int:

@@ -739,47 +739,33 @@ def _visa(p: _Plan) -> None:
     """Visa steps and limits: J-1 sponsorship after the Match, the 7-year cap and the 2-year
     home requirement; the H-1B petition and its 6-year limit (FACTS §5)."""
     _visa_steps(p)
-    profile, ref, warnings, years, end, fyears = (
-        p.profile,
-        p.ref,
-        p.warnings,
-        p.years,
+    visa = p.profile.visa if p.profile is not None else None
+    if visa in (vocab.Visa.j1, vocab.Visa.any):
+        detail = "The 2-year home-country requirement (212(e)) applies unless waived."
+        _visa_limit(p, "j1-cap", "J-1", "j1_cap_years", "cap", detail)
+    if visa in (vocab.Visa.h1b, vocab.Visa.any):
+        _visa_limit(p, "h1b-limit", "H-1B", "h1b_limit_years", "limit", "")
+
+
+def _visa_limit(p: _Plan, key: str, name: str, figure: str, word: str, detail: str) -> None:
+    """Residency + fellowship years against a visa's limit, warned when over it."""
+    limit = p.ref[figure]
+    used = p.years + p.fyears
+    room = "within" if used <= limit else "OVER"
+    room += "; no room left" if used == limit else ""
+    p.add(
+        key,
         p.end,
-        p.fyears,
+        f"{name} check: residency {p.years} y + fellowship {p.fyears} y = {used} of the "
+        f"{limit}-year {word} ({room})",
+        "visa",
+        "estimated",
+        p.ref.cite(figure),
+        "CI fellowship",
+        detail=detail,
     )
-    if profile is not None and profile.visa in (vocab.Visa.j1, vocab.Visa.any):
-        cap = ref["j1_cap_years"]
-        used = years + fyears
-        ok = "within" if used <= cap else "OVER"
-        p.add(
-            "j1-cap",
-            end,
-            f"J-1 check: residency {years} y + fellowship {fyears} y = {used} of "
-            f"the {cap}-year cap ({ok})",
-            "visa",
-            "estimated",
-            ref.cite("j1_cap_years"),
-            "CI fellowship",
-            detail="The 2-year home-country requirement (212(e)) applies unless waived.",
-        )
-        if used > cap:
-            warnings.append(f"J-1: {used} years of training exceed the {cap}-year cap.")
-    if profile is not None and profile.visa in (vocab.Visa.h1b, vocab.Visa.any):
-        limit = ref["h1b_limit_years"]
-        used = years + fyears
-        room = "within" if used <= limit else "OVER"
-        p.add(
-            "h1b-limit",
-            end,
-            f"H-1B check: residency {years} y + fellowship {fyears} y = {used} of the "
-            f"{limit}-year limit ({room}{'; no room left' if used == limit else ''})",
-            "visa",
-            "estimated",
-            ref.cite("h1b_limit_years"),
-            "CI fellowship",
-        )
-        if used > limit:
-            warnings.append(f"H-1B: {used} years of training exceed the {limit}-year limit.")
+    if used > limit:
+        p.warnings.append(f"{name}: {used} years of training exceed the {limit}-year {word}.")
 
 
 def _visa_steps(p: _Plan) -> None:
