@@ -687,3 +687,58 @@ def test_what_if_runs_are_marked_in_every_format(cli):
     assert level["message"].startswith("What-if Step 2 CK 235 ")
     plain = json.loads(cli("recommend", "profiles/borderline-informatics.yaml", "-f", "json").out)
     assert plain["what_if"] is None
+
+
+def test_unknown_visa_is_never_eligible_for_an_applicant_who_needs_one(cli):
+    doc = json.loads(cli("recommend", "profiles/needs-h1b.yaml", "-f", "json").out)
+    unknown = [p for p in doc["programs"] if p["visas"] is None]
+    assert unknown and all(p["status"] == "verify" for p in unknown)
+    first_known = next(i for i, p in enumerate(doc["programs"]) if p["visas"] is not None)
+    assert doc["programs"][first_known]["visas"] is not None
+
+
+def test_explain_shows_an_unknown_cutoff_as_a_neutral_estimate(cli):
+    result = cli(
+        "explain",
+        "profiles/strong-scores.yaml",
+        "im-all-unknown",
+        "--programs",
+        str(GOLDEN_PROGRAMS),
+    )
+    text = " ".join(result.out.split())
+    assert "unknown: counts 0.40, a neutral estimate (verify)" in text
+    doc = json.loads(
+        cli(
+            "explain",
+            "profiles/strong-scores.yaml",
+            "im-all-unknown",
+            "--programs",
+            str(GOLDEN_PROGRAMS),
+            "-f",
+            "json",
+        ).out
+    )
+    assert doc["weights"]["competitiveness"] == {
+        "weight": 35,
+        "component": None,
+        "points": 14.0,
+        "estimated": True,
+    }
+
+
+def test_no_finding_cites_a_file_users_do_not_have(cli):
+    for name in ("strong-scores", "needs-h1b", "borderline-informatics"):
+        out = cli("recommend", f"profiles/{name}.yaml", "-f", "json", "--include-excluded").out
+        assert "SPEC.md" not in out
+
+
+def test_an_untouched_starter_profile_reads_readiness_as_unknown(cli, tmp_path):
+    path = tmp_path / "profile.yaml"
+    assert cli("init", str(path)).code == 0
+    result = cli("check-step3", str(path))
+    assert (
+        "Readiness unknown" in result.out
+        or "an answer is missing" in result.out
+        or "NOT ELIGIBLE" in result.out
+    )
+    assert "WAIT: prepare more first" not in result.out
