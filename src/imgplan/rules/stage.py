@@ -73,7 +73,7 @@ def stage_of(profile: Profile | None, data: CalendarData, today: dt.date) -> Sta
     if target > coming:
         return Stage(
             "preparing",
-            f"scores in, aiming at the {target} Match (the coming one is {coming})",
+            f"scores in, aiming at the {target} Match; the coming one is {coming}",
             coming,
         )
     return Stage("applying", f"scores in, aiming at the coming {coming} Match", coming)
