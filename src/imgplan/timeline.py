@@ -252,55 +252,32 @@ def _notes(p: _Plan) -> list[str]:
 
 def _step2ck(p: _Plan) -> None:
     """Step 2 CK study, exam and score release (only before residency, when not taken)."""
-    (
-        profile,
-        today,
-        season,
-        guide,
-        warnings,
-        match_year,
-        in_residency_start,
-        release,
-        start,
-        end,
-    ) = (
-        p.profile,
-        p.today,
-        p.season,
-        p.guide,
-        p.warnings,
-        p.match_year,
-        p.in_residency_start,
-        p.release,
-        p.start,
-        p.end,
-    )
-    step2 = profile.usmle.step2ck if profile else None
-    if in_residency_start is None and (step2 is None or not step2.taken):
+    step2 = p.profile.usmle.step2ck if p.profile else None
+    if p.in_residency_start is None and (step2 is None or not step2.taken):
         planned = step2.planned if step2 and step2.planned else None
         if planned is None:
-            exam = season.eras_submit - release - dt.timedelta(weeks=1)
+            exam = p.season.eras_submit - p.release - dt.timedelta(weeks=1)
             how = "placed so the score is back before ERAS submission opens"
             certainty = "estimated"
         else:
             exam, how, certainty = planned, "your planned date", "personal"
-        if exam < today:
-            warnings.append(
+        if exam < p.today:
+            p.warnings.append(
                 f"The planned Step 2 CK date {exam.isoformat()} is past: record the "
                 "score (usmle.step2ck.score) or a new planned date."
             )
-        phases, study_warnings = study_plan(today, exam)
-        warnings += study_warnings
-        for i, (name, start, end, what) in enumerate(phases, 1):
+        phases, study_warnings = study_plan(p.today, exam)
+        p.warnings += study_warnings
+        for i, (name, begin, until, what) in enumerate(phases, 1):
             p.add(
                 f"step2-phase-{i}",
-                start,
+                begin,
                 f"Step 2 CK study: {name}",
                 "study",
                 "estimated",
-                f"{guide} (study framework, sized by imgplan)",
+                f"{p.guide} (study framework, sized by imgplan)",
                 "Step 2 CK",
-                end,
+                until,
                 what,
             )
         target = f" (target {step2.target})" if step2 and step2.target else ""
@@ -310,11 +287,11 @@ def _step2ck(p: _Plan) -> None:
             f"Step 2 CK exam{target}",
             "exam",
             certainty,
-            "your profile" if certainty == "personal" else guide,
+            "your profile" if certainty == "personal" else p.guide,
             "Step 2 CK",
             detail=how,
         )
-        score_back = exam + release
+        score_back = exam + p.release
         p.add(
             "step2-score",
             score_back,
@@ -324,26 +301,21 @@ def _step2ck(p: _Plan) -> None:
             "USMLE score reporting: most within four weeks (official); delays have happened",
             "Step 2 CK",
         )
-        if score_back > season.eras_submit:
-            warnings.append(
+        if score_back > p.season.eras_submit:
+            p.warnings.append(
                 f"The Step 2 CK score would arrive about {score_back.isoformat()}, after ERAS "
-                f"submission opens ({season.eras_submit.isoformat()}) for the {match_year} "
+                f"submission opens ({p.season.eras_submit.isoformat()}) for the {p.match_year} "
                 "Match: programs screen on it, so apply with the score or move the exam earlier."
             )
 
 
 def _ecfmg(p: _Plan) -> None:
     """ECFMG certification: done, or the deadline it must meet."""
-    profile, ref, today, season, in_residency_start = (
-        p.profile,
-        p.ref,
-        p.today,
-        p.season,
-        p.in_residency_start,
-    )
-    ecfmg_src = ref.cite("ecfmg_nrmp")
-    if profile is not None and profile.certified:
-        date = profile.ecfmg_certified if isinstance(profile.ecfmg_certified, dt.date) else today
+    ecfmg_src = p.ref.cite("ecfmg_nrmp")
+    if p.profile is not None and p.profile.certified:
+        date = (
+            p.profile.ecfmg_certified if isinstance(p.profile.ecfmg_certified, dt.date) else p.today
+        )
         p.add(
             "ecfmg",
             date,
@@ -353,15 +325,15 @@ def _ecfmg(p: _Plan) -> None:
             "your profile",
             "Licensing and certification",
         )
-    elif in_residency_start is None:
-        missing = _ecfmg_missing(profile)
+    elif p.in_residency_start is None:
+        missing = _ecfmg_missing(p.profile)
         p.add(
             "ecfmg",
-            season.rank_list_deadline,
+            p.season.rank_list_deadline,
             "ECFMG certification confirmed to NRMP (else "
             "withdrawn from the Match); also needed to start residency",
             "ecfmg",
-            season.dated("rank_list_deadline").certainty,
+            p.season.dated("rank_list_deadline").certainty,
             ecfmg_src,
             "Licensing and certification",
             detail="Still missing: " + "; ".join(missing),
@@ -485,22 +457,21 @@ def _signals(p: _Plan, phase: str) -> None:
 
 def _step3(p: _Plan) -> None:
     """Step 3: now, or early in residency, as check-step3 decides."""
-    profile, ref, today, start = p.profile, p.ref, p.today, p.start
-    if profile is not None:
-        verdict = decide(Step3Facts.from_profile(profile), ref, today)
-        facts_src = ref.cite("guide")
+    if p.profile is not None:
+        verdict = decide(Step3Facts.from_profile(p.profile), p.ref, p.today)
+        facts_src = p.ref.cite("guide")
         if verdict.verdict == "take-now":
-            readiness = profile.step3_readiness
+            readiness = p.profile.step3_readiness
             weeks = max((readiness.study_weeks if readiness else None) or 6, 6)
             title = (
                 "Step 3: study and sit it before the H-1B petition"
-                if profile.visa == vocab.Visa.h1b
+                if p.profile.visa == vocab.Visa.h1b
                 else "Step 3: study and sit it now"
             )
-            exam = today + dt.timedelta(weeks=weeks)
+            exam = p.today + dt.timedelta(weeks=weeks)
             p.add(
                 "step3",
-                today,
+                p.today,
                 title,
                 "exam",
                 "personal",
@@ -514,7 +485,7 @@ def _step3(p: _Plan) -> None:
             )
             _step3_result(p, exam)
         elif verdict.verdict != "done":
-            when = max(start + dt.timedelta(days=p.data.pattern.step3_in_residency_days), today)
+            when = max(p.start + dt.timedelta(days=p.data.pattern.step3_in_residency_days), p.today)
             p.add(
                 "step3",
                 when,
@@ -561,16 +532,8 @@ def _step3_result(p: _Plan, exam: dt.date) -> None:
 
 def _residency(p: _Plan) -> None:
     """Residency years with the guide's informatics milestones."""
-    season, guide, in_residency_start, start, years, label = (
-        p.season,
-        p.guide,
-        p.in_residency_start,
-        p.start,
-        p.years,
-        p.label,
-    )
-    res_c = "personal" if in_residency_start else season.dated("match_day").certainty
-    res_src = "your profile" if in_residency_start else season.dated("match_day").source
+    res_c = "personal" if p.in_residency_start else p.season.dated("match_day").certainty
+    res_src = "your profile" if p.in_residency_start else p.season.dated("match_day").source
     milestones = {
         1: "PGY-1: observe and assist: join an EHR, order-set or QI committee; meet the CMIO "
         "or informatics faculty; join AMIA.",
@@ -578,13 +541,13 @@ def _residency(p: _Plan) -> None:
         3: "PGY-3+: present and publish; prepare the CI fellowship application; take Step 3 "
         "if not yet done.",
     }
-    for pgy in range(1, years + 1):
-        year_start = _add_years(start, pgy - 1)
-        text = milestones[min(pgy, 3)] if pgy < years else milestones[3]
+    for pgy in range(1, p.years + 1):
+        year_start = _add_years(p.start, pgy - 1)
+        text = milestones[min(pgy, 3)] if pgy < p.years else milestones[3]
         if pgy == 1:
             key, title, kind, cert, src = (
                 "residency-start",
-                f"{label} residency starts ({years} years): PGY-1",
+                f"{p.label} residency starts ({p.years} years): PGY-1",
                 "residency",
                 res_c,
                 res_src,
@@ -595,9 +558,9 @@ def _residency(p: _Plan) -> None:
                 f"PGY-{pgy} begins",
                 "informatics",
                 "estimated",
-                guide,
+                p.guide,
             )
-        title += " (final year)" if pgy == years else ""
+        title += " (final year)" if pgy == p.years else ""
         p.add(
             key,
             year_start,
@@ -606,25 +569,16 @@ def _residency(p: _Plan) -> None:
             cert,
             src,
             "Residency",
-            end=_add_years(start, pgy) - dt.timedelta(days=1),
+            end=_add_years(p.start, pgy) - dt.timedelta(days=1),
             detail=text,
         )
 
 
 def _fellowship(p: _Plan) -> None:
     """The CI fellowship application, AMIA match and start, in the final residency year."""
-    ref, data, guide, start, years, end, fyears = (
-        p.ref,
-        p.data,
-        p.guide,
-        p.start,
-        p.years,
-        p.end,
-        p.fyears,
-    )
-    final_year = _add_years(start, years - 1)
-    submit, review = fellowship_submit(final_year.year, data)
-    commit, results = amia_match(final_year.year, data)
+    final_year = _add_years(p.start, p.years - 1)
+    submit, review = fellowship_submit(final_year.year, p.data)
+    commit, results = amia_match(final_year.year, p.data)
     fphase = "CI fellowship"
     amia_src = "AMIA Clinical Informatics Fellowship Match (official)"
     p.add(
@@ -633,7 +587,7 @@ def _fellowship(p: _Plan) -> None:
         "Ask for fellowship letters (informatics leaders, program director)",
         "fellowship",
         "estimated",
-        guide,
+        p.guide,
         fphase,
     )
     p.add(
@@ -667,13 +621,13 @@ def _fellowship(p: _Plan) -> None:
     _fellowship_match(p, review.date, commit, results)
     p.add(
         "fellowship-start",
-        end,
+        p.end,
         "CI fellowship starts (2 years)",
         "fellowship",
         "estimated",
-        ref.cite("guide"),
+        p.ref.cite("guide"),
         fphase,
-        end=_add_years(end, fyears) - dt.timedelta(days=1),
+        end=_add_years(p.end, p.fyears) - dt.timedelta(days=1),
     )
 
 
@@ -713,11 +667,10 @@ def _fellowship_match(p: _Plan, review: dt.date, commit: Dated, results: Dated) 
 
 def _boards(p: _Plan) -> None:
     """Primary and Clinical Informatics boards."""
-    end, fyears, label = p.end, p.fyears, p.label
     p.add(
         "primary-boards",
-        end + dt.timedelta(days=p.data.pattern.primary_boards_days_after_residency),
-        f"{label} board certification exam (after residency; verify the date with your board)",
+        p.end + dt.timedelta(days=p.data.pattern.primary_boards_days_after_residency),
+        f"{p.label} board certification exam (after residency; verify the date with your board)",
         "boards",
         "estimated",
         "imgplan estimate (no date in the reference); verify",
@@ -725,7 +678,8 @@ def _boards(p: _Plan) -> None:
     )
     p.add(
         "ci-boards",
-        _add_years(end, fyears) + dt.timedelta(days=p.data.pattern.ci_boards_days_after_fellowship),
+        _add_years(p.end, p.fyears)
+        + dt.timedelta(days=p.data.pattern.ci_boards_days_after_fellowship),
         "Clinical Informatics board "
         "exam (ABPM; ABPath for pathologists), after primary certification",
         "boards",
@@ -770,13 +724,12 @@ def _visa_limit(p: _Plan, key: str, name: str, figure: str, word: str, detail: s
 
 def _visa_steps(p: _Plan) -> None:
     """Between the Match and residency: what a visa takes (only before residency starts)."""
-    profile = p.profile
-    if profile is None or profile.visa == vocab.Visa.none or p.start < p.today:
+    if p.profile is None or p.profile.visa == vocab.Visa.none or p.start < p.today:
         return
     after_match = p.season.match_day + dt.timedelta(days=14)
     if p.in_residency_start is not None:
         after_match = max(p.today, p.start - dt.timedelta(days=120))
-    if profile.visa in (vocab.Visa.j1, vocab.Visa.any):
+    if p.profile.visa in (vocab.Visa.j1, vocab.Visa.any):
         p.add(
             "j1-sponsorship",
             after_match,
@@ -790,7 +743,7 @@ def _visa_steps(p: _Plan) -> None:
             "follows unless waived; a Conrad 30 waiver job needs 3 years of full-time clinical "
             "H-1B work in an underserved area, so an informatics-only job would not qualify.",
         )
-    if profile.visa in (vocab.Visa.h1b, vocab.Visa.any):
+    if p.profile.visa in (vocab.Visa.h1b, vocab.Visa.any):
         p.add(
             "h1b-petition",
             after_match,
