@@ -15,7 +15,7 @@ import typer
 
 from . import __version__
 from .errors import InputError, OutputError, UsageError
-from .load.files import deliver, write_output
+from .load.files import batch_targets, deliver, write_output
 from .load.session import Run, find_program, resolve_profile
 from .models import values
 from .options import (
@@ -28,6 +28,7 @@ from .options import (
     vocabulary,
     what_if_of,
 )
+from .process import Terminated, on_sigterm, quiet_stdout, say
 from .render.formats import Format, help_text
 from .rules.stage import stage_of
 
@@ -148,28 +149,6 @@ def render_for(command: str, fmt: Format, result: Any, output: Path | None, **ch
     from .render.formats import render, terminal_view
 
     return render(command, fmt, result, terminal_view(output, **choices))
-
-
-def batch_targets(
-    profiles: list[Path], folder: Path, ext: str, inputs: tuple[Path | None, ...]
-) -> list[Path]:
-    """One output file per profile (NAME.EXT), checked before anything is written: two
-    profiles that would write the same file, or a target that is an input or not a regular
-    file, refuse the whole run."""
-    from .errors import clip
-    from .load.files import check_target
-
-    targets = [folder / f"{path.stem}.{ext}" for path in profiles]
-    seen: dict[Path, Path] = {}
-    for path, target in zip(profiles, targets, strict=True):
-        if target in seen:
-            raise UsageError(
-                f"{clip(str(seen[target]))} and {clip(str(path))} would both write {clip(str(target))}; "
-                "expected profiles with different file names (nothing was written)"
-            )
-        seen[target] = path
-        check_target(target, inputs)
-    return targets
 
 
 # Commands ---------------------------------------------------------------------------------
@@ -644,53 +623,11 @@ def programs_diff(
 # The error boundary -----------------------------------------------------------------------
 
 
-def _say(text: str) -> None:
-    """Write a message to stderr if there is one: a closed stderr must not change the exit
-    code."""
-    try:
-        if sys.stderr is not None:
-            sys.stderr.write(text)
-            sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-
-
-def _on_sigterm() -> Any:
-    """SIGTERM is handled like Ctrl-C: the write under way removes its temporary file, the run
-    stops with a word and exit 143 (SIGKILL cannot be caught: see files._clean_stale).
-    Returns the handler it replaced (restored when main returns)."""
-    import signal
-
-    def stop(signum: int, frame: object) -> None:
-        raise Terminated()
-
-    try:
-        return signal.signal(signal.SIGTERM, stop)
-    except ValueError:  # not the main thread (e.g. a test runner's thread)
-        return None
-
-
-class Terminated(BaseException):  # not KeyboardInterrupt: click would turn it into Abort
-    pass
-
-
-def _quiet_stdout() -> None:
-    """After a closed pipe (`| head -1`), point stdout at devnull so that Python's own flush
-    at exit does not complain."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
 def main(argv: list[str] | None = None) -> int:
     # A run builds many small objects and few reference cycles, then exits: the cyclic
     # garbage collector only costs time here (about 2x on a 13,000-program dataset).
     gc.disable()
-    previous = _on_sigterm()
+    previous = on_sigterm()
     args = sys.argv[1:] if argv is None else argv
     if "--help" in args or "-h" in args or not args:
         plain_help()
@@ -700,22 +637,22 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else EXIT_INPUT)
     except InputError as exc:
-        _say("".join(f"{problem}\n" for problem in exc.problems))
+        say("".join(f"{problem}\n" for problem in exc.problems))
         return EXIT_INPUT
     except UsageError as exc:
-        _say(f"imgplan: error: {exc}\n")
+        say(f"imgplan: error: {exc}\n")
         return EXIT_INPUT
     except OutputError as exc:
-        _say(f"imgplan: error: {exc}\n")
+        say(f"imgplan: error: {exc}\n")
         return EXIT_OUTPUT
     except Terminated:
-        _say("imgplan: terminated; nothing half-written was left\n")
+        say("imgplan: terminated; nothing half-written was left\n")
         return 143
     except KeyboardInterrupt:
-        _say("imgplan: interrupted; nothing half-written was left\n")
+        say("imgplan: interrupted; nothing half-written was left\n")
         return 130
     except BrokenPipeError:
-        _quiet_stdout()
+        quiet_stdout()
         return 0
     except Exception:
         import traceback

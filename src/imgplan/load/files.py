@@ -273,3 +273,24 @@ def deliver(text: str, output: Path | None, inputs: tuple[Path | None, ...] = ()
         return
     check_target(output, inputs)
     write_output(output, text, overwrite=True)
+
+
+def batch_targets(
+    profiles: list[Path], folder: Path, ext: str, inputs: tuple[Path | None, ...]
+) -> list[Path]:
+    """One output file per profile (NAME.EXT), checked before anything is written: two
+    profiles that would write the same file, or a target that is an input or not a regular
+    file, refuse the whole run."""
+    from ..errors import clip
+
+    targets = [folder / f"{path.stem}.{ext}" for path in profiles]
+    seen: dict[Path, Path] = {}
+    for path, target in zip(profiles, targets, strict=True):
+        if target in seen:
+            raise UsageError(
+                f"{clip(str(seen[target]))} and {clip(str(path))} would both write {clip(str(target))}; "
+                "expected profiles with different file names (nothing was written)"
+            )
+        seen[target] = path
+        check_target(target, inputs)
+    return targets
