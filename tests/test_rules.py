@@ -328,3 +328,15 @@ def test_tiers_are_labelled_as_no_promise(cli):
     assert (
         "Tier compares your Step 2 CK with this program's figures only; it is not a promise" in out
     )
+
+
+def test_every_listed_mutant_still_applies_to_one_place():
+    """A refactor that moves a rule's code must update its mutant (or the mutant silently
+    tests nothing)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mutants", ROOT / "benchmarks" / "mutants.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, file, old, _new in module.MUTANTS:
+        assert (ROOT / file).read_text().count(old) == 1, name
