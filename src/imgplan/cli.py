@@ -145,7 +145,9 @@ def show(
     deliver(render_for(command, fmt, result, output, **choices), output, inputs)
 
 
-def render_for(command: str, fmt: Format, result: Any, output: Path | None, **choices: Any) -> str:
+def render_for(
+    command: str, fmt: Format, result: Any, output: Path | None, **choices: Any
+) -> str | bytes:
     from .render.formats import render, terminal_view
 
     return render(command, fmt, result, terminal_view(output, **choices))

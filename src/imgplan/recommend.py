@@ -282,6 +282,22 @@ def assess(ctx: Context, p: Program, as_of: dt.date) -> Assessed:
 FIT_SOURCE = "imgplan weighting of the guide's residency-choice features (README: Scoring)"
 
 
+_FIT_FINDINGS: dict[int, tuple[Fit, Finding]] = {}
+
+
+def fit_finding(fit: Fit) -> Finding:
+    """The informatics-fit finding of a fit: fits are shared (a few hundred per dataset), so
+    each finding, its sentence and its JSON are built once. Keyed by the fit's id while
+    holding the fit itself, so an id is never reused for another object."""
+    found = _FIT_FINDINGS.get(id(fit))
+    if found is None or found[0] is not fit:
+        found = _FIT_FINDINGS[id(fit)] = (
+            fit,
+            Finding(INFORMATICS_FIT, "info", fit.describe, FIT_SOURCE),
+        )
+    return found[1]
+
+
 def _img_friendliness(share: float | None) -> float | None:
     return None if share is None else min(1.0, share / IMG_SHARE_FULL)
 
@@ -340,7 +356,7 @@ def _finish(ctx: Context, p: Program, findings: list[Finding], fit: Fit) -> Asse
         return Assessed(p, findings, fit, None, dict.fromkeys(WEIGHTS), excluded=True)
     status = _status(findings)
     score, tier, margin, components = _rank(ctx, p, fit, status)
-    findings.append(Finding(INFORMATICS_FIT, "info", fit.describe, FIT_SOURCE))
+    findings.append(fit_finding(fit))
     return Assessed(p, findings, fit, margin, components, status=status, tier=tier, score=score)
 
 
@@ -434,7 +450,7 @@ def _included(dataset: Dataset, e: Entry) -> Assessed:
     fit = _index(dataset).fit(i)
     components = _components(margin, fit, dataset.programs[i].img_share, preference)
     findings = group.of(n)
-    findings.append(Finding(INFORMATICS_FIT, "info", fit.describe, FIT_SOURCE))
+    findings.append(fit_finding(fit))
     return Assessed(
         dataset.programs[i],
         findings,

@@ -193,7 +193,7 @@ def replace_atomically(
         raise
 
 
-def write_output(path: Path, text: str, *, overwrite: bool) -> None:
+def write_output(path: Path, text: str | bytes, *, overwrite: bool) -> None:
     """Write a user-visible output file atomically, or raise a UsageError saying why not
     (the folder is missing, the path is a folder or a pipe, the disk is full, ...)."""
     folder = path.parent if str(path.parent) else Path(".")
@@ -215,7 +215,8 @@ def write_output(path: Path, text: str, *, overwrite: bool) -> None:
                 "(leave out --output to print to the terminal)"
             )
     try:
-        replace_atomically(path, text.encode("utf-8"), overwrite=overwrite)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        replace_atomically(path, data, overwrite=overwrite)
     except FileExistsError:
         raise UsageError(
             f"{path} already exists; expected a new path (imgplan never overwrites it)"
@@ -228,14 +229,21 @@ def write_output(path: Path, text: str, *, overwrite: bool) -> None:
         ) from None
 
 
-def _print(text: str) -> None:
+def _print(text: str | bytes) -> None:
     """Write to stdout, or raise OutputError saying why it cannot be written."""
     stream = sys.stdout
     if stream is None:
         raise OutputError("standard output is closed; nothing was printed (use --output FILE)")
     try:
-        stream.write(text)
-        stream.flush()
+        if isinstance(text, bytes):
+            if stream.encoding.lower().replace("-", "") != "utf8":
+                text.decode("utf-8").encode(stream.encoding)  # raises if it cannot show it
+            stream.flush()
+            stream.buffer.write(text)
+            stream.buffer.flush()
+        else:
+            stream.write(text)
+            stream.flush()
     except BrokenPipeError:
         raise
     except UnicodeEncodeError:
@@ -266,7 +274,7 @@ def check_target(output: Path, inputs: tuple[Path | None, ...] = ()) -> None:
         )
 
 
-def deliver(text: str, output: Path | None, inputs: tuple[Path | None, ...] = ()) -> None:
+def deliver(text: str | bytes, output: Path | None, inputs: tuple[Path | None, ...] = ()) -> None:
     """Print ``text``, or write it to ``output`` atomically; never overwrite an input file."""
     if output is None:
         _print(text)

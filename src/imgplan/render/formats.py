@@ -101,7 +101,8 @@ def choose(command: str, value: str) -> Format:
     )
 
 
-def render(command: str, fmt: Format, result: Any, view: View) -> str:
+def render(command: str, fmt: Format, result: Any, view: View) -> str | bytes:
+    """The text of ``result`` in ``fmt`` (a large JSON document as UTF-8 bytes)."""
     module, name = RENDERERS[(command, fmt)].split(":")
     function = getattr(importlib.import_module(f"imgplan.render.{module}"), name)
     return function(result, view)
