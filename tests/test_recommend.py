@@ -569,6 +569,23 @@ def test_table_rows_read_from_entries_equal_the_full_entries(name):
     assert rows == full and len(rows) > 20
 
 
+@pytest.mark.parametrize("name", ["strong-scores", "needs-h1b", "step2-planned"])
+def test_json_rows_read_from_entries_equal_the_full_entries(name):
+    """The JSON list reads its rows straight from the ranked entries (Recommendation.listed)
+    and passes vocabulary members to orjson as they are; once parsed, every program's object
+    is exactly what the full Assessed entry gives (render.json_out.assessed)."""
+    from imgplan.load.bundled import data_path
+    from imgplan.load.loading import load_dataset
+    from imgplan.render import json_out
+
+    data = load_dataset(data_path("programs.yaml"), TODAY)
+    rec = recommend(profile(name), data, REF, TODAY)
+    doc = json.loads(json_out.dumps_bytes(json_out.recommend(rec)))
+    full = json.loads(json_out.dumps_bytes({"p": [json_out.assessed(a) for a in rec.programs]}))
+    assert doc["programs"] == full["p"] and len(full["p"]) > 20
+    assert all(e["tier_reason"] for e in doc["programs"])
+
+
 KNOWN_PASSING = {
     "visas": lambda prof: ["j1", "h1b"],
     "step2ck_min": lambda prof: prof.step2,

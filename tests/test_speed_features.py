@@ -143,6 +143,8 @@ def test_unwritable_cache_is_skipped(tmp_path, monkeypatch, dataset_file):
 def modules_after(args: list[str], env: dict[str, str]) -> set[str]:
     code = (
         f"import sys, io; sys.argv = ['imgplan', *{args!r}]; out = io.StringIO(); sys.stdout = out\n"
+        # run() leaves by os._exit (no interpreter teardown); here it must return instead.
+        "import os\ndef leave(code):\n    raise SystemExit(code)\nos._exit = leave\n"
         "from imgplan.__main__ import run\n"
         "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "sys.stdout = sys.__stdout__; print(' '.join(sorted(sys.modules)))"

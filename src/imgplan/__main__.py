@@ -6,6 +6,7 @@ that it costs no more than starting Python.
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -17,7 +18,17 @@ def run() -> None:
         sys.exit(0)
     from .cli import main
 
-    sys.exit(main())
+    code = main()
+    # Leave without the interpreter's teardown, which frees every object one by one: after a
+    # 13,000-program run that is ~35 ms of a ~235 ms run, for nothing (the process ends).
+    # imgplan registers no exit handler and has closed or renamed every file it wrote; the
+    # standard streams are flushed here. If flushing fails, the ordinary exit reports it.
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        sys.exit(code)
+    os._exit(code)
 
 
 if __name__ == "__main__":

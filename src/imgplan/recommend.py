@@ -89,6 +89,22 @@ class Shown:
     flags: list[str]
 
 
+@dataclass(slots=True)
+class Listed:
+    """One program of the ranked list as the JSON list reads it (see `Recommendation.listed`):
+    what an Assessed entry says, without the score's components."""
+
+    program: Program
+    tier: str
+    status: str
+    score: int
+    fit: int
+    margin: int | None
+    flags: list[str]
+    tier_reason: str
+    findings: list[dict[str, str]]  # as JSON (`Finding.as_json`)
+
+
 @dataclass
 class Unlock:
     change: str
@@ -126,6 +142,8 @@ class GroupFindings:
     keys: list[list[object]]
     # per later screen with flagged findings: (each position's key, flagged key -> rule)
     flagged: list[tuple[list[object], dict[object, str]]] | None = None
+    # per later screen: each distinct key's finding as JSON (filled by json_of)
+    json: list[dict[object, dict[str, str]]] | None = None
 
     def flags(self, n: int) -> list[str]:
         """The flags of position ``n`` (as `Assessed.flags`; the fit finding is never one),
@@ -142,6 +160,13 @@ class GroupFindings:
             if rule is not None:
                 found.append(rule)
         return sorted(set(found)) if len(found) > 1 else found
+
+    def json_of(self, n: int) -> list[dict[str, str]]:
+        """`of` as JSON objects (`Finding.as_json`), each converted once per distinct key."""
+        if self.json is None:
+            self.json = [{k: f.as_json() for k, f in memo.items()} for memo in self.memos]
+        later = zip(self.json, self.keys, strict=True)
+        return [self.head.as_json(), *(memo[keys[n]] for memo, keys in later)]
 
     def of(self, n: int) -> list[Finding]:
         later = zip(self.memos, self.keys, strict=True)
@@ -189,6 +214,28 @@ class Recommendation:
             Shown(programs[i], tier, status, -score, index.fit(i).score, margin, group.flags(n))
             for score, _, _, tier, status, margin, _, i, group, n in entries
         ]
+
+    def listed(self) -> list[Listed]:
+        """`programs` as `Listed` rows, read straight from the ranked entries (no Assessed
+        entry, no score components) with each tier's reason worded once per distinct (status,
+        margin, IMG share): a 13,000-program list has about 1,200 for 4,600 programs."""
+        entries = self.ranked[: self.top] if self.top else self.ranked
+        programs, index = self.dataset.programs, _index(self.dataset)
+        reasons: dict[tuple[str, int | None, float | None], str] = {}
+        out = []
+        for score, _, _, tier, status, margin, _, i, group, n in entries:
+            fit = index.fit(i)
+            findings = group.json_of(n)
+            findings.append(fit_finding(fit).as_json())
+            p = programs[i]
+            why_key = (status, margin, p.img_share)
+            why = reasons.get(why_key)
+            if why is None:
+                why = reasons[why_key] = _tier(status, margin, p)[1]
+            out.append(
+                Listed(p, tier, status, -score, fit.score, margin, group.flags(n), why, findings)
+            )
+        return out
 
     @property
     def short_ids(self) -> dict[str, str]:

@@ -78,6 +78,35 @@ def assessed(a: Assessed) -> dict[str, Any]:
     }
 
 
+def _listed(rec: Recommendation) -> list[dict[str, Any]]:
+    """The ranked programs as JSON, the same objects as `assessed` gives, built from the
+    rows of `Recommendation.listed`. Vocabulary values are passed as they are: they are
+    `StrEnum` members, which orjson writes as their text."""
+    return [
+        {
+            "id": (p := row.program).id,
+            "name": p.name,
+            "specialty": p.specialty,
+            "state": p.state,
+            "city": p.city,
+            "setting": p.setting,
+            "tier": row.tier,
+            "status": row.status,
+            "score": row.score,
+            "informatics_fit": row.fit,
+            "margin": row.margin,
+            "reference_score": p.reference_score,
+            "visas": p.visas,
+            "img_share": p.img_share,
+            "url": p.url,
+            "flags": row.flags,
+            "tier_reason": row.tier_reason,
+            "findings": row.findings,
+        }
+        for row in rec.listed()
+    ]
+
+
 def _excluded(rec: Recommendation) -> list[dict[str, Any]]:
     """The excluded programs as JSON; one reasons list per shared finding list."""
     reasons: dict[int, list[dict[str, str]]] = {}
@@ -90,7 +119,7 @@ def _excluded(rec: Recommendation) -> list[dict[str, Any]]:
             {
                 "id": p.id,
                 "name": p.name,
-                "specialty": p.specialty.value,
+                "specialty": p.specialty,
                 "state": p.state,
                 "reasons": reasons[key],
             }
@@ -130,7 +159,7 @@ def recommend(rec: Recommendation) -> dict[str, Any]:
         "notes": rec.notes,
         "informatics_strength": rec.strength,
         "findings": [f.as_json() for f in rec.findings],
-        "programs": [assessed(a) for a in rec.programs],
+        "programs": _listed(rec),
         "excluded": _excluded(rec),
         "summary": rec.summary(),
         "weights": dict(WEIGHTS),
