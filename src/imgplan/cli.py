@@ -17,7 +17,6 @@ from . import __version__
 from .errors import InputError, OutputError, UsageError
 from .load.files import batch_targets, deliver, write_output
 from .load.session import Run, find_program, resolve_profile
-from .models import values
 from .options import (
     choose_format,
     parsed,
@@ -28,8 +27,50 @@ from .options import (
     vocabulary,
     what_if_of,
 )
+from .params import (
+    AllOpt,
+    AssessFormat,
+    AttemptsOpt,
+    ChancesFormat,
+    ConfidentFlag,
+    DiffFormat,
+    EcfmgFlag,
+    ExplainFormat,
+    FailIfEmptyOpt,
+    IncludeExcludedOpt,
+    ListFormat,
+    NoCacheOpt,
+    OutputDirOpt,
+    OutputOpt,
+    PracticeFlag,
+    ProfileArg,
+    ProgramsOpt,
+    QuietOpt,
+    RecommendFormat,
+    ResidencyStartFlag,
+    ShowFormat,
+    SpecialtyOpt,
+    StateOpt,
+    Step1Flag,
+    Step2DateFlag,
+    Step2Flag,
+    Step3Flag,
+    Step3Format,
+    Step3ProfileArg,
+    StudyWeeksFlag,
+    TimelineFormat,
+    TodayOpt,
+    TopOpt,
+    UnlockOpt,
+    ValidateFormat,
+    VisaFlag,
+    WhatIfEcfmg,
+    WhatIfStep2,
+    WhatIfStep3,
+    WhatIfUsce,
+)
 from .process import Terminated, on_sigterm, quiet_stdout, say
-from .render.formats import Format, help_text
+from .render.formats import Format
 from .rules.stage import stage_of
 
 EXIT_OK, EXIT_NO, EXIT_INPUT, EXIT_BUG, EXIT_OUTPUT = 0, 1, 2, 70, 74
@@ -69,70 +110,6 @@ def _root(
     """imgplan: plan the road from Step 2 CK to a Clinical Informatics fellowship."""
 
 
-# Shared options ---------------------------------------------------------------------------
-
-ProfileArg = Annotated[Path, typer.Argument(help="Your profile YAML.")]
-OptionalProfileArg = Annotated[
-    Path | None,
-    typer.Argument(help="Profile (default $IMGPLAN_PROFILE, then ./profile.yaml)."),
-]
-ProgramsOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--programs", help="Program dataset (default: the bundled example data/programs.yaml)."
-    ),
-]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", "-o", help="Write here instead of stdout (atomically: never half-written)."
-    ),
-]
-TodayOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--today", envvar="IMGPLAN_TODAY", help="Pretend today is YYYY-MM-DD (also IMGPLAN_TODAY)."
-    ),
-]
-NoCacheOpt = Annotated[
-    bool,
-    typer.Option(
-        "--no-cache",
-        help="Read and validate the files again; neither use nor update "
-        "the cache (also IMGPLAN_NO_CACHE=1).",
-    ),
-]
-SpecialtyOpt = Annotated[list[str] | None, typer.Option(help="Only this specialty (repeatable).")]
-StateOpt = Annotated[list[str] | None, typer.Option(help="Only this state (repeatable).")]
-
-
-def score_option(help: str) -> Any:
-    return typer.Option(help=help, min=values.SCORE.lo, max=values.SCORE.hi)
-
-
-AttemptsOpt = Annotated[int | None, typer.Option(min=values.ATTEMPTS.lo, max=values.ATTEMPTS.hi)]
-
-
-def _format(command: str) -> Any:
-    """``--format`` with the command's real list of formats in its help (render/formats.py)."""
-    return typer.Option("--format", "-f", help=help_text(command))
-
-
-RecommendFormat = Annotated[str, _format("recommend")]
-ExplainFormat = Annotated[str, _format("explain")]
-TimelineFormat = Annotated[str, _format("timeline")]
-Step3Format = Annotated[str, _format("check-step3")]
-ChancesFormat = Annotated[str, _format("chances")]
-AssessFormat = Annotated[str, _format("assess")]
-ValidateFormat = Annotated[str, _format("validate")]
-ListFormat = Annotated[str, _format("programs list")]
-ShowFormat = Annotated[str, _format("programs show")]
-DiffFormat = Annotated[str, _format("programs diff")]
-
-
-# Output -----------------------------------------------------------------------------------
-
-
 def show(
     command: str,
     fmt: Format,
@@ -166,39 +143,18 @@ def recommend(
     fmt: RecommendFormat = "table",
     output: OutputOpt = None,
     today: TodayOpt = None,
-    step2: Annotated[int | None, score_option("What-if: a Step 2 CK score.")] = None,
-    usce_months: Annotated[
-        float | None,
-        typer.Option(
-            help="What-if: months of clinical USCE.", min=values.MONTHS.lo, max=values.MONTHS.hi
-        ),
-    ] = None,
-    step3: Annotated[str | None, typer.Option(help="What-if: 'pass' = Step 3 passed.")] = None,
-    ecfmg: Annotated[
-        bool | None, typer.Option("--ecfmg/--no-ecfmg", help="What-if: ECFMG certified.")
-    ] = None,
-    unlock: Annotated[
-        bool, typer.Option("--unlock", help="Which single change opens the most excluded programs.")
-    ] = False,
+    step2: WhatIfStep2 = None,
+    usce_months: WhatIfUsce = None,
+    step3: WhatIfStep3 = None,
+    ecfmg: WhatIfEcfmg = None,
+    unlock: UnlockOpt = False,
     specialty: SpecialtyOpt = None,
     state: StateOpt = None,
-    top: Annotated[
-        int | None,
-        typer.Option(help="Show the first N programs (the table shows 25 unless --all).", min=1),
-    ] = None,
-    show_all: Annotated[
-        bool, typer.Option("--all", help="Table: show every ranked program, not the first 25.")
-    ] = False,
-    include_excluded: Annotated[
-        bool, typer.Option("--include-excluded", help="List excluded programs, grouped by reason.")
-    ] = False,
-    fail_if_empty: Annotated[
-        bool, typer.Option("--fail-if-empty", help="Exit 1 when no program is left.")
-    ] = False,
-    output_dir: Annotated[
-        Path | None,
-        typer.Option("--output-dir", help="Batch: write one file per profile here (NAME.FORMAT)."),
-    ] = None,
+    top: TopOpt = None,
+    show_all: AllOpt = False,
+    include_excluded: IncludeExcludedOpt = False,
+    fail_if_empty: FailIfEmptyOpt = False,
+    output_dir: OutputDirOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Ranked, tiered, explained program list, with profile findings on top.
@@ -328,53 +284,25 @@ def timeline(
 
 @app.command("check-step3")
 def check_step3(
-    profile: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Profile (default $IMGPLAN_PROFILE, then ./profile.yaml; optional when flags give the facts)."
-        ),
-    ] = None,
+    profile: Step3ProfileArg = None,
     programs: ProgramsOpt = None,
     fmt: Step3Format = "table",
     output: OutputOpt = None,
     today: TodayOpt = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No output, only the exit code.")
-    ] = False,
-    step1: Annotated[str | None, typer.Option(help="pass | fail | a legacy numeric score.")] = None,
+    quiet: QuietOpt = False,
+    step1: Step1Flag = None,
     step1_attempts: AttemptsOpt = None,
-    step2: Annotated[int | None, score_option("Step 2 CK score (taken).")] = None,
+    step2: Step2Flag = None,
     step2_attempts: AttemptsOpt = None,
-    step2_date: Annotated[
-        str | None, typer.Option(help="Step 2 CK test date YYYY-MM-DD (its passing score applies).")
-    ] = None,
-    visa: Annotated[str | None, typer.Option(help="none | j1 | h1b | any.")] = None,
-    ecfmg: Annotated[str | None, typer.Option(help="ECFMG certified: yes | no.")] = None,
-    step3: Annotated[str | None, typer.Option(help="none | pass | fail | a score.")] = None,
+    step2_date: Step2DateFlag = None,
+    visa: VisaFlag = None,
+    ecfmg: EcfmgFlag = None,
+    step3: Step3Flag = None,
     step3_attempts: AttemptsOpt = None,
-    study_weeks: Annotated[
-        int | None,
-        typer.Option(
-            help="Weeks you can study for Step 3.",
-            min=values.STUDY_WEEKS.lo,
-            max=values.STUDY_WEEKS.hi,
-        ),
-    ] = None,
-    practice_percent: Annotated[
-        float | None,
-        typer.Option(
-            help="Latest practice test, percent correct.",
-            min=values.PERCENT.lo,
-            max=values.PERCENT.hi,
-        ),
-    ] = None,
-    confident: Annotated[
-        bool | None,
-        typer.Option("--confident/--not-confident", help="Confident of a comfortable pass."),
-    ] = None,
-    residency_start: Annotated[
-        str | None, typer.Option(help="Matched/in residency: start date YYYY-MM-DD.")
-    ] = None,
+    study_weeks: StudyWeeksFlag = None,
+    practice_percent: PracticeFlag = None,
+    confident: ConfidentFlag = None,
+    residency_start: ResidencyStartFlag = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Step 3 go/no-go verdict with reasons; exit 0 only for 'take it now'."""

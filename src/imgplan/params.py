@@ -1,0 +1,140 @@
+"""The command line's declared arguments and options: names, help text, bounds. The values
+are checked and turned into inputs in `options`; cli.py uses these declarations."""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .models import values
+from .render.formats import help_text
+
+ProfileArg = Annotated[Path, typer.Argument(help="Your profile YAML.")]
+OptionalProfileArg = Annotated[
+    Path | None,
+    typer.Argument(help="Profile (default $IMGPLAN_PROFILE, then ./profile.yaml)."),
+]
+ProgramsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--programs", help="Program dataset (default: the bundled example data/programs.yaml)."
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write here instead of stdout (atomically: never half-written)."
+    ),
+]
+TodayOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--today", envvar="IMGPLAN_TODAY", help="Pretend today is YYYY-MM-DD (also IMGPLAN_TODAY)."
+    ),
+]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read and validate the files again; neither use nor update "
+        "the cache (also IMGPLAN_NO_CACHE=1).",
+    ),
+]
+SpecialtyOpt = Annotated[list[str] | None, typer.Option(help="Only this specialty (repeatable).")]
+StateOpt = Annotated[list[str] | None, typer.Option(help="Only this state (repeatable).")]
+
+
+def score_option(help: str) -> Any:
+    return typer.Option(help=help, min=values.SCORE.lo, max=values.SCORE.hi)
+
+
+AttemptsOpt = Annotated[int | None, typer.Option(min=values.ATTEMPTS.lo, max=values.ATTEMPTS.hi)]
+
+# recommend's what-if and list options
+WhatIfStep2 = Annotated[int | None, score_option("What-if: a Step 2 CK score.")]
+WhatIfUsce = Annotated[
+    float | None,
+    typer.Option(
+        help="What-if: months of clinical USCE.", min=values.MONTHS.lo, max=values.MONTHS.hi
+    ),
+]
+WhatIfStep3 = Annotated[str | None, typer.Option(help="What-if: 'pass' = Step 3 passed.")]
+WhatIfEcfmg = Annotated[
+    bool | None, typer.Option("--ecfmg/--no-ecfmg", help="What-if: ECFMG certified.")
+]
+UnlockOpt = Annotated[
+    bool, typer.Option("--unlock", help="Which single change opens the most excluded programs.")
+]
+TopOpt = Annotated[
+    int | None,
+    typer.Option(help="Show the first N programs (the table shows 25 unless --all).", min=1),
+]
+AllOpt = Annotated[
+    bool, typer.Option("--all", help="Table: show every ranked program, not the first 25.")
+]
+IncludeExcludedOpt = Annotated[
+    bool, typer.Option("--include-excluded", help="List excluded programs, grouped by reason.")
+]
+FailIfEmptyOpt = Annotated[
+    bool, typer.Option("--fail-if-empty", help="Exit 1 when no program is left.")
+]
+OutputDirOpt = Annotated[
+    Path | None,
+    typer.Option("--output-dir", help="Batch: write one file per profile here (NAME.FORMAT)."),
+]
+
+# check-step3's facts given as flags
+Step3ProfileArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Profile (default $IMGPLAN_PROFILE, then ./profile.yaml; optional when flags give the facts)."
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No output, only the exit code.")]
+Step1Flag = Annotated[str | None, typer.Option(help="pass | fail | a legacy numeric score.")]
+Step2Flag = Annotated[int | None, score_option("Step 2 CK score (taken).")]
+Step2DateFlag = Annotated[
+    str | None, typer.Option(help="Step 2 CK test date YYYY-MM-DD (its passing score applies).")
+]
+VisaFlag = Annotated[str | None, typer.Option(help="none | j1 | h1b | any.")]
+EcfmgFlag = Annotated[str | None, typer.Option(help="ECFMG certified: yes | no.")]
+Step3Flag = Annotated[str | None, typer.Option(help="none | pass | fail | a score.")]
+StudyWeeksFlag = Annotated[
+    int | None,
+    typer.Option(
+        help="Weeks you can study for Step 3.", min=values.STUDY_WEEKS.lo, max=values.STUDY_WEEKS.hi
+    ),
+]
+PracticeFlag = Annotated[
+    float | None,
+    typer.Option(
+        help="Latest practice test, percent correct.", min=values.PERCENT.lo, max=values.PERCENT.hi
+    ),
+]
+ConfidentFlag = Annotated[
+    bool | None,
+    typer.Option("--confident/--not-confident", help="Confident of a comfortable pass."),
+]
+ResidencyStartFlag = Annotated[
+    str | None, typer.Option(help="Matched/in residency: start date YYYY-MM-DD.")
+]
+
+
+def _format(command: str) -> Any:
+    """``--format`` with the command's real list of formats in its help (render/formats.py)."""
+    return typer.Option("--format", "-f", help=help_text(command))
+
+
+RecommendFormat = Annotated[str, _format("recommend")]
+ExplainFormat = Annotated[str, _format("explain")]
+TimelineFormat = Annotated[str, _format("timeline")]
+Step3Format = Annotated[str, _format("check-step3")]
+ChancesFormat = Annotated[str, _format("chances")]
+AssessFormat = Annotated[str, _format("assess")]
+ValidateFormat = Annotated[str, _format("validate")]
+ListFormat = Annotated[str, _format("programs list")]
+ShowFormat = Annotated[str, _format("programs show")]
+DiffFormat = Annotated[str, _format("programs diff")]
+
+
+# Output -----------------------------------------------------------------------------------
