@@ -195,13 +195,18 @@ def test_golden_chances(cli, name, fmt):
 
 
 def test_chances_labels_its_own_reading_and_lists_this_profiles_risks(cli, tmp_path):
-    """'Aim for interviews at 6+' is imgplan's reading; the risks the model leaves out are
+    """'Aim for N interviews' is imgplan's convention, the same goal as the application plan's
+    (recommend --signals), and points to that plan; the risks the model leaves out are
     listed for this profile (a failed attempt, years since graduation, observership-only USCE,
     visa need) and not for a profile without them."""
     text = (PROFILES / "step1-failed-once.yaml").read_text()
     doc = json.loads(cli("chances", str(PROFILES / "step1-failed-once.yaml"), "-f", "json").out)
     notes = " ".join(n for s in doc["specialties"] for n in s["notes"])
-    assert "imgplan's reading, not a published rule: aim for interviews at" in notes
+    assert (
+        "imgplan's convention, not a published rule: aim for 5 / 0.49 (the match rate) = 11"
+        in notes
+    )
+    assert "recommend PROFILE --signals" in notes
     risks = [x for x in doc["limits"] if x.startswith("Not in the model, for you:")]
     assert any("a failed attempt (Step 1)" in r for r in risks), risks
     assert any("visa sponsorship" in r for r in risks) == ("visa: none" not in text)

@@ -71,6 +71,20 @@ def likelihood(score: float, o: SpecialtyOutcome) -> float:
     return p * lr / (p * lr + (1 - p))
 
 
+def interviews_goal(o: SpecialtyOutcome) -> int:
+    """How many interviews to aim for (imgplan's convention): the matched applicants' median
+    contiguous ranks, divided by the specialty's match rate (fewer matches per applicant call
+    for more interviews)."""
+    return math.ceil(o.ranks[0] / o.rate - 1e-9)
+
+
+def goal_words(o: SpecialtyOutcome) -> str:
+    return (
+        f"imgplan's convention, not a published rule: aim for {o.ranks[0]:g} / "
+        f"{o.rate:.2f} (the match rate) = {interviews_goal(o)} interviews"
+    )
+
+
 def eras_fee(n: int, fees: ErasFees) -> int:
     """ERAS: a per-program fee by tier, counted per specialty (no flat part)."""
     return tiered_fee(n, 0, 0, fees.tiers)
@@ -246,9 +260,9 @@ def _specialty(
         )
     notes.append(
         f"Matched applicants ranked a median of {o.ranks[0]:g} programs in the specialty, "
-        f"unmatched {o.ranks[1]:g} (Charting Outcomes). imgplan's reading, not a published "
-        f"rule: aim for interviews at {math.ceil(o.ranks[0]) + 1}+ programs so that you can "
-        "rank at least as many as a typical matched applicant."
+        f"unmatched {o.ranks[1]:g} (Charting Outcomes). {goal_words(o)}. "
+        "`imgplan recommend PROFILE --signals` turns that into applications per tier of your "
+        "list, signals, and the plan's total fee."
     )
     return SpecialtyChances(
         str(spec),

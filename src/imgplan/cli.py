@@ -49,6 +49,7 @@ from .params import (
     RecommendFormat,
     ResidencyStartFlag,
     ShowFormat,
+    SignalsOpt,
     SpecialtyOpt,
     StateOpt,
     Step1Flag,
@@ -155,6 +156,7 @@ def recommend(
     include_excluded: IncludeExcludedOpt = False,
     fail_if_empty: FailIfEmptyOpt = False,
     output_dir: OutputDirOpt = None,
+    signals: SignalsOpt = False,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Ranked, tiered, explained program list, with profile findings on top.
@@ -203,6 +205,11 @@ def recommend(
         )
         for person in people
     ]
+    if signals:
+        from .plan import application_plan
+
+        for person, rec in zip(people, recs, strict=True):
+            rec.plan = application_plan(rec, person, r.bundled.outcomes, r.bundled.signals)
     inputs = (*profiles, programs)
     if output_dir is not None:
         targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], inputs)

@@ -138,3 +138,11 @@ DiffFormat = Annotated[str, _format("programs diff")]
 
 
 # Output -----------------------------------------------------------------------------------
+SignalsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--signals",
+        help="Add the application plan: program signals (or a check of targets.signals), "
+        "how many to apply to, and the fees.",
+    ),
+]

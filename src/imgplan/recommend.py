@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .models import vocab
 from .models.profile import Profile, Step2CK, Step3, Usce
@@ -24,6 +25,9 @@ from .rules.profile_findings import list_findings, profile_findings
 from .rules.registry import INFORMATICS_FIT, VISA
 from .rules.screens import KEYS, PROFILE_FREE, SCREENS, Screen
 from .rules.stage import Stage
+
+if TYPE_CHECKING:
+    from .plan import ApplicationPlan
 
 #: Score = sum of weight × component (each component 0–1).
 WEIGHTS: dict[str, int] = {
@@ -192,6 +196,7 @@ class Recommendation:
     what_if: dict[str, object] = field(default_factory=dict)  # overridden values, by option
     stage: Stage | None = None  # where the applicant stands (rules.stage)
     notes: list[str] = field(default_factory=list)
+    plan: ApplicationPlan | None = None  # with --signals (imgplan.plan)
 
     @cached_property
     def included(self) -> list[Assessed]:

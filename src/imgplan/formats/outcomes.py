@@ -53,6 +53,7 @@ class ErasFees(Strict):
     source: Text
     edition: Text
     tiers: list[FeeTier]
+    transcript: int  # the USMLE transcript, once per season
     per: Text
 
 
@@ -71,6 +72,7 @@ class ResidencyCasFees(Strict):
     flat: int
     flat_up_to: int
     tiers: list[FeeTier]
+    transcript: int  # the USMLE transcript, once per season
 
 
 class Fees(Strict):

@@ -109,6 +109,11 @@ class Usce(Strict):
     us_letter: Bool = False
 
 
+class ChosenSignal(Strict):
+    program: Text
+    tier: enum_of(vocab.SignalTier, "signal tier") | None = None  # type: ignore[valid-type]
+
+
 class Targets(Strict):
     specialties: list[SpecialtyName] = Field(min_length=1)
     match_year: Year
@@ -116,6 +121,7 @@ class Targets(Strict):
     settings: list[enum_of(vocab.Setting, "setting")] = Field(  # type: ignore[valid-type]
         default_factory=list
     )
+    signals: list[ChosenSignal] = Field(default_factory=list, max_length=100)
 
 
 class Certificate(Strict):

@@ -64,6 +64,7 @@ class ErasFees(Record):
     source: str
     edition: str
     tiers: list[FeeTier]
+    transcript: int  # the USMLE transcript, once per season
     per: str
 
 
@@ -84,6 +85,7 @@ class ResidencyCasFees(Record):
     flat: int
     flat_up_to: int
     tiers: list[FeeTier]
+    transcript: int  # the USMLE transcript, once per season
 
 
 @dataclass(slots=True)

@@ -57,11 +57,18 @@ class Usce(Record):
 
 
 @dataclass(slots=True)
+class ChosenSignal(Record):
+    program: str
+    tier: vocab.SignalTier | None = None
+
+
+@dataclass(slots=True)
 class Targets(Record):
     specialties: list[vocab.Specialty]
     match_year: int
     states: list[str] = field(default_factory=list)
     settings: list[vocab.Setting] = field(default_factory=list)
+    signals: list[ChosenSignal] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -135,6 +135,14 @@ class ProgramVisa(StrEnum):
 _VISA_ALIASES = {"j-1": "j1", "j 1": "j1", "h-1b": "h1b", "h1-b": "h1b", "h 1b": "h1b"}
 
 
+class SignalTier(StrEnum):
+    """A program signal's tier: gold and silver where a specialty has two, else signal."""
+
+    gold = "gold"
+    silver = "silver"
+    signal = "signal"
+
+
 class Setting(StrEnum):
     university = "university"
     community = "community"

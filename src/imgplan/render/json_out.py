@@ -165,6 +165,11 @@ def recommend(rec: Recommendation) -> dict[str, Any]:
         "weights": dict(WEIGHTS),
         "dataset": dataset_info(rec.dataset),
     }
+    if rec.plan is not None:
+        from .plan import plan_json, signals_json
+
+        doc["signals"] = signals_json(rec.plan)
+        doc["application_plan"] = plan_json(rec.plan)
     if rec.unlocks is not None:
         doc["unlock"] = [
             {"change": u.change, "opens": u.opens, "programs": u.program_ids} for u in rec.unlocks

@@ -274,6 +274,7 @@ def recommend(
     w.para(LEGEND, "dim")
     _excluded(w, rec, include_excluded)
     _unlocks(w, rec)
+    _plan(w, rec)
     w.raw("")
     w.para("Profile findings", "bold")
     for f in rec.findings:
@@ -310,6 +311,18 @@ def _excluded(w: Writer, rec: Recommendation, include_excluded: bool) -> None:
             continue
         for a, f in items:
             w.para(f"  {a.program.id}: {f.message}", indent="    ")
+
+
+def _plan(w: Writer, rec: Recommendation) -> None:
+    if rec.plan is None:
+        return
+    from .plan import plan_lines
+
+    w.raw("")
+    head, *rest = plan_lines(rec.plan)
+    w.para(head, "bold")
+    for line in rest:  # textwrap keeps a line's leading spaces; continuations go deeper
+        w.para(line, indent=" " * (len(line) - len(line.lstrip(" ")) + 4))
 
 
 def _unlocks(w: Writer, rec: Recommendation) -> None:

@@ -60,6 +60,13 @@ def _rows(rec: Recommendation) -> list[list[str]]:
     return rows
 
 
+def _signal_of(rec: Recommendation) -> dict[str, str] | None:
+    """With --signals, each program's signal tier by id (proposed or checked)."""
+    if rec.plan is None:
+        return None
+    return {x.program_id: x.tier for s in rec.plan.specialties for x in s.signals}
+
+
 def recommend_csv(rec: Recommendation, *, profile: str | None = None, header: bool = True) -> str:
     """The ranked list as CSV; with ``profile``, a first column naming the profile file (a
     batch is one CSV: each profile's rows under one header)."""
@@ -69,10 +76,19 @@ def recommend_csv(rec: Recommendation, *, profile: str | None = None, header: bo
     # A what-if run adds a last column naming the overridden values on every row.
     notice = what_if_notice(rec.what_if)
     tail = ["what_if"] if notice else []
+    signals = _signal_of(rec)
+    if signals is not None:
+        tail.insert(0, "signal")
     if header:
         writer.writerow((["profile"] if profile is not None else []) + list(CSV_COLUMNS) + tail)
     extra = [notice] if notice else []
-    writer.writerows([csv_cell(c) for c in lead + row + extra] for row in _rows(rec))
+    if signals is None:
+        writer.writerows([csv_cell(c) for c in lead + row + extra] for row in _rows(rec))
+    else:
+        writer.writerows(
+            [csv_cell(c) for c in lead + row + [signals.get(row[1], "")] + extra]
+            for row in _rows(rec)
+        )
     return buffer.getvalue()
 
 
@@ -107,6 +123,11 @@ def recommend_markdown(rec: Recommendation) -> str:
         f"{s['excluded']} excluded.",
         "",
     ]
+    if rec.plan is not None:
+        from .plan import plan_lines
+
+        head, *rest = plan_lines(rec.plan)
+        lines += [f"## {md(head)}", "", "```text", *rest, "```", ""]
     return "\n".join(lines)
 
 
