@@ -17,7 +17,15 @@ from pydantic import BaseModel
 # format module -> the module holding its records
 RECORDS = {
     f"imgplan.formats.{name}": f"imgplan.models.{name}"
-    for name in ("profile", "programs", "reference", "calendar", "outcomes", "signals")
+    for name in (
+        "profile",
+        "programs",
+        "reference",
+        "calendar",
+        "outcomes",
+        "signals",
+        "fellowships",
+    )
 }
 
 _PLANS: dict[type, tuple[type, tuple[str, ...], frozenset[str]]] = {}

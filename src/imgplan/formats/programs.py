@@ -51,6 +51,9 @@ class ProgramInformatics(Strict):
     ehr_projects: Bool | None = None
     analytics_team: Bool | None = None
     ehr_vendor: Text | None = None
+    ci_fellowship_id: ProgramId | None = (
+        None  # the directory's fellowship this program hosts (confirms the link)
+    )
 
 
 class Program(Strict):

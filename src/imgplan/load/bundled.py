@@ -15,6 +15,7 @@ from .loading import load_file
 
 if TYPE_CHECKING:
     from ..models.calendar import CalendarData
+    from ..models.fellowships import FellowshipDirectory
     from ..models.outcomes import Outcomes
     from ..models.reference import Reference
     from ..models.signals import SignalsData
@@ -55,6 +56,28 @@ def signals(cache: Cache | None) -> SignalsData:
     return _load("signals.yaml", "signals:SignalsData", cache)  # type: ignore[return-value]
 
 
+def fellowships(cache: Cache | None) -> FellowshipDirectory:
+    from .loading import load_directory
+
+    return load_directory(data_path("fellowships.yaml"), dt.date.max, cache=cache)
+
+
+def cities() -> dict[tuple[str, str], tuple[float, float]]:
+    """US places' coordinates by (folded name, state): data/us-cities.csv (GeoNames,
+    CC BY 4.0; see tools/make_cities.py). About 17,000 rows, read in ~20 ms."""
+    import csv
+
+    from ..fellowships import city_key
+
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    with data_path("us-cities.csv").open(encoding="utf-8", newline="") as fh:
+        rows = csv.reader(line for line in fh if not line.startswith("#"))
+        next(rows)
+        for name, state, lat, lon in rows:
+            out.setdefault(city_key(name, state), (float(lat), float(lon)))
+    return out
+
+
 @dataclass
 class Bundled:
     """Every bundled data file a command may need, each loaded once, on first use."""
@@ -76,3 +99,11 @@ class Bundled:
     @cached_property
     def signals(self) -> SignalsData:
         return signals(self.cache)
+
+    @cached_property
+    def fellowships(self) -> FellowshipDirectory:
+        return fellowships(self.cache)
+
+    @cached_property
+    def cities(self) -> dict[tuple[str, str], tuple[float, float]]:
+        return cities()

@@ -63,6 +63,7 @@ RECORD_MODULES = (
     "imgplan.models.calendar",
     "imgplan.models.outcomes",
     "imgplan.models.signals",
+    "imgplan.models.fellowships",
     "imgplan.models.vocab",
 )
 

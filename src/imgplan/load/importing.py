@@ -428,6 +428,29 @@ def _read_row(
     result.programs.append({"id": pid, **program})
 
 
+def cell_problem(cell: str) -> str | None:
+    """What makes a cell unusable in a YAML file imgplan writes, or None: a control character,
+    a character YAML cannot hold, a formula."""
+    control = CONTROL.search(cell)
+    if control:
+        return (
+            f"control character U+{ord(control.group()):04X} in the cell (a line break "
+            "inside a quoted cell?); expected printable text on one line"
+        )
+    odd = NOT_YAML.search(cell)
+    if odd:
+        return (
+            f"character U+{ord(odd.group()):04X} cannot be written to a YAML dataset; "
+            "expected printable text"
+        )
+    if looks_like_formula(cell):
+        return (
+            f"{cell!r:.60} would run as a formula when a spreadsheet opens it; expected "
+            "plain text (remove the leading '=', '+', '-' or '@')"
+        )
+    return None
+
+
 def _parse_cells(
     row: list[str], columns: dict[int, str], problem: Callable[[int, str], None]
 ) -> tuple[dict[str, Any], bool]:
@@ -439,30 +462,9 @@ def _parse_cells(
         cell = row[i].strip() if i < len(row) else ""
         if cell.lower() in _UNKNOWN:
             continue
-        control = CONTROL.search(cell)
-        if control:
-            problem(
-                i,
-                f"control character U+{ord(control.group()):04X} in the cell (a line break "
-                "inside a quoted cell?); expected printable text on one line",
-            )
-            bad = True
-            continue
-        odd = NOT_YAML.search(cell)
-        if odd:
-            problem(
-                i,
-                f"character U+{ord(odd.group()):04X} cannot be written to a YAML dataset; "
-                "expected printable text",
-            )
-            bad = True
-            continue
-        if looks_like_formula(cell):
-            problem(
-                i,
-                f"{cell!r:.60} would run as a formula when a spreadsheet opens it; expected "
-                "plain text (remove the leading '=', '+', '-' or '@')",
-            )
+        message = cell_problem(cell)
+        if message:
+            problem(i, message)
             bad = True
             continue
         try:

@@ -15,6 +15,7 @@ from .located import validate_as
 from .yaml_reader import build, decode
 
 if TYPE_CHECKING:
+    from ..models.fellowships import FellowshipDirectory
     from ..models.profile import Profile
     from ..models.programs import Dataset
 
@@ -96,4 +97,22 @@ def load_dataset(
         cache=cache,
         progress=progress,
         finish=share_equal_values,
+    )
+
+
+DIRECTORY_MAX_BYTES = 8 << 20  # the bundled directory is ~60 KB
+
+
+def load_directory(
+    path: Path | str, today: dt.date, *, cache: Cache | None = None
+) -> FellowshipDirectory:
+    """A Clinical Informatics fellowship directory (data/fellowships.yaml, or --fellowships)."""
+    return load_file(
+        path,
+        DIRECTORY_MAX_BYTES,
+        "fellowships:FellowshipDirectory",
+        today,
+        "a fellowship directory with a 'fellowships' list",
+        kind="fellowships",
+        cache=cache,
     )

@@ -128,6 +128,21 @@ def problems_from(exc: ValidationError, parsed: Parsed, model: type[BaseModel]) 
     return out
 
 
+def rows_problems(
+    exc: ValidationError, file: str, rows: list[int], model: type[BaseModel], key: str
+) -> list[Problem]:
+    """Problems of a document built from spreadsheet rows: an error under ``key[n]`` is
+    located at the row entry n came from (``rows[n]``)."""
+    out = []
+    for error in exc.errors()[:MAX_PROBLEMS]:
+        path: Path_ = tuple(error["loc"])
+        row = (
+            rows[path[1]] if len(path) > 1 and path[0] == key and isinstance(path[1], int) else None
+        )
+        out.append(Problem(file, row, None, display_path(path), _message(error, model, path)))
+    return out
+
+
 def validate_as(parsed: Parsed, model: type[M], today: dt.date, what: str) -> M:
     """Validate parsed data as ``model``; raise InputError with every problem at once."""
     from pydantic import ValidationError
@@ -214,5 +229,10 @@ def _duplicate_problems(parsed: Parsed) -> list[Problem]:
 
 
 def kind_of(data: Any) -> str:
-    """'programs' for a dataset, 'profile' otherwise."""
-    return "programs" if isinstance(data, dict) and "programs" in data else "profile"
+    """'programs' for a dataset, 'fellowships' for a fellowship directory, 'profile'
+    otherwise."""
+    if isinstance(data, dict) and "programs" in data:
+        return "programs"
+    if isinstance(data, dict) and "fellowships" in data:
+        return "fellowships"
+    return "profile"

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import vocab
+from .fellowships import Link
 from .record import Record, values
 
 
@@ -21,6 +22,9 @@ class ProgramInformatics(Record):
     ehr_projects: bool | None = None
     analytics_team: bool | None = None
     ehr_vendor: str | None = None
+    ci_fellowship_id: str | None = (
+        None  # the directory's fellowship this program hosts (confirms the link)
+    )
 
 
 @dataclass(slots=True)
@@ -45,6 +49,9 @@ class Program(Record):
     url: str | None = None
     verified: dt.date | None = None
     notes: str | None = None
+    # Not in the file: the program's link to the fellowship directory, set by the loader
+    # (imgplan.fellowships.links) for the run's directory; None = none known.
+    link: Link | None = field(default=None, init=False, compare=False)
 
     @property
     def reference_score(self) -> int | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from ..models import vocab
+from ..models.fellowships import Link
 from ..models.programs import Program, ProgramInformatics
 
 #: feature -> (points, label)
@@ -20,6 +21,10 @@ FIT_POINTS: dict[str, tuple[int, str]] = {
     "informatics_track": (20, "informatics track or curriculum"),
     "ehr_projects": (15, "residents in EHR/order-set/CDS projects"),
     "analytics_team": (10, "data analytics team"),
+    # From the fellowship directory, when the dataset does not say (imgplan's convention):
+    "directory_in_house": (35, "in-house CI fellowship"),
+    "directory_same_city": (10, "a CI fellowship in the same city"),
+    "directory_nearby": (5, "a CI fellowship nearby"),
 }
 
 
@@ -28,12 +33,15 @@ class Fit:
     score: int
     present: list[tuple[str, int]]  # (label, points)
     unknown: list[str]
+    conflict: str | None = None  # the dataset and the fellowship directory disagree
 
     def describe(self) -> str:
         have = ", ".join(f"{label} +{pts}" for label, pts in self.present) or "no listed features"
         text = f"Informatics fit {self.score}/100: {have}."
         if self.unknown:
             text += f" Unknown, verify: {', '.join(self.unknown)}."
+        if self.conflict:
+            text += f" {self.conflict}"
         return text
 
 
@@ -46,17 +54,42 @@ _FITS: dict[tuple[object, ...], Fit] = {}
 
 
 def informatics_fit(p: Program) -> Fit:
-    key = _FIT_KEY(p.informatics)
+    key = (*_FIT_KEY(p.informatics), p.link)
     found = _FITS.get(key)
     if found is None:
-        found = _FITS[key] = _fit(p.informatics)
+        found = _FITS[key] = _fit(p.informatics, p.link)
     return found
 
 
-def _fit(info: ProgramInformatics) -> Fit:
+def _directory(
+    info: ProgramInformatics, link: Link | None
+) -> tuple[tuple[str, int] | None, str | None]:
+    """(points from the directory's link, a conflict note): used only when the dataset says
+    nothing about a CI fellowship; a dataset value always wins."""
+    if link is None:
+        return None, None
+    where = f"{link.fellowship_name}; directory, {link.confidence}: verify"
+    if info.ci_fellowship is not None:
+        if info.ci_fellowship == vocab.CiFellowship.none and link.kind == "in_house":
+            return None, (
+                f"Conflict: the dataset says no CI fellowship, but the fellowship directory lists "
+                f"{link.fellowship_name} at this institution ({link.confidence}; {link.source}); "
+                "the dataset's value is used — verify on the program's site."
+            )
+        return None, None
+    points, label = FIT_POINTS[f"directory_{link.kind}"]
+    if link.kind == "nearby":
+        label = f"a CI fellowship {link.miles:.0f} miles away"
+    return (f"{label} ({where})", points), None
+
+
+def _fit(info: ProgramInformatics, link: Link | None = None) -> Fit:
     present: list[tuple[str, int]] = []
     unknown: list[str] = []
-    if info.ci_fellowship is None:
+    linked, conflict = _directory(info, link)
+    if linked is not None:
+        present.append(linked)
+    if info.ci_fellowship is None and (link is None or link.kind != "in_house"):
         unknown.append("CI fellowship")
     elif info.ci_fellowship == vocab.CiFellowship.in_house:
         present.append(FIT_POINTS["ci_fellowship_in_house"][::-1])
@@ -69,4 +102,4 @@ def _fit(info: ProgramInformatics) -> Fit:
             unknown.append(label)
         elif value:
             present.append((label, points))
-    return Fit(min(100, sum(p for _, p in present)), present, unknown)
+    return Fit(min(100, sum(p for _, p in present)), present, unknown, conflict)

@@ -1,0 +1,351 @@
+"""The Clinical Informatics fellowship directory at work (issue #16): distances between
+cities, the residency → fellowship link, the directory's filters, and the ranked fellowship
+list for a resident. Pure: the directory and the city coordinates are parameters.
+
+**The link** of a residency program to the directory, in this order:
+
+1. ``in_house``: the program's sponsoring institution (its name without the specialty and
+   "Program") is the fellowship's institution or one of its joint sponsors ("A / B"), in the
+   same state. Names are compared as ordered word lists after folding case, punctuation,
+   "&"/"and", common abbreviations (Univ., Med., Ctr., Hosp., St., Mt.) and generic words
+   (medical center, hospital, health system, school/college of medicine ...); an acronym
+   (UCSF, OHSU) matches the initials of the other name. "University of Washington" does not
+   match "Washington University": word order counts. A dataset can confirm a link by naming
+   the fellowship (``informatics.ci_fellowship_id``) or refuse it (``ci_fellowship: none``).
+2. ``same_city``: a fellowship in the program's city and state.
+3. ``nearby``: the nearest fellowship within ``NEARBY_MILES`` (great-circle miles between the
+   two cities' coordinates: us-cities.csv, GeoNames).
+
+The dataset's own ``informatics.ci_fellowship`` always wins; when it says ``none`` and the
+directory finds the program's institution hosting one, `conflict` says so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .models import vocab
+from .models.fellowships import CONFIDENCE, Fellowship, FellowshipDirectory, Link
+from .models.programs import Dataset, Program
+
+NEARBY_MILES = 60  # imgplan's convention: about an hour's drive
+EARTH_MILES = 3958.8
+
+Coordinates = dict[tuple[str, str], tuple[float, float]]
+
+
+# Cities and distances ---------------------------------------------------------------------
+
+_CITY_ALIASES = {
+    "new york city": "new york",
+    "saint": "st",
+    "sainte": "ste",
+    "fort": "ft",
+    "mount": "mt",
+}
+
+
+def city_key(city: str, state: str) -> tuple[str, str]:
+    """('st louis', 'MO') for 'St. Louis, MO', 'Saint Louis' or 'ST LOUIS'."""
+    words = re.sub(r"[^a-z0-9 ]+", " ", city.lower().replace(".", "")).split()
+    text = " ".join(_CITY_ALIASES.get(w, w) for w in words)
+    return _CITY_ALIASES.get(text, text), state.upper()
+
+
+def miles(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in miles (haversine)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_MILES * math.asin(min(1.0, math.sqrt(h)))
+
+
+def where(city: str | None, state: str | None, coords: Coordinates) -> tuple[float, float] | None:
+    if not city or not state:
+        return None
+    return coords.get(city_key(city, state))
+
+
+# Institution names ------------------------------------------------------------------------
+
+_ABBREVIATIONS = {
+    "univ": "university",
+    "med": "medical",
+    "ctr": "center",
+    "cntr": "center",
+    "centre": "center",
+    "hosp": "hospital",
+    "hosps": "hospitals",
+    "st": "saint",
+    "mt": "mount",
+    "&": "and",
+    "sch": "school",
+    "coll": "college",
+}
+_GENERIC = frozenset(
+    [
+        "the",
+        "of",
+        "at",
+        "for",
+        "and",
+        "in",
+        "medical",
+        "center",
+        "centers",
+        "hospital",
+        "hospitals",
+        "health",
+        "healthcare",
+        "care",
+        "system",
+        "systems",
+        "school",
+        "college",
+        "medicine",
+        "clinic",
+        "clinics",
+        "program",
+        "programs",
+        "sponsored",
+        "residency",
+        "fellowship",
+        "clinical",
+        "informatics",
+        "academic",
+        "campus",
+        "inc",
+        "llc",
+        "department",
+        "dept",
+        "affiliated",
+        "graduate",
+        "education",
+        "gme",
+    ]
+)
+_SPECIALTY_WORDS = sorted(
+    {w for label in vocab.SPECIALTY_LABELS.values() for w in [label.lower()]}
+    | {"transitional year", "preliminary", "categorical"},
+    key=len,
+    reverse=True,
+)
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+
+
+def _words(name: str) -> list[str]:
+    text = name.replace("&", " and ").replace("'s", "s").replace("’s", "s")
+    out = []
+    for w in re.split(r"[^A-Za-z0-9]+", text):
+        if w:
+            low = w.lower()
+            out.append(_ABBREVIATIONS.get(low, low))
+    return out
+
+
+def distinctive(name: str) -> tuple[str, ...]:
+    """The ordered words that tell one institution from another."""
+    return tuple(w for w in _words(name) if w not in _GENERIC)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in _words(name) if w not in {"of", "for", "and", "the", "at", "in"})
+
+
+_NOT_INSTITUTION = re.compile(
+    r"\b("
+    + "|".join(re.escape(w) for w in [*_SPECIALTY_WORDS, "residency", "program", "sponsored"])
+    + r")\b",
+    re.I,
+)
+
+
+def institution_of(program_name: str) -> str:
+    """A residency program's sponsoring institution, read from its name: the specialty,
+    "Program" and "Residency" left out ('Riverside Health Internal Medicine' -> 'Riverside
+    Health')."""
+    text = _NOT_INSTITUTION.sub(" ", program_name)
+    return re.sub(r"[\s\-–,:]+$", "", re.sub(r"\s+", " ", text)).strip()
+
+
+def sponsors(f: Fellowship) -> list[str]:
+    """The fellowship's institution names: joint sponsors split on '/', plus its own name."""
+    names = [part.strip() for part in re.split(r"\s*/\s*", f.institution or "") if part.strip()]
+    return names + [f.name]
+
+
+def same_institution(a: str, b: str) -> bool:
+    """Do two names denote one institution? See the module's rule 1."""
+    raw_a, raw_b = a.strip(), b.strip()
+    for x, y in ((raw_a, raw_b), (raw_b, raw_a)):
+        if _ACRONYM.match(x) and len(x) >= 3:
+            return x.lower() == _initials(y)
+    da, db = distinctive(a), distinctive(b)
+    if not da or not db or da != db:
+        return False
+    return da != ("university",)
+
+
+# The link ---------------------------------------------------------------------------------
+
+
+def _source(f: Fellowship) -> str:
+    first = f.sources[0] if f.sources else "no source given"
+    date = f.source_dates[0] if f.source_dates else "undated"
+    return f"{first} ({date})"
+
+
+def _link(kind: str, f: Fellowship, distance: float | None, how: str) -> Link:
+    rounded = None if distance is None else round(distance, 1)
+    return Link(kind, f.id, f.name, rounded, f.confidence, _source(f), how)
+
+
+@dataclass
+class _Places:
+    """The directory's fellowships with their coordinates, by state and by city."""
+
+    directory: FellowshipDirectory
+    coords: Coordinates
+    by_state: dict[str, list[Fellowship]] = field(default_factory=dict)
+    by_city: dict[tuple[str, str], list[Fellowship]] = field(default_factory=dict)
+    located: list[tuple[Fellowship, tuple[float, float]]] = field(default_factory=list)
+    # per state: (distinctive words -> fellowship, an acronym sponsor -> fellowship,
+    # a sponsor's initials -> fellowship)
+    names: dict[
+        str, tuple[dict[tuple[str, ...], Fellowship], dict[str, Fellowship], dict[str, Fellowship]]
+    ] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for f in self.directory.fellowships:
+            if f.state:
+                self.by_state.setdefault(f.state, []).append(f)
+                words, acronyms, initials = self.names.setdefault(f.state, ({}, {}, {}))
+                for name in sponsors(f):
+                    if _ACRONYM.match(name.strip()):
+                        acronyms.setdefault(name.strip().lower(), f)
+                        continue
+                    d = distinctive(name)
+                    if d and d != ("university",):
+                        words.setdefault(d, f)
+                    initials.setdefault(_initials(name), f)
+            if f.city and f.state:
+                self.by_city.setdefault(city_key(f.city, f.state), []).append(f)
+                point = where(f.city, f.state, self.coords)
+                if point is not None:
+                    self.located.append((f, point))
+
+    def nearest(self, point: tuple[float, float]) -> tuple[Fellowship, float] | None:
+        best = None
+        for f, other in self.located:
+            d = miles(point, other)
+            if best is None or d < best[1]:
+                best = (f, d)
+        return best
+
+
+def link_of(p: Program, places: _Places, by_id: dict[str, Fellowship]) -> Link | None:
+    """One program's link (see the module's rules), or None when none is known."""
+    info = p.informatics
+    named = info.ci_fellowship_id
+    if named:
+        f = by_id.get(named)
+        if f is not None:
+            return _link(
+                "in_house", f, None, "the dataset names this fellowship (ci_fellowship_id)"
+            )
+    point = where(p.city, p.state, places.coords)
+    index = places.names.get(p.state or "")
+    if index is not None:
+        own = institution_of(p.name)
+        words, acronyms, initials = index
+        if _ACRONYM.match(own):
+            f = initials.get(own.lower())
+        else:
+            d = distinctive(own)
+            f = words.get(d) if d != ("university",) else None
+            f = f or acronyms.get(_initials(own))
+        if f is not None:
+            why = f"'{own}' is the fellowship's institution ({f.institution or f.name})"
+            return _link("in_house", f, None, why)
+    if p.city and p.state:
+        here = places.by_city.get(city_key(p.city, p.state))
+        if here:
+            f = min(here, key=lambda f: CONFIDENCE.index(f.confidence))
+            return _link("same_city", f, 0.0, f"a CI fellowship in {p.city}, {p.state}")
+    if point is not None:
+        near = places.nearest(point)
+        if near is not None and near[1] <= NEARBY_MILES:
+            f, distance = near
+            return _link(
+                "nearby",
+                f,
+                distance,
+                f"the nearest CI fellowship, {distance:.0f} miles away ({f.city}, {f.state})",
+            )
+    return None
+
+
+def links(
+    dataset: Dataset, directory: FellowshipDirectory, coords: Coordinates
+) -> list[Link | None]:
+    """Every program's link, in dataset order. Programs in the same city, state and
+    institution share one result (a 13,000-program dataset has a few thousand)."""
+    places = _Places(directory, coords)
+    by_id = {f.id: f for f in directory.fellowships}
+    memo: dict[tuple[object, ...], Link | None] = {}
+    out = []
+    for p in dataset.programs:
+        info = p.informatics
+        key = (p.name, p.city, p.state, info.ci_fellowship, info.ci_fellowship_id)
+        if key not in memo:
+            memo[key] = link_of(p, places, by_id)
+        out.append(memo[key])
+    return out
+
+
+def conflict(p: Program, link: Link | None) -> str | None:
+    """The dataset and the directory disagree: the dataset's value is used, and said."""
+    stated = p.informatics.ci_fellowship
+    if link is None or stated is None:
+        return None
+    if stated == vocab.CiFellowship.none and link.kind == "in_house":
+        return (
+            f"Conflict: the dataset says this program has no CI fellowship, but the directory "
+            f"lists {link.fellowship_name} at its institution ({link.confidence}; {link.source}). "
+            "The dataset's value is used: verify on the program's site."
+        )
+    return None
+
+
+# Listing ----------------------------------------------------------------------------------
+
+
+def matches(
+    f: Fellowship,
+    *,
+    states: Iterable[str] = (),
+    departments: Iterable[str] = (),
+    visa: str | None = None,
+    near: tuple[float, float] | None = None,
+    within: float | None = None,
+    coords: Coordinates | None = None,
+) -> bool:
+    """The `fellowships list` filters. ``visa``: a known policy naming it (unknown is kept
+    out: the filter asks for programs known to take that visa)."""
+    states, departments = set(states), set(departments)
+    if states and f.state not in states:
+        return False
+    if departments and (f.department is None or str(f.department) not in departments):
+        return False
+    if visa and (f.visas is None or visa not in {str(v) for v in f.visas}):
+        return False
+    if near is not None and within is not None:
+        point = where(f.city, f.state, coords or {})
+        if point is None or miles(near, point) > within:
+            return False
+    return True

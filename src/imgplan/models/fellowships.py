@@ -1,0 +1,71 @@
+"""The Clinical Informatics fellowship directory as the core sees it (validated from
+data/fellowships.yaml by `imgplan.formats.fellowships`; the fields are the same, in the same
+order), and a residency program's link to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import vocab
+from .record import Record
+
+#: ACGME specialty codes of Clinical Informatics programs, by housing department (FACTS §9).
+CI_CODES: dict[str, vocab.Specialty] = {
+    "139": vocab.Specialty.internal_medicine,
+    "322": vocab.Specialty.pediatrics,
+    "302": vocab.Specialty.pathology,
+    "122": vocab.Specialty.family_medicine,
+    "111": vocab.Specialty.emergency_medicine,
+    "044": vocab.Specialty.anesthesiology,
+}
+#: Confidence grades, best first (FACTS §9).
+CONFIDENCE = ("confirmed 2022+", "confirmed older", "single undated source", "single 2021 source")
+
+
+@dataclass(slots=True)
+class Fellowship(Record):
+    id: str
+    name: str
+    institution: str | None = None
+    city: str | None = None
+    state: str | None = None
+    department: vocab.Specialty | None = None
+    department_from: str | None = None  # "directory" | "acgme_id"
+    department_note: str | None = None
+    acgme_id: str | None = None
+    fellows_per_year: str | None = None
+    eligibility: str | None = None
+    open_to_any_specialty: bool | None = None
+    restricted_tracks: str | None = None
+    visa_policy: str | None = None
+    visas: list[vocab.ProgramVisa] | None = None
+    visa_scope: str | None = None  # "program" | "institution"
+    sources: list[str] = field(default_factory=list)
+    source_dates: list[str] = field(default_factory=list)
+    confidence: str = "single 2021 source"
+    notes: str | None = None
+
+
+@dataclass(slots=True)
+class FellowshipDirectory(Record):
+    format: int
+    name: str
+    as_of: dt.date
+    source: str
+    note: str
+    fellowships: list[Fellowship]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A residency program's relation to the directory: ``in_house`` (its sponsoring
+    institution hosts the fellowship), ``same_city`` or ``nearby`` (within NEARBY_MILES)."""
+
+    kind: str
+    fellowship_id: str
+    fellowship_name: str
+    miles: float | None  # None: a coordinate is unknown
+    confidence: str
+    source: str  # the directory entry's first source and its date
+    how: str  # what the link rests on, in words
