@@ -89,6 +89,40 @@ SOURCE = (
 )
 
 
+#: Real US cities by state, some of them hosting a CI fellowship and some an hour or more from
+#: one (data/fellowships.yaml), so that the example data shows the residency -> fellowship
+#: link. The programs placed there stay fictional: only the city is real.
+REAL_CITIES = {
+    "NY": ("New York", "Rochester", "Buffalo", "Albany", "Syracuse", "Stony Brook"),
+    "NJ": ("Newark", "New Brunswick", "Camden", "Hackensack"),
+    "PA": ("Philadelphia", "Pittsburgh", "Allentown", "Danville", "Hershey"),
+    "MI": ("Detroit", "Ann Arbor", "Grand Rapids", "Lansing"),
+    "IL": ("Chicago", "Evanston", "Peoria", "Springfield"),
+    "TX": ("Houston", "San Antonio", "Dallas", "Austin", "El Paso", "Waco"),
+    "FL": ("Miami", "Tampa", "Orlando", "Gainesville"),
+    "OH": ("Cleveland", "Columbus", "Cincinnati", "Toledo", "Dayton"),
+    "CA": ("Los Angeles", "San Francisco", "Sacramento", "San Diego", "Fresno", "Oakland"),
+    "MA": ("Boston", "Worcester", "Springfield", "Cambridge"),
+    "MD": ("Baltimore", "Bethesda", "Columbia"),
+    "CT": ("New Haven", "Hartford", "Stamford"),
+    "MN": ("Minneapolis", "Rochester", "Duluth"),
+    "MO": ("St. Louis", "Kansas City", "Columbia"),
+    "NC": ("Durham", "Chapel Hill", "Charlotte", "Greenville"),
+    "WA": ("Seattle", "Tacoma", "Spokane"),
+    "TN": ("Nashville", "Memphis", "Knoxville"),
+    "IA": ("Iowa City", "Des Moines"),
+    "IN": ("Indianapolis", "Fort Wayne"),
+    "VA": ("Charlottesville", "Richmond", "Norfolk"),
+    "OR": ("Portland", "Eugene"),
+    "AZ": ("Phoenix", "Tucson", "Scottsdale"),
+    "GA": ("Atlanta", "Augusta"),
+    "KY": ("Louisville", "Lexington"),
+    "AR": ("Little Rock",),
+    "NM": ("Albuquerque",),
+}
+REAL_SHARE = 0.5  # of programs in those states
+
+
 def _pick(rng: random.Random, weighted: tuple[tuple[object, float], ...]) -> object:
     roll, total = rng.random(), 0.0
     for value, weight in weighted:
@@ -121,6 +155,7 @@ def programs(count: int, seed: int) -> Iterator[dict[str, object]]:
     plan = _specialty_plan(count)
     rng.shuffle(plan)
     states = _states(rng)
+    cities = random.Random(seed + 1)  # its own stream: the other figures stay as they were
     used: set[str] = set()
     for index, specialty in enumerate(plan):
         img_mean, q1, median = info[specialty]
@@ -133,6 +168,8 @@ def programs(count: int, seed: int) -> Iterator[dict[str, object]]:
         state = next(states)
         place = rng.choice(PLACES)
         city = place.split()[0] + rng.choice(CITY_SUFFIX)
+        if state in REAL_CITIES and cities.random() < REAL_SHARE:
+            city = cities.choice(REAL_CITIES[state])
         kind = rng.choice(KINDS[setting])
         name = f"{place} {kind} {LABEL[specialty]}"
         pid = f"{vocab.SPECIALTY_SLUG[specialty]}-{place} {kind}-{state}".lower().replace(" ", "-")

@@ -308,18 +308,34 @@ def links(
     return out
 
 
-def conflict(p: Program, link: Link | None) -> str | None:
-    """The dataset and the directory disagree: the dataset's value is used, and said."""
-    stated = p.informatics.ci_fellowship
-    if link is None or stated is None:
-        return None
-    if stated == vocab.CiFellowship.none and link.kind == "in_house":
+def describe(link: Link | None) -> str:
+    """The link in one sentence, with its confidence and source."""
+    if link is None:
         return (
-            f"Conflict: the dataset says this program has no CI fellowship, but the directory "
-            f"lists {link.fellowship_name} at its institution ({link.confidence}; {link.source}). "
-            "The dataset's value is used: verify on the program's site."
+            "CI fellowship link: none known in the directory within "
+            f"{NEARBY_MILES} miles (the directory is incomplete: verify)."
         )
-    return None
+    kind = {
+        "in_house": "in house",
+        "same_city": "in the same city",
+        "nearby": f"nearby, {link.miles:.0f} miles" if link.miles is not None else "nearby",
+    }[link.kind]
+    return (
+        f"CI fellowship link: {kind} — {link.fellowship_name} ({link.fellowship_id}); "
+        f"{link.how}; directory confidence: {link.confidence}; source: {link.source}."
+    )
+
+
+def conflict(stated: vocab.CiFellowship | None, link: Link | None) -> str | None:
+    """The dataset and the directory disagree (the dataset says no CI fellowship; the
+    directory finds one at the program's institution): the dataset's value is used, and said."""
+    if link is None or stated != vocab.CiFellowship.none or link.kind != "in_house":
+        return None
+    return (
+        f"Conflict: the dataset says no CI fellowship, but the fellowship directory lists "
+        f"{link.fellowship_name} at this institution ({link.confidence}; {link.source}); "
+        "the dataset's value is used — verify on the program's site."
+    )
 
 
 # Listing ----------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ def load_file(
     salt: str = "",
     progress: Callable[[float], None] | None = None,
     finish: Callable[[Any], Any] | None = None,
+    key_out: list[str] | None = None,
 ) -> Any:
     """A file validated as the format ``fmt`` ("module:Class": ``imgplan.formats.module``) and
     turned into the record of the same name in ``imgplan.models.module`` (see
@@ -48,6 +49,8 @@ def load_file(
     key = None
     if cache is not None:
         key = key_for(raw, kind, salt)
+        if key_out is not None:
+            key_out.append(key)
         hit = cache.load(key)
         record = getattr(importlib.import_module(f"imgplan.models.{module}"), name)
         if isinstance(hit, record):
@@ -84,6 +87,7 @@ def load_dataset(
     *,
     cache: Cache | None = None,
     progress: Callable[[float], None] | None = None,
+    key_out: list[str] | None = None,
 ) -> Dataset:
     from ..models.programs import share_equal_values
 
@@ -97,6 +101,7 @@ def load_dataset(
         cache=cache,
         progress=progress,
         finish=share_equal_values,
+        key_out=key_out,
     )
 
 
@@ -104,7 +109,11 @@ DIRECTORY_MAX_BYTES = 8 << 20  # the bundled directory is ~60 KB
 
 
 def load_directory(
-    path: Path | str, today: dt.date, *, cache: Cache | None = None
+    path: Path | str,
+    today: dt.date,
+    *,
+    cache: Cache | None = None,
+    key_out: list[str] | None = None,
 ) -> FellowshipDirectory:
     """A Clinical Informatics fellowship directory (data/fellowships.yaml, or --fellowships)."""
     return load_file(
@@ -115,4 +124,5 @@ def load_directory(
         "a fellowship directory with a 'fellowships' list",
         kind="fellowships",
         cache=cache,
+        key_out=key_out,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..commands import Assessment, Batch, Explanation
+from ..fellowships import conflict
+from ..models.fellowships import Link
 from ..models.programs import Dataset, Program
 from ..models.record import as_dict
 from ..recommend import ESTIMATES, WEIGHTS, Assessed, Recommendation, points
@@ -54,6 +56,21 @@ def program_fields(p: Program) -> dict[str, Any]:
     return as_dict(p)
 
 
+def link_json(link: Link | None) -> dict[str, Any] | None:
+    """A program's link to the CI fellowship directory (None: none known)."""
+    if link is None:
+        return None
+    return {
+        "kind": link.kind,
+        "fellowship": link.fellowship_id,
+        "name": link.fellowship_name,
+        "miles": link.miles,
+        "confidence": link.confidence,
+        "source": link.source,
+        "how": link.how,
+    }
+
+
 def assessed(a: Assessed) -> dict[str, Any]:
     p = a.program
     return {
@@ -75,13 +92,17 @@ def assessed(a: Assessed) -> dict[str, Any]:
         "flags": a.flags,
         "tier_reason": a.tier_reason,
         "findings": [f.as_json() for f in a.findings],
+        "fellowship_link": link_json(p.link),
     }
 
 
 def _listed(rec: Recommendation) -> list[dict[str, Any]]:
     """The ranked programs as JSON, the same objects as `assessed` gives, built from the
     rows of `Recommendation.listed`. Vocabulary values are passed as they are: they are
-    `StrEnum` members, which orjson writes as their text."""
+    `StrEnum` members, which orjson writes as their text. Links are shared by programs in one
+    place: each is converted once."""
+    rows = rec.listed()
+    links = {id(r.program.link): link_json(r.program.link) for r in rows if r.program.link}
     return [
         {
             "id": (p := row.program).id,
@@ -102,8 +123,9 @@ def _listed(rec: Recommendation) -> list[dict[str, Any]]:
             "flags": row.flags,
             "tier_reason": row.tier_reason,
             "findings": row.findings,
+            "fellowship_link": links.get(id(p.link)) if p.link is not None else None,
         }
-        for row in rec.listed()
+        for row in rows
     ]
 
 
@@ -181,6 +203,7 @@ def recommend(rec: Recommendation) -> dict[str, Any]:
 def explain(a: Assessed, dataset: Dataset) -> dict[str, Any]:
     doc = {"format": 1, "command": "explain", **assessed(a)}
     doc["excluded"] = a.excluded
+    doc["fellowship_conflict"] = conflict(a.program.informatics.ci_fellowship, a.program.link)
     doc["weights"] = weights(a)
     doc["program"] = program_fields(a.program)
     doc["dataset"] = dataset_info(dataset)

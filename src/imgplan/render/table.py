@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..commands import Assessment, Explanation
+from ..fellowships import conflict, describe
 from ..models import vocab
 from ..models.programs import Dataset
 from ..recommend import ESTIMATES, WEIGHTS, Assessed, points
@@ -87,6 +88,10 @@ def explain(a: Assessed, dataset: Dataset, *, width: int = 120, color: bool = Fa
                 style="bold",
             )
         )
+    parts.append(Text(describe(p.link)))
+    clash = conflict(p.informatics.ci_fellowship, p.link)
+    if clash:
+        parts.append(Text(clash, style="yellow"))
     parts.append(Text("\nFindings", style="bold underline"))
     parts.extend(finding_line(f) for f in a.findings)
     table = Table(title="\nScore", title_justify="left")

@@ -14,6 +14,7 @@ from .escape import csv_cell, md
 from .formats import View
 
 if TYPE_CHECKING:
+    from ..models.fellowships import Link
     from ..rules.portfolio import ReadinessItem, Strength
     from ..timeline import Timeline
 
@@ -32,7 +33,18 @@ CSV_COLUMNS = (
     "visas",
     "flags",
     "url",
+    "fellowship_link",
 )
+
+
+def link_cell(link: Link | None) -> str:
+    """'same_city: NAME', 'nearby 12 mi: NAME', 'in_house: NAME', or empty (none known)."""
+    if link is None:
+        return ""
+    kind = link.kind
+    if kind == "nearby" and link.miles is not None:
+        kind = f"nearby {link.miles:.0f} mi"
+    return f"{kind}: {link.fellowship_name}"
 
 
 def _rows(rec: Recommendation) -> list[list[str]]:
@@ -55,6 +67,7 @@ def _rows(rec: Recommendation) -> list[list[str]]:
                 visas,
                 " ".join(a.flags),
                 p.url or "",
+                link_cell(p.link),
             ]
         )
     return rows

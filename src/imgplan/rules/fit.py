@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from operator import attrgetter
 
+from ..fellowships import conflict
 from ..models import vocab
 from ..models.fellowships import Link
 from ..models.programs import Program, ProgramInformatics
@@ -70,13 +71,7 @@ def _directory(
         return None, None
     where = f"{link.fellowship_name}; directory, {link.confidence}: verify"
     if info.ci_fellowship is not None:
-        if info.ci_fellowship == vocab.CiFellowship.none and link.kind == "in_house":
-            return None, (
-                f"Conflict: the dataset says no CI fellowship, but the fellowship directory lists "
-                f"{link.fellowship_name} at this institution ({link.confidence}; {link.source}); "
-                "the dataset's value is used — verify on the program's site."
-            )
-        return None, None
+        return None, conflict(info.ci_fellowship, link)
     points, label = FIT_POINTS[f"directory_{link.kind}"]
     if link.kind == "nearby":
         label = f"a CI fellowship {link.miles:.0f} miles away"
