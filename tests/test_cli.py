@@ -157,7 +157,8 @@ def test_schema_programs_and_unknown(cli):
     doc = json.loads(cli("schema", "programs").out)
     assert "programs" in doc["properties"]
     bad = cli("schema", "residents")
-    assert bad.code == 2 and "expected profile or programs" in bad.err
+    assert bad.code == 2 and "expected profile, programs or fellowships" in bad.err
+    assert "fellowships" in json.loads(cli("schema", "fellowships").out)["properties"]
 
 
 def test_schema_validates_the_bundled_profiles(cli):

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
+from .cli_fellowships import app as fellowships_app
 from .errors import InputError, OutputError, UsageError
 from .load.files import batch_targets, deliver, write_output
 from .load.session import Run, find_program, resolve_profile
@@ -37,6 +38,7 @@ from .params import (
     EcfmgFlag,
     ExplainFormat,
     FailIfEmptyOpt,
+    FellowshipsOpt,
     IncludeExcludedOpt,
     ListFormat,
     NoCacheOpt,
@@ -91,6 +93,7 @@ programs_app = typer.Typer(
     help="Browse, import and compare program datasets.", no_args_is_help=True
 )
 app.add_typer(programs_app, name="programs")
+app.add_typer(fellowships_app, name="fellowships")
 
 
 def _version(value: bool) -> None:
@@ -157,6 +160,7 @@ def recommend(
     fail_if_empty: FailIfEmptyOpt = False,
     output_dir: OutputDirOpt = None,
     signals: SignalsOpt = False,
+    fellowships: FellowshipsOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Ranked, tiered, explained program list, with profile findings on top.
@@ -175,6 +179,7 @@ def recommend(
         raise UsageError(f"--step3 '{step3}' is not understood; expected --step3 pass")
     specialties, states = vocabulary(specialty, state)
     r = Run.start(today_from(today), no_cache)
+    r.directory_path = fellowships
     if output_dir is not None and not output_dir.is_dir():
         raise UsageError(f"--output-dir {output_dir} is not a folder; expected an existing folder")
     if output_dir is not None and output is not None:
@@ -243,6 +248,7 @@ def explain(
     fmt: ExplainFormat = "table",
     output: OutputOpt = None,
     today: TodayOpt = None,
+    fellowships: FellowshipsOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Every rule's finding for one program, with the figures and weights used."""
@@ -251,6 +257,7 @@ def explain(
 
     chosen = choose_format("explain", fmt)
     r = Run.start(today_from(today), no_cache)
+    r.directory_path = fellowships
     person, dataset, ref = r.profile(profile), r.programs(programs), r.bundled.reference
     ranked = None
     if program_id.strip().isdigit() and dataset.by_id(program_id.strip()) is None:
@@ -443,7 +450,7 @@ def init(
 
 @app.command()
 def schema(
-    kind: Annotated[str, typer.Argument(help="'profile' or 'programs'.")],
+    kind: Annotated[str, typer.Argument(help="'profile', 'programs' or 'fellowships'.")],
     output: OutputOpt = None,
 ) -> None:
     """Print the JSON Schema of a file format (for editors' YAML plugins)."""
@@ -452,7 +459,9 @@ def schema(
     try:
         doc = json_schema(kind)
     except KeyError:
-        raise UsageError(f"unknown schema '{kind}'; expected profile or programs") from None
+        raise UsageError(
+            f"unknown schema '{kind}'; expected profile, programs or fellowships"
+        ) from None
     deliver(doc, output)
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .datasets import DatasetDiff, diff
+from .models.fellowships import Fellowship, FellowshipDirectory
 from .models.profile import Profile
 from .models.programs import Dataset, Program
 from .models.reference import Reference
@@ -146,3 +147,103 @@ class Comparison:
 
 def compare(old: Dataset, new: Dataset, old_name: str, new_name: str) -> Comparison:
     return Comparison(old_name, new_name, diff(old, new))
+
+
+# The fellowship directory ---------------------------------------------------------------
+
+
+@dataclass
+class FellowshipList:
+    """``fellowships list``: the entries that pass the filters, with the distance from
+    ``--near`` when given."""
+
+    directory: FellowshipDirectory
+    fellowships: list[Fellowship]
+    which: str  # "bundled" or the user's file
+    filters: list[str]
+    miles: dict[str, float | None] | None = None
+
+
+@dataclass
+class FellowshipView:
+    directory: FellowshipDirectory
+    fellowship: Fellowship
+    which: str
+
+
+@dataclass
+class FellowshipDiff:
+    old: str
+    new: str
+    added: list[Fellowship]
+    removed: list[Fellowship]
+    changed: list[tuple[str, list[tuple[str, object, object]]]]  # id, [(field, old, new)]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+def list_fellowships(
+    directory: FellowshipDirectory,
+    which: str,
+    *,
+    states: list[str],
+    departments: list[str],
+    visa: str | None,
+    near: tuple[str, tuple[float, float]] | None,
+    within: float | None,
+    coords: dict[tuple[str, str], tuple[float, float]],
+) -> FellowshipList:
+    from .fellowships import matches, miles, where
+
+    point = near[1] if near else None
+    chosen = [
+        f
+        for f in directory.fellowships
+        if matches(
+            f,
+            states=states,
+            departments=departments,
+            visa=visa,
+            near=point,
+            within=within,
+            coords=coords,
+        )
+    ]
+    filters = [f"state {', '.join(states)}"] if states else []
+    filters += [f"department {', '.join(departments)}"] if departments else []
+    filters += [f"known to take {visa.upper()}"] if visa else []
+    distances = None
+    if near is not None:
+        distances = {}
+        for f in chosen:
+            here = where(f.city, f.state, coords)
+            distances[f.id] = None if here is None else round(miles(point, here), 1)  # type: ignore[arg-type]
+        chosen.sort(key=lambda f: (distances[f.id] is None, distances[f.id] or 0.0))
+        filters.append(
+            f"within {within:g} miles of {near[0]}" if within else f"by distance from {near[0]}"
+        )
+    return FellowshipList(directory, chosen, which, filters, distances)
+
+
+def diff_fellowships(
+    old: FellowshipDirectory, new: FellowshipDirectory, old_name: str, new_name: str
+) -> FellowshipDiff:
+    from .models.record import as_dict
+
+    before = {f.id: f for f in old.fellowships}
+    after = {f.id: f for f in new.fellowships}
+    changed = []
+    for fid in before.keys() & after.keys():
+        a, b = as_dict(before[fid]), as_dict(after[fid])
+        fields = [(k, a.get(k), b.get(k)) for k in a if a.get(k) != b.get(k)]
+        if fields:
+            changed.append((fid, fields))
+    return FellowshipDiff(
+        old_name,
+        new_name,
+        [after[i] for i in after if i not in before],
+        [before[i] for i in before if i not in after],
+        sorted(changed),
+    )

@@ -132,6 +132,9 @@ Step3Format = Annotated[str, _format("check-step3")]
 ChancesFormat = Annotated[str, _format("chances")]
 AssessFormat = Annotated[str, _format("assess")]
 ValidateFormat = Annotated[str, _format("validate")]
+FellowshipsListFormat = Annotated[str, _format("fellowships list")]
+FellowshipsShowFormat = Annotated[str, _format("fellowships show")]
+FellowshipsDiffFormat = Annotated[str, _format("fellowships diff")]
 ListFormat = Annotated[str, _format("programs list")]
 ShowFormat = Annotated[str, _format("programs show")]
 DiffFormat = Annotated[str, _format("programs diff")]
@@ -144,5 +147,12 @@ SignalsOpt = Annotated[
         "--signals",
         help="Add the application plan: program signals (or a check of targets.signals), "
         "how many to apply to, and the fees.",
+    ),
+]
+FellowshipsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--fellowships",
+        help="Your own CI fellowship directory (default: the bundled data/fellowships.yaml).",
     ),
 ]

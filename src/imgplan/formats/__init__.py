@@ -93,10 +93,15 @@ def json_schema(kind: str) -> str:
     """The JSON Schema of a file format as text; KeyError for an unknown kind."""
     import json
 
+    from .fellowships import FellowshipDirectory
     from .profile import Profile
     from .programs import Dataset
 
-    models: dict[str, type[BaseModel]] = {"profile": Profile, "programs": Dataset}
+    models: dict[str, type[BaseModel]] = {
+        "profile": Profile,
+        "programs": Dataset,
+        "fellowships": FellowshipDirectory,
+    }
     model = models[kind]
     doc = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

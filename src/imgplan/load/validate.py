@@ -51,6 +51,15 @@ def validate_file(path: Path, today: dt.date) -> FileResult:
         kind = kind_of(parsed.data) if parsed.data is not None else kind
         if kind == "programs":
             validate_as(parsed, Dataset, today, "a program dataset with a 'programs' list")
+        elif kind == "fellowships":
+            from ..formats.fellowships import FellowshipDirectory
+
+            validate_as(
+                parsed,
+                FellowshipDirectory,
+                today,
+                "a fellowship directory with a 'fellowships' list",
+            )
         else:
             profile = validate_as(parsed, Profile, today, "a profile (see `imgplan init`)")
             return FileResult(str(path), kind, [], warnings=_profile_warnings(parsed, profile))

@@ -75,6 +75,14 @@ RENDERERS: dict[tuple[str, Format], str] = {
     ("programs show", J): "listing:show_json",
     ("programs diff", T): "listing:diff_table",
     ("programs diff", J): "listing:diff_json",
+    ("fellowships list", T): "fellowships:list_table",
+    ("fellowships list", J): "fellowships:list_json",
+    ("fellowships list", C): "fellowships:list_csv",
+    ("fellowships list", M): "fellowships:list_markdown",
+    ("fellowships show", T): "fellowships:show_table",
+    ("fellowships show", J): "fellowships:show_json",
+    ("fellowships diff", T): "fellowships:diff_table",
+    ("fellowships diff", J): "fellowships:diff_json",
 }
 
 
