@@ -285,6 +285,27 @@ def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> 
     every_format("chances", chances.chances(person, rec, figures))
     every_format("programs list", commands.list_programs(dataset, set(), set()))
     every_format("programs diff", commands.compare(dataset, dataset, "a", "b"))
+    from imgplan.load import bundled
+    from imgplan.plan import application_plan
+
+    rec.plan = application_plan(rec, person, figures, signals())
+    every_format("recommend", rec)
+    directory = bundled.fellowships(None)
+    listed = commands.list_fellowships(
+        directory,
+        "bundled",
+        states=[],
+        departments=[],
+        visa=None,
+        near=None,
+        within=None,
+        coords={},
+    )
+    every_format("fellowships list", listed)
+    every_format(
+        "fellowships show", commands.FellowshipView(directory, directory.fellowships[0], "b")
+    )
+    every_format("fellowships diff", commands.diff_fellowships(directory, directory, "a", "b"))
 
 
 @pytest.fixture(scope="module")

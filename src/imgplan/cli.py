@@ -210,12 +210,22 @@ def recommend(
         )
         for person in people
     ]
+    note = r.directory_note()
+    for person, rec in zip(people, recs, strict=True):
+        if note:
+            rec.notes.append(note)
+        if rec.stage is not None and rec.stage.in_training and person.residency is not None:
+            from .commands import fellowship_plan
+
+            b = r.bundled
+            rec.fellowships = fellowship_plan(person, r.directory, b.cities, b.outcomes, b.calendar)
     if signals:
         from .plan import application_plan
 
         for person, rec in zip(people, recs, strict=True):
-            rec.plan = application_plan(rec, person, r.bundled.outcomes, r.bundled.signals)
-    inputs = (*profiles, programs)
+            if rec.stage is None or not rec.stage.in_training:  # a resident's list is fellowships
+                rec.plan = application_plan(rec, person, r.bundled.outcomes, r.bundled.signals)
+    inputs = (*profiles, programs, fellowships)
     if output_dir is not None:
         targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], inputs)
         texts = [
@@ -265,7 +275,10 @@ def explain(
     program = find_program(dataset, program_id, ranked)
     stage = stage_of(person, r.bundled.calendar, r.today)
     result = run(person, dataset, program, ref, r.today, stage)
-    show("explain", chosen, result, output, (profile, programs))
+    note = r.directory_note()
+    if note:
+        result.notes.append(note)
+    show("explain", chosen, result, output, (profile, programs, fellowships))
 
 
 @app.command()

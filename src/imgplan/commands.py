@@ -9,10 +9,13 @@ environment. Commands whose core is a single existing function (``recommend``, `
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .datasets import DatasetDiff, diff
+from .fellowships import FellowshipPlan
+from .models.calendar import CalendarData
 from .models.fellowships import Fellowship, FellowshipDirectory
+from .models.outcomes import Outcomes
 from .models.profile import Profile
 from .models.programs import Dataset, Program
 from .models.reference import Reference
@@ -36,6 +39,7 @@ class Explanation:
     assessed: Assessed
     dataset: Dataset
     stage: Stage | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def explain(
@@ -246,4 +250,40 @@ def diff_fellowships(
         [after[i] for i in after if i not in before],
         [before[i] for i in before if i not in after],
         sorted(changed),
+    )
+
+
+def fellowship_plan(
+    profile: Profile,
+    directory: FellowshipDirectory,
+    coords: dict[tuple[str, str], tuple[float, float]],
+    outcomes: Outcomes,
+    calendar: CalendarData,
+) -> FellowshipPlan:
+    """A resident's ranked CI fellowship list, with the AMIA median number of applications,
+    the ERAS fellowship fee for it, and the July ERAS cycle of the final residency year."""
+    from .calendar import fellowship_submit
+    from .chances import fellowship_fee
+    from .fellowships import rank_fellowships
+
+    residency = profile.residency
+    assert residency is not None
+    years = calendar.residency_years.get(str(residency.specialty), 3)
+    final_year = residency.start.year + years - 1
+    submit, _ = fellowship_submit(final_year, calendar)
+    f = outcomes.fellowship_match
+    n = f.median_applications
+    return rank_fellowships(
+        profile,
+        directory,
+        coords,
+        applications=n,
+        fee=fellowship_fee(n, f),
+        fee_source=f.fee_source,
+        source=f.source,
+        submit=submit.date,
+        submit_words=(
+            f"ERAS fellowship July cycle of your final residency year: submissions from "
+            f"{submit.date.isoformat()} ({submit.certainty}; {submit.source})"
+        ),
     )

@@ -22,6 +22,7 @@ directory finds the program's institution hosting one, `conflict` says so.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Iterable
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 
 from .models import vocab
 from .models.fellowships import CONFIDENCE, Fellowship, FellowshipDirectory, Link
+from .models.profile import Profile
 from .models.programs import Dataset, Program
 
 NEARBY_MILES = 60  # imgplan's convention: about an hour's drive
@@ -365,3 +367,137 @@ def matches(
         if point is None or miles(near, point) > within:
             return False
     return True
+
+
+# The fellowship list for a resident -------------------------------------------------------
+
+
+@dataclass
+class Ranked:
+    """One fellowship on a resident's list, with every reason for its place."""
+
+    fellowship: Fellowship
+    visa: str  # ok | verify | against | against-institution | n/a
+    internal: bool  # the resident's own institution hosts it
+    preferred_state: bool
+    miles: float | None
+    reasons: list[str]
+    warnings: list[str]
+
+
+@dataclass
+class FellowshipPlan:
+    """The ranked directory for a resident, and how many to apply to at what cost."""
+
+    ranked: list[Ranked]
+    directory: FellowshipDirectory
+    applications: int  # the AMIA median
+    fee: int  # ERAS fellowship fee for that many
+    fee_source: str
+    source: str  # where the median comes from
+    submit: str  # the July ERAS fellowship cycle, in words
+    submit_date: dt.date  # the July cycle's opening
+    notes: list[str]
+
+
+VISA_ORDER = {"ok": 0, "n/a": 0, "verify": 1, "against-institution": 2, "against": 3}
+
+
+def _visa_fit(f: Fellowship, need: str) -> tuple[str, str]:
+    if need == "none":
+        return "n/a", "you need no visa"
+    wanted = {"j1", "h1b"} if need == "any" else {need}
+    if f.visas is None:
+        return "verify", "visa policy unknown: verify on the program's site"
+    named = {str(v) for v in f.visas}
+    words = " and ".join(sorted(v.upper() for v in named)) or "no visa"
+    scope = " (an institution-wide rule, not CI-specific)" if f.visa_scope == "institution" else ""
+    if named & wanted:
+        return "ok", f"takes {words}{scope} (imgplan's reading of: {f.visa_policy})"
+    if f.visa_scope == "institution":
+        return (
+            "against-institution",
+            f"an institution-wide rule names only {words}: verify for this program",
+        )
+    return "against", f"names only {words}; you need {need.upper()}"
+
+
+def rank_fellowships(
+    profile: Profile,
+    directory: FellowshipDirectory,
+    coords: Coordinates,
+    *,
+    applications: int,
+    fee: int,
+    fee_source: str,
+    source: str,
+    submit: dt.date,
+    submit_words: str,
+) -> FellowshipPlan:
+    """Rank every directory entry for a resident (``profile.residency`` set): visa fit, the
+    resident's own institution first (internal candidates), eligibility, preferred states,
+    distance from the residency, the entry's confidence. imgplan's ordering, explained per row."""
+    residency = profile.residency
+    need = str(profile.visa)
+    states = set(profile.targets.states)
+    home = where(residency.city, residency.state, coords) if residency else None
+    own = institution_of(residency.program) if residency and residency.program else ""
+    specialty = str(residency.specialty) if residency else ""
+    out = []
+    for f in directory.fellowships:
+        visa, visa_words = _visa_fit(f, need)
+        reasons: list[str] = []
+        warnings: list[str] = []
+        (reasons if visa in ("ok", "n/a") else warnings).append(f"Visa: {visa_words}.")
+        internal = (
+            bool(own) and f.state == residency.state if residency and residency.state else bool(own)
+        )
+        internal = internal and any(same_institution(own, name) for name in sponsors(f))
+        if internal:
+            reasons.append(
+                f"Your own institution ({own}): you would apply as an internal candidate."
+            )
+        if f.restricted_tracks:
+            restricted = f.restricted_tracks.lower()
+            if "patholog" in restricted and specialty != "pathology":
+                warnings.append(
+                    f"Eligibility: a restricted track ({f.restricted_tracks}); check which track is open to you."
+                )
+            else:
+                reasons.append(f"Eligibility: note the restricted track ({f.restricted_tracks}).")
+        elif f.open_to_any_specialty:
+            reasons.append("Eligibility: open to any specialty after an ACGME residency.")
+        else:
+            warnings.append("Eligibility: not stated in the directory: verify.")
+        preferred = f.state in states
+        if preferred:
+            reasons.append(f"In a state you prefer ({f.state}).")
+        here = where(f.city, f.state, coords)
+        distance = None if home is None or here is None else round(miles(home, here), 1)
+        if distance is not None:
+            reasons.append(f"{distance:.0f} miles from your residency.")
+        reasons.append(f"Directory confidence: {f.confidence}.")
+        out.append(Ranked(f, visa, internal, preferred, distance, reasons, warnings))
+    out.sort(
+        key=lambda r: (
+            VISA_ORDER[r.visa],
+            not r.internal,
+            not r.preferred_state,
+            math.inf if r.miles is None else r.miles,
+            CONFIDENCE.index(r.fellowship.confidence),
+            r.fellowship.id,
+        )
+    )
+    notes = [
+        "imgplan's ordering: visa fit, your own institution, preferred states, distance from your "
+        "residency, then the entry's confidence. Most visa policies are unknown: verify each.",
+        "AMIA membership is required for the AMIA Clinical Informatics Fellowship Match (FACTS §6).",
+    ]
+    if home is None:
+        notes.append(
+            "Add residency.city and residency.state to your profile to sort by distance from "
+            "your residency."
+        )
+    return FellowshipPlan(
+        out, directory, applications, fee, fee_source, source, submit_words, submit, notes
+    )

@@ -27,6 +27,7 @@ from .rules.screens import KEYS, PROFILE_FREE, SCREENS, Screen
 from .rules.stage import Stage
 
 if TYPE_CHECKING:
+    from .fellowships import FellowshipPlan
     from .plan import ApplicationPlan
 
 #: Score = sum of weight × component (each component 0–1).
@@ -197,6 +198,7 @@ class Recommendation:
     stage: Stage | None = None  # where the applicant stands (rules.stage)
     notes: list[str] = field(default_factory=list)
     plan: ApplicationPlan | None = None  # with --signals (imgplan.plan)
+    fellowships: FellowshipPlan | None = None  # in training: the CI fellowship list
 
     @cached_property
     def included(self) -> list[Assessed]:
@@ -723,7 +725,9 @@ def recommend(
     ``stage`` (rules.stage) changes what is ranked: once matched or in residency no residency
     program is; between seasons the coming Match is planned, and the output says why."""
     if stage is not None and stage.in_training:
-        return _in_training(profile, dataset, ref, today, stage)
+        found = _in_training(profile, dataset, ref, today, stage)
+        found.top = top
+        return found
     if stage is not None and stage.name == "between-seasons":
         targets = profile.targets.copy_with(match_year=stage.coming_match)
         profile = profile.copy_with(targets=targets)

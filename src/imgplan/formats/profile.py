@@ -169,6 +169,8 @@ class Residency(Strict):
     specialty: SpecialtyName
     start: Date
     program: Text | None = None
+    city: Text | None = None  # for distances to CI fellowships
+    state: StateCode | None = None
 
 
 class Profile(Strict):

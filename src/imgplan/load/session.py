@@ -80,6 +80,16 @@ class Run:
             self.keys[id(found)] = (found, key[0])
         return found
 
+    def directory_note(self) -> str | None:
+        """Said in the output when the user's directory replaced the bundled one."""
+        if self.directory_path is None:
+            return None
+        d = self.directory
+        return (
+            f"CI fellowship links from your directory {self.directory_path} ({d.name}, as of "
+            f"{d.as_of.isoformat()}, {len(d.fellowships)} programs), not the bundled one."
+        )
+
     def _key(self, record: object) -> str | None:
         found = self.keys.get(id(record))
         return found[1] if found is not None and found[0] is record else None

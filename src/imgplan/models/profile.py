@@ -123,6 +123,8 @@ class Residency(Record):
     specialty: vocab.Specialty
     start: dt.date
     program: str | None = None
+    city: str | None = None  # for distances to CI fellowships
+    state: str | None = None
 
 
 @dataclass(slots=True)

@@ -187,6 +187,10 @@ def recommend(rec: Recommendation) -> dict[str, Any]:
         "weights": dict(WEIGHTS),
         "dataset": dataset_info(rec.dataset),
     }
+    if rec.fellowships is not None:
+        from .fellowships import resident_json
+
+        doc["fellowships"] = resident_json(rec.fellowships)
     if rec.plan is not None:
         from .plan import plan_json, signals_json
 
@@ -338,7 +342,9 @@ def recommend_view(result: Any, view: View) -> bytes:
 
 
 def explain_view(result: Explanation, view: View) -> str:
-    return dumps({**explain(result.assessed, result.dataset), **stage_fields(result.stage)})
+    doc = {**explain(result.assessed, result.dataset), **stage_fields(result.stage)}
+    doc["notes"] = result.notes
+    return dumps(doc)
 
 
 def timeline_view(result: Timeline, view: View) -> str:

@@ -241,6 +241,14 @@ def recommend(
     for note in rec.notes:
         w.para(note, "yellow")
     if rec.stage is not None and rec.stage.in_training:
+        if rec.fellowships is not None:
+            from .fellowships import resident_lines
+
+            w.raw("")
+            head, *rest = resident_lines(rec.fellowships, rec.top)
+            w.para(head, "bold")
+            for line in rest:
+                w.para(line, indent=" " * (len(line) - len(line.lstrip(" ")) + 4))
         return w.text()
     w.para(_summary_line(rec.findings))
     w.raw("")

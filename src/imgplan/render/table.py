@@ -323,8 +323,8 @@ def assess(
 
 def explain_view(result: Explanation, view: View) -> str:
     text = explain(result.assessed, result.dataset, width=view.width, color=view.color)
-    line = stage_line(result.stage)
-    return f"{line}\n{text}" if line else text
+    lines = [x for x in (stage_line(result.stage), *result.notes) if x]
+    return "\n".join([*lines, text]) if lines else text
 
 
 def timeline_view(result: Timeline, view: View) -> str:

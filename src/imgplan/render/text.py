@@ -86,6 +86,15 @@ def recommend_csv(rec: Recommendation, *, profile: str | None = None, header: bo
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     lead = [] if profile is None else [profile]
+    if rec.fellowships is not None:  # in training: the fellowship list, its own columns
+        from .fellowships import RESIDENT_COLUMNS, resident_rows
+
+        if header:
+            writer.writerow((["profile"] if profile is not None else []) + list(RESIDENT_COLUMNS))
+        writer.writerows(
+            [csv_cell(c) for c in lead + row] for row in resident_rows(rec.fellowships)
+        )
+        return buffer.getvalue()
     # A what-if run adds a last column naming the overridden values on every row.
     notice = what_if_notice(rec.what_if)
     tail = ["what_if"] if notice else []
@@ -136,6 +145,11 @@ def recommend_markdown(rec: Recommendation) -> str:
         f"{s['excluded']} excluded.",
         "",
     ]
+    if rec.fellowships is not None:
+        from .fellowships import resident_lines
+
+        head, *rest = resident_lines(rec.fellowships, rec.top)
+        lines += [f"## {md(head)}", "", "```text", *rest, "```", ""]
     if rec.plan is not None:
         from .plan import plan_lines
 
