@@ -242,7 +242,7 @@ def import_directory(
 
     file = str(path)
     entries, problems, rows = read_directory_csv(read_text(path, MAX_BYTES), file)
-    if problems:
+    if problems and not entries:
         raise InputError(problems)
     doc = {
         "format": 1,
@@ -259,10 +259,11 @@ def import_directory(
 
     try:
         valid = FellowshipDirectory.model_validate(doc)
-    except ValidationError as exc:
-        raise InputError(
-            rows_problems(exc, file, rows, FellowshipDirectory, "fellowships")
-        ) from None
+    except ValidationError as exc:  # every problem at once: the cells', then the entries'
+        problems += rows_problems(exc, file, rows, FellowshipDirectory, "fellowships")
+    if problems:
+        problems.sort(key=lambda x: (x.line or 0, x.column or 0))
+        raise InputError(problems)
     lines = [f"# Imported from {path.name} by imgplan fellowships import"]
     lines += [f"{k}: {scalar(v)}" for k, v in doc.items() if k != "fellowships"]
     lines.append("fellowships:" if entries else "fellowships: []")
