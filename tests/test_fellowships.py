@@ -15,6 +15,7 @@ from imgplan.formats import dataset_from, profile_from, to_record
 from imgplan.load import bundled
 from imgplan.load.loading import load_directory
 from imgplan.models import vocab
+from imgplan.models.fellowships import conflict
 from imgplan.rules.fit import informatics_fit
 
 from conftest import PROFILES
@@ -196,7 +197,7 @@ def test_the_dataset_wins_and_a_conflict_is_said():
     assert says_none.score == 0
     assert says_none.conflict.startswith("Conflict: the dataset says no CI fellowship")
     assert "the dataset's value is used" in says_none.describe()
-    assert F.conflict(vocab.CiFellowship.none, data.programs[1].link) == says_none.conflict
+    assert conflict(vocab.CiFellowship.none, data.programs[1].link) == says_none.conflict
     # the dataset says affiliated: no conflict, the dataset's 20 points, not the directory's 35
     assert says_affiliated.score == 20 and says_affiliated.conflict is None
 

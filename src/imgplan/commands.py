@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .datasets import DatasetDiff, diff
-from .fellowships import FellowshipPlan
-from .models.calendar import CalendarData
 from .models.fellowships import Fellowship, FellowshipDirectory
-from .models.outcomes import Outcomes
 from .models.profile import Profile
 from .models.programs import Dataset, Program
 from .models.reference import Reference
@@ -23,6 +21,11 @@ from .recommend import Assessed, Recommendation
 from .rules.portfolio import ReadinessItem, Strength
 from .rules.stage import Stage
 from .rules.step3 import Step3Facts, Verdict
+
+if TYPE_CHECKING:
+    from .fellowships import FellowshipPlan
+    from .models.calendar import CalendarData
+    from .models.outcomes import Outcomes
 
 
 @dataclass

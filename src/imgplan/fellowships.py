@@ -328,18 +328,6 @@ def describe(link: Link | None) -> str:
     )
 
 
-def conflict(stated: vocab.CiFellowship | None, link: Link | None) -> str | None:
-    """The dataset and the directory disagree (the dataset says no CI fellowship; the
-    directory finds one at the program's institution): the dataset's value is used, and said."""
-    if link is None or stated != vocab.CiFellowship.none or link.kind != "in_house":
-        return None
-    return (
-        f"Conflict: the dataset says no CI fellowship, but the fellowship directory lists "
-        f"{link.fellowship_name} at this institution ({link.confidence}; {link.source}); "
-        "the dataset's value is used — verify on the program's site."
-    )
-
-
 # Listing ----------------------------------------------------------------------------------
 
 

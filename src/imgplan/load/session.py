@@ -114,12 +114,21 @@ class Run:
                 "links",
             )
             found = self.cache.load(key)
-        if not (isinstance(found, list) and len(found) == len(dataset.programs)):
-            found = links(dataset, directory, self.bundled.cities)
+        if not isinstance(found, dict):
+            # Stored as {position: link} for the linked programs only, equal links shared: a
+            # 13,000-program dataset has a few thousand links and far fewer distinct ones.
+            shared: dict[object, object] = {}
+            found = {
+                i: shared.setdefault(link, link)
+                for i, link in enumerate(links(dataset, directory, self.bundled.cities))
+                if link is not None
+            }
             if key is not None and self.cache is not None:
                 self.cache.store(key, found)
-        for p, link in zip(dataset.programs, found, strict=True):
-            p.link = link
+        programs = dataset.programs
+        for i, link in found.items():
+            if 0 <= i < len(programs):
+                programs[i].link = link
 
 
 def find_program(dataset: Dataset, given: str, ranked: list[str] | None = None) -> Program:

@@ -58,7 +58,7 @@ class FellowshipDirectory(Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
+class Link(Record):
     """A residency program's relation to the directory: ``in_house`` (its sponsoring
     institution hosts the fellowship), ``same_city`` or ``nearby`` (within NEARBY_MILES)."""
 
@@ -69,3 +69,15 @@ class Link:
     confidence: str
     source: str  # the directory entry's first source and its date
     how: str  # what the link rests on, in words
+
+
+def conflict(stated: vocab.CiFellowship | None, link: Link | None) -> str | None:
+    """The dataset and the directory disagree (the dataset says no CI fellowship; the
+    directory finds one at the program's institution): the dataset's value is used, and said."""
+    if link is None or stated != vocab.CiFellowship.none or link.kind != "in_house":
+        return None
+    return (
+        f"Conflict: the dataset says no CI fellowship, but the fellowship directory lists "
+        f"{link.fellowship_name} at this institution ({link.confidence}; {link.source}); "
+        "the dataset's value is used — verify on the program's site."
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..commands import Assessment, Batch, Explanation
-from ..fellowships import conflict
 from ..models.fellowships import Link
 from ..models.programs import Dataset, Program
 from ..models.record import as_dict
@@ -207,6 +206,8 @@ def recommend(rec: Recommendation) -> dict[str, Any]:
 def explain(a: Assessed, dataset: Dataset) -> dict[str, Any]:
     doc = {"format": 1, "command": "explain", **assessed(a)}
     doc["excluded"] = a.excluded
+    from ..models.fellowships import conflict
+
     doc["fellowship_conflict"] = conflict(a.program.informatics.ci_fellowship, a.program.link)
     doc["weights"] = weights(a)
     doc["program"] = program_fields(a.program)

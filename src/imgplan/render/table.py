@@ -11,7 +11,6 @@ from rich.table import Table
 from rich.text import Text
 
 from ..commands import Assessment, Explanation
-from ..fellowships import conflict, describe
 from ..models import vocab
 from ..models.programs import Dataset
 from ..recommend import ESTIMATES, WEIGHTS, Assessed, points
@@ -88,6 +87,9 @@ def explain(a: Assessed, dataset: Dataset, *, width: int = 120, color: bool = Fa
                 style="bold",
             )
         )
+    from ..fellowships import describe
+    from ..models.fellowships import conflict
+
     parts.append(Text(describe(p.link)))
     clash = conflict(p.informatics.ci_fellowship, p.link)
     if clash:

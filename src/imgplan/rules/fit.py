@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from operator import attrgetter
 
-from ..fellowships import conflict
 from ..models import vocab
-from ..models.fellowships import Link
+from ..models.fellowships import Link, conflict
 from ..models.programs import Program, ProgramInformatics
 
 #: feature -> (points, label)
