@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from imgplan import fellowships as F
-from imgplan.errors import InputError
 from imgplan.formats import dataset_from, profile_from, to_record
 from imgplan.load import bundled
 from imgplan.load.loading import load_directory
