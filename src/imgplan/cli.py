@@ -15,6 +15,7 @@ import typer
 
 from . import __version__
 from .cli_fellowships import app as fellowships_app
+from .cli_report import report
 from .errors import InputError, OutputError, UsageError
 from .load.files import batch_targets, deliver, write_output
 from .load.session import Run, find_program, resolve_profile
@@ -94,6 +95,7 @@ programs_app = typer.Typer(
 )
 app.add_typer(programs_app, name="programs")
 app.add_typer(fellowships_app, name="fellowships")
+app.command("report")(report)
 
 
 def _version(value: bool) -> None:

@@ -290,3 +290,61 @@ def fellowship_plan(
             f"{submit.date.isoformat()} ({submit.certainty}; {submit.source})"
         ),
     )
+
+
+# The one-page report --------------------------------------------------------------------
+
+
+@dataclass
+class Curve:
+    """A target specialty's likelihood of matching against Step 2 CK (chances.likelihood),
+    sampled for a chart, with the matched and unmatched quartiles."""
+
+    specialty: str
+    points: list[tuple[int, float]]  # (score, likelihood 0-1)
+    score: int | None  # the applicant's Step 2 CK
+    matched: tuple[float, float, float]  # Q1, median, Q3
+    unmatched: tuple[float, float, float]
+    base_rate: float
+    separates: bool
+
+
+@dataclass
+class Report:
+    """Everything `imgplan report` shows: the same result values the commands compute."""
+
+    profile: Profile
+    today: dt.date
+    rec: Recommendation
+    timeline: object  # timeline.Timeline
+    chances: object  # chances.Chances
+    assessment: Assessment
+    step3: Step3Check
+    curves: list[Curve]
+    top: int
+
+
+REPORT_SCORES = range(200, 282, 2)
+
+
+def curves(profile: Profile, outcomes: Outcomes) -> list[Curve]:
+    """The likelihood curve of each target specialty with published figures."""
+    from .chances import likelihood, separates
+
+    out = []
+    for spec in profile.targets.specialties:
+        o = outcomes.charting_outcomes.specialties.get(str(spec))
+        if o is None:
+            continue
+        out.append(
+            Curve(
+                str(spec),
+                [(s, likelihood(s, o)) for s in REPORT_SCORES],
+                profile.step2,
+                (o.step2_matched[0], o.step2_matched[1], o.step2_matched[2]),
+                (o.step2_unmatched[0], o.step2_unmatched[1], o.step2_unmatched[2]),
+                o.rate,
+                separates(o),
+            )
+        )
+    return out

@@ -24,6 +24,7 @@ class Format(StrEnum):
     csv = "csv"
     markdown = "markdown"
     ics = "ics"
+    html = "html"
 
 
 #: File extension per format (``recommend --output-dir``).
@@ -33,6 +34,7 @@ EXTENSIONS = {
     Format.csv: "csv",
     Format.markdown: "md",
     Format.ics: "ics",
+    Format.html: "html",
 }
 
 
@@ -46,6 +48,7 @@ class View:
 
 
 T, J, C, M, ICS = Format.table, Format.json, Format.csv, Format.markdown, Format.ics
+HTML = Format.html
 
 RENDERERS: dict[tuple[str, Format], str] = {
     ("recommend", T): "plain:recommend_view",
@@ -83,6 +86,7 @@ RENDERERS: dict[tuple[str, Format], str] = {
     ("fellowships show", J): "fellowships:show_json",
     ("fellowships diff", T): "fellowships:diff_table",
     ("fellowships diff", J): "fellowships:diff_json",
+    ("report", HTML): "html:report_view",
 }
 
 

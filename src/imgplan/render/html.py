@@ -1,0 +1,293 @@
+"""`imgplan report` as one self-contained HTML page.
+
+Jinja2 with autoescaping renders `templates/report.html`: every profile, program and data
+string is escaped by the engine, never by hand, and only ``http(s)`` URLs become links
+(`safe_url`). The charts are small SVG built here as numbers (positions, sizes) and drawn by
+the template: no plotting library (a Gantt band is a rectangle, a likelihood curve a polyline),
+so the file stays small and needs nothing at run time. A Content-Security-Policy forbids every
+network load and any script but the page's own (by its SHA-256), so the file opens offline
+from a USB stick and an injected script could not run even if escaping failed.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..commands import Curve, Report
+from ..models import vocab
+from .formats import View
+
+WIDTH = 920  # the charts' drawing width (CSS scales them down)
+LEFT = 190  # room for the Gantt's phase labels
+#: Okabe-Ito: distinguishable with the common colour-vision deficiencies; each band also
+#: carries its label, so nothing depends on colour alone.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+SCRIPT = """
+(function () {
+  var table = document.getElementById('ranked');
+  if (!table) return;
+  var body = table.tBodies[0];
+  var heads = table.tHead.rows[0].cells;
+  function key(row, i, numeric) {
+    var v = row.cells[i].getAttribute('data-v');
+    if (numeric) { var n = parseFloat(v); return isNaN(n) ? -Infinity : n; }
+    return (v || '').toLowerCase();
+  }
+  Array.prototype.forEach.call(heads, function (th, i) {
+    th.tabIndex = 0;
+    th.setAttribute('role', 'button');
+    function sort() {
+      var numeric = th.getAttribute('data-type') === 'num';
+      var asc = th.getAttribute('aria-sort') !== 'ascending';
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = key(a, i, numeric), y = key(b, i, numeric);
+        return (x < y ? -1 : x > y ? 1 : 0) * (asc ? 1 : -1);
+      });
+      Array.prototype.forEach.call(heads, function (h) { h.removeAttribute('aria-sort'); });
+      th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+      rows.forEach(function (r) { body.appendChild(r); });
+    }
+    th.addEventListener('click', sort);
+    th.addEventListener('keydown', function (e) { if (e.key === 'Enter') sort(); });
+  });
+  var filter = document.getElementById('filter');
+  filter.hidden = false;
+  filter.addEventListener('input', function () {
+    var q = filter.value.toLowerCase();
+    Array.prototype.forEach.call(body.rows, function (r) {
+      r.hidden = q && r.textContent.toLowerCase().indexOf(q) < 0;
+    });
+  });
+})();
+""".strip()
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s) with a host, else None: a data: or javascript: URL never
+    becomes a link (it is shown as text)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+@dataclass
+class Band:
+    y: float
+    x: float
+    w: float
+    label: str
+    colour: str
+    start: str
+    end: str
+
+
+@dataclass
+class Mark:
+    x: float
+    y: float
+    title: str
+    date: str
+    certainty: str
+    shape: str  # circle (published) | ring (estimated) | diamond (personal)
+
+
+def _gantt(report: Report) -> dict[str, Any]:
+    t = report.timeline
+    events = list(t.events)  # type: ignore[attr-defined]
+    if not events:
+        return {"bands": [], "marks": [], "height": 0}
+    first = min(min(e.date for e in events), report.today)
+    last = max(max((e.end or e.date) for e in events), report.today)
+    span = max(1, (last - first).days)
+
+    def x(day: dt.date) -> float:
+        return LEFT + (WIDTH - LEFT - 10) * (day - first).days / span
+
+    phases: dict[str, list[Any]] = {}
+    for e in events:
+        phases.setdefault(e.phase, []).append(e)
+    bands, marks, rows = [], [], []
+    for row, (phase, items) in enumerate(phases.items()):
+        y = 30 + row * 34
+        start = min(e.date for e in items)
+        end = max((e.end or e.date) for e in items)
+        colour = PALETTE[row % len(PALETTE)]
+        bands.append(
+            Band(
+                y,
+                x(start),
+                max(4.0, x(end) - x(start)),
+                phase,
+                colour,
+                start.isoformat(),
+                end.isoformat(),
+            )
+        )
+        rows.append(phase)
+        for e in items:
+            shape = {"published": "circle", "estimated": "ring"}.get(e.certainty, "diamond")
+            marks.append(Mark(x(e.date), y + 11, e.title, e.date.isoformat(), e.certainty, shape))
+    years = []
+    for year in range(first.year, last.year + 2):
+        day = dt.date(year, 1, 1)
+        if first <= day <= last:
+            years.append((x(day), str(year)))
+    return {
+        "bands": bands,
+        "marks": marks,
+        "years": years,
+        "today": x(report.today),
+        "height": 40 + len(rows) * 34,
+        "width": WIDTH,
+    }
+
+
+def _curve(c: Curve) -> dict[str, Any]:
+    lo, hi = c.points[0][0], c.points[-1][0]
+    w, h, left, top = 420, 170, 40, 12
+
+    def x(score: float) -> float:
+        return left + (w - left - 10) * (min(max(score, lo), hi) - lo) / (hi - lo)
+
+    def y(p: float) -> float:
+        return top + (h - top - 30) * (1 - p)
+
+    path = " ".join(f"{x(s):.1f},{y(p):.1f}" for s, p in c.points)
+    mine = None
+    if c.score is not None:
+        p = next((q for s, q in c.points if s >= c.score), c.points[-1][1])
+        mine = {"x": x(c.score), "y": y(p), "score": c.score, "p": p}
+    base = h - 22
+    return {
+        "label": vocab.specialty_label(c.specialty),
+        "path": path,
+        "mine": mine,
+        "w": w,
+        "h": h + 34,
+        "ticks": [(x(s), s) for s in range(lo, hi + 1, 20)],
+        "grid": [(y(p), f"{p:.0%}") for p in (0.0, 0.25, 0.5, 0.75, 1.0)],
+        "matched": [x(v) for v in c.matched],
+        "unmatched": [x(v) for v in c.unmatched],
+        "q_matched_y": base + 12,
+        "q_unmatched_y": base + 26,
+        "left": left,
+        "base_rate": c.base_rate,
+        "separates": c.separates,
+        "quartiles": (c.matched, c.unmatched),
+    }
+
+
+def _sources(report: Report) -> list[str]:
+    found: list[str] = []
+
+    def add(text: str | None) -> None:
+        if text and text not in found:
+            found.append(text)
+
+    rec = report.rec
+    for f in rec.findings:
+        add(f.source)
+    for a in rec.programs[: report.top]:
+        for f in a.findings:
+            add(f.source)
+    for e in report.timeline.events:  # type: ignore[attr-defined]
+        add(e.source)
+    c = report.chances
+    for text in (
+        getattr(c, "source", None),
+        getattr(c, "eras_source", None),
+        getattr(c, "nrmp_source", None),
+    ):
+        add(text)
+    add(report.assessment.source)
+    for f in report.step3.verdict.reasons:
+        add(f.source)
+    if rec.plan is not None:
+        add(rec.plan.signals_source)
+        for s in rec.plan.specialties:
+            add(s.allowance.source)
+            add(s.fee_source)
+        add(rec.plan.nrmp_source)
+    if rec.fellowships is not None:
+        add(f"{rec.fellowships.directory.name}, as of {rec.fellowships.directory.as_of}")
+        add(rec.fellowships.source)
+        add(rec.fellowships.fee_source)
+    d = rec.dataset
+    add(f"Programs: {d.name}, as of {d.as_of.isoformat()} — {d.source}")
+    return found
+
+
+def context(report: Report) -> dict[str, Any]:
+    from .plan import plan_lines
+    from .text import link_cell
+
+    rec = report.rec
+    rows = []
+    for n, a in enumerate(rec.programs[: report.top], 1):
+        p = a.program
+        rows.append(
+            {
+                "n": n,
+                "id": p.id,
+                "name": p.name,
+                "url": safe_url(p.url),
+                "raw_url": p.url,
+                "specialty": vocab.specialty_label(p.specialty),
+                "state": p.state or "?",
+                "tier": a.tier or "",
+                "status": a.status,
+                "score": a.score,
+                "fit": a.fit.score,
+                "margin": a.margin,
+                "visas": "verify"
+                if p.visas is None
+                else (" ".join(str(v).upper() for v in p.visas) or "none"),
+                "link": link_cell(p.link),
+                "flags": ", ".join(a.flags),
+            }
+        )
+    strength = report.assessment.strength
+    return {
+        "r": report,
+        "profile": report.profile,
+        "stage": rec.stage,
+        "rec": rec,
+        "rows": rows,
+        "total": len(rec.ranked),
+        "summary": rec.summary(),
+        "gantt": _gantt(report),
+        "curves": [_curve(c) for c in report.curves],
+        "elements": [
+            {"name": name, "score": e.score, "evidence": e.evidence}
+            for name, e in strength.elements.items()
+        ],
+        "strength": strength.score,
+        "actions": strength.actions()[:6],
+        "plan": plan_lines(rec.plan) if rec.plan is not None else None,
+        "sources": _sources(report),
+        "script": SCRIPT,
+        "script_hash": base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode(),
+        "label": vocab.specialty_label,
+        "safe_url": safe_url,
+    }
+
+
+def report_view(report: Report, view: View) -> str:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("imgplan.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("report.html").render(**context(report))
