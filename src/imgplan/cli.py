@@ -15,15 +15,14 @@ import typer
 
 from . import __version__
 from .cli_fellowships import app as fellowships_app
+from .cli_programs import programs_import, programs_merge
 from .cli_report import report
 from .errors import InputError, OutputError, UsageError
 from .load.files import batch_targets, deliver, write_output
 from .load.session import Run, find_program, resolve_profile
 from .options import (
     choose_format,
-    parsed,
     plain_help,
-    printable,
     step3_flags,
     today_from,
     vocabulary,
@@ -94,6 +93,8 @@ programs_app = typer.Typer(
     help="Browse, import and compare program datasets.", no_args_is_help=True
 )
 app.add_typer(programs_app, name="programs")
+programs_app.command("import")(programs_import)
+programs_app.command("merge")(programs_merge)
 app.add_typer(fellowships_app, name="fellowships")
 app.command("report")(report)
 
@@ -514,48 +515,6 @@ def programs_show(
     chosen = choose_format("programs show", fmt)
     dataset = Run.start(today_from(today), no_cache).programs(programs)
     show("programs show", chosen, ProgramView(dataset, find_program(dataset, program_id)), None, ())
-
-
-@programs_app.command("import")
-def programs_import(
-    file: Annotated[Path, typer.Argument(help="A CSV export of your spreadsheet.")],
-    output: OutputOpt = None,
-    name: Annotated[str | None, typer.Option(help="Dataset name (default: the file name).")] = None,
-    source: Annotated[str | None, typer.Option(help="Where the figures come from.")] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Date of the figures (default: today).")
-    ] = None,
-    skip_bad_rows: Annotated[
-        bool, typer.Option("--skip-bad-rows", help="Write the good rows; report the skipped ones.")
-    ] = False,
-    ignore_unknown_columns: Annotated[
-        bool,
-        typer.Option(
-            "--ignore-unknown-columns", help="Drop columns imgplan does not know (reported)."
-        ),
-    ] = False,
-    today: TodayOpt = None,
-) -> None:
-    """Turn a spreadsheet (CSV) of programs into a dataset; nothing is written unless every row is good."""
-    from .load.cache import from_settings
-    from .load.importing import import_programs
-
-    from_settings(False)  # a setting that cannot mean anything is refused here too
-    for option, text in (("--name", name), ("--source", source)):
-        parsed(option, printable, text)
-    day = today_from(today)
-    result = import_programs(
-        file,
-        name=name,
-        source=source,
-        as_of=today_from(as_of, "--as-of") if as_of else day,
-        skip_bad_rows=skip_bad_rows,
-        ignore_unknown_columns=ignore_unknown_columns,
-    )
-    deliver(result.yaml_text, output, (file,))
-    where = f" into {output}" if output else ""
-    for note in result.notes:
-        sys.stderr.write(f"imgplan: {note}{where if note.startswith('imported') else ''}\n")
 
 
 @programs_app.command("diff")

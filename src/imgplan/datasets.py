@@ -39,6 +39,9 @@ FIELD_ORDER = (
     "url",
     "verified",
     "notes",
+    "my_notes",
+    "nrmp_code",
+    "provenance",
 )
 
 
@@ -72,7 +75,7 @@ def program_dict(program: Program | dict[str, Any]) -> dict[str, Any]:
             data["informatics"] = info
         else:
             data.pop("informatics")
-    return {k: data[k] for k in FIELD_ORDER if k in data}
+    return {k: data[k] for k in FIELD_ORDER if k in data and data[k] != {}}
 
 
 def dataset_yaml(
@@ -131,10 +134,22 @@ def _flat(p: Program) -> dict[str, Any]:
     data = as_dict(p)
     info = data.pop("informatics")
     data.update({f"informatics.{k}": v for k, v in info.items()})
+    sources = data.pop("provenance", None) or {}
+    data.update(
+        {
+            f"provenance.{k}": f"{v['source']}"
+            + (f" (as of {v['as_of']})" if v.get("as_of") else "")
+            for k, v in sources.items()
+        }
+    )
     return data
 
 
 def _kind(name: str, old: Any, new: Any) -> str:
+    if name.startswith("provenance."):
+        return (
+            "now sourced" if old is None else "source dropped" if new is None else "source changed"
+        )
     if old is None:
         return "now known"
     if new is None:
@@ -173,7 +188,12 @@ def diff(old: Dataset, new: Dataset) -> DatasetDiff:
     unchanged = 0
     for pid in (i for i in after if i in before):
         a, b = _flat(before[pid]), _flat(after[pid])
-        changes = [Change(k, a[k], b[k], _kind(k, a[k], b[k])) for k in b if a.get(k) != b[k]]
+        keys = list(dict.fromkeys([*b, *a]))
+        changes = [
+            Change(k, a.get(k), b.get(k), _kind(k, a.get(k), b.get(k)))
+            for k in keys
+            if a.get(k) != b.get(k)
+        ]
         if changes:
             changed.append((after[pid], changes))
         else:
@@ -186,3 +206,181 @@ def diff(old: Dataset, new: Dataset) -> DatasetDiff:
     if old.as_of != new.as_of:
         notes.append(f"as_of {old.as_of.isoformat()} → {new.as_of.isoformat()}")
     return DatasetDiff(added, removed, changed, unchanged, notes)
+
+
+# Merge --------------------------------------------------------------------------------------
+
+#: The fields a merge chooses among sources (text notes are joined instead).
+MERGED_FIELDS = tuple(
+    f
+    for f in FIELD_ORDER
+    if f not in ("id", "informatics", "notes", "my_notes", "provenance", "verified")
+)
+INFO_FIELDS = (
+    "ci_fellowship",
+    "informatics_faculty",
+    "informatics_track",
+    "ehr_projects",
+    "analytics_team",
+    "ehr_vendor",
+)
+
+
+@dataclass
+class Conflict:
+    program: str
+    field: str
+    values: list[tuple[str, Any, Any]]  # (source, value, as of)
+    chosen: str  # the source whose value was kept
+    why: str
+
+
+@dataclass
+class Merged:
+    yaml_text: str
+    count: int
+    groups: list[tuple[str, list[str]]]  # merged id, the "source: id" it combines
+    conflicts: list[Conflict]
+
+    def report(self) -> list[str]:
+        joined = sum(1 for _, members in self.groups if len(members) > 1)
+        lines = [f"merged {self.count} programs ({joined} found in more than one file)"]
+        for pid, members in self.groups:
+            if len(members) > 1:
+                lines.append(f"  {pid} <- {', '.join(members)}")
+        lines.append(f"conflicts: {len(self.conflicts)}")
+        for c in self.conflicts:
+            said = "; ".join(f"{src}: {_show(v)} (as of {d})" for src, v, d in c.values)
+            lines.append(f"  {c.program} {c.field}: {said} -> kept {c.chosen} ({c.why})")
+        return lines
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+def match_keys(p: Program) -> list[tuple[str, ...]]:
+    """What identifies a program across files: its ACGME ID, its NRMP code, its institution's
+    distinctive name words with city, state and specialty."""
+    from .fellowships import distinctive, institution_of
+
+    keys: list[tuple[str, ...]] = []
+    if re.fullmatch(r"\d{10}", p.id):
+        keys.append(("acgme", p.id))
+    if p.nrmp_code:
+        keys.append(("nrmp", p.nrmp_code))
+    words = distinctive(institution_of(p.name))
+    if words and p.state:
+        keys.append(("name", " ".join(words), (p.city or "").lower(), p.state, str(p.specialty)))
+    return keys
+
+
+def _same(name: str, value: Any) -> str:
+    """What two values are compared on: a name by its institution's distinctive words
+    ('Harborline Medical Center Program' is 'Harborline Medical Center'), others as they are."""
+    if name == "name":
+        from .fellowships import distinctive, institution_of
+
+        return " ".join(distinctive(institution_of(str(value)))) or str(value)
+    return repr(value)
+
+
+def _value(p: Program, name: str) -> Any:
+    if name.startswith("informatics."):
+        return getattr(p.informatics, name.split(".", 1)[1])
+    return getattr(p, name)
+
+
+def merge(
+    datasets: list[tuple[str, Dataset]], *, preferred: str | None = None, name: str | None = None
+) -> Merged:
+    """Combine datasets about the same programs. For each field the sources that know it are
+    compared: equal values are kept with the newest source; different values are a conflict,
+    decided for the ``preferred`` file's value if it has one, else the newest dated figure
+    (the row's ``verified``, else its dataset's ``as_of``; a tie goes to the later file)."""
+    groups: list[list[tuple[int, str, Dataset, Program]]] = []
+    index: dict[tuple[str, ...], int] = {}
+    order = 0
+    for source, data in datasets:
+        for p in data.programs:
+            keys = match_keys(p)
+            found = next((index[k] for k in keys if k in index), None)
+            if found is None:
+                found = len(groups)
+                groups.append([])
+            groups[found].append((order, source, data, p))
+            for k in keys:
+                index.setdefault(k, found)
+            order += 1
+    conflicts: list[Conflict] = []
+    programs, summary = [], []
+    for members in groups:
+        out, pid = _merge_group(members, preferred, conflicts)
+        programs.append(out)
+        summary.append((pid, [f"{src}: {p.id}" for _, src, _, p in members]))
+    as_of = max(d.as_of for _, d in datasets)
+    source = "merged by imgplan from " + "; ".join(
+        f"{src} ({d.name}, as of {d.as_of.isoformat()})" for src, d in datasets
+    )
+    text = dataset_yaml(
+        name or "merged programs",
+        as_of.isoformat(),
+        source,
+        False,
+        programs,
+        "# Merged by imgplan programs merge: each field's source is in its provenance",
+    )
+    return Merged(text, len(programs), summary, conflicts)
+
+
+def _merge_group(
+    members: list[tuple[int, str, Dataset, Program]],
+    preferred: str | None,
+    conflicts: list[Conflict],
+) -> tuple[dict[str, Any], str]:
+    first = members[0][3]
+    acgme = next((p.id for _, _, _, p in members if re.fullmatch(r"\d{10}", p.id)), None)
+    pid = acgme or first.id
+    out: dict[str, Any] = {"id": pid}
+    info: dict[str, Any] = {}
+    provenance: dict[str, dict[str, Any]] = {}
+    names = [*MERGED_FIELDS, *(f"informatics.{f}" for f in INFO_FIELDS)]
+    for name in names:
+        known = [
+            (order, src, p.verified or data.as_of, _value(p, name))
+            for order, src, data, p in members
+            if _value(p, name) is not None
+        ]
+        if not known:
+            continue
+        values = {_same(name, v) for *_, v in known}
+        newest = max(known, key=lambda k: (k[2], k[0]))
+        chosen, why = newest, "the newest figure"
+        if len(values) > 1:
+            mine = [k for k in known if k[1] == preferred]
+            if mine:
+                chosen, why = mine[-1], "--prefer"
+            conflicts.append(
+                Conflict(pid, name, [(src, v, d) for _, src, d, v in known], chosen[1], why)
+            )
+        value = chosen[3]
+        if name.startswith("informatics."):
+            info[name.split(".", 1)[1]] = value
+        else:
+            out[name] = value
+        provenance[name] = {"source": chosen[1], "as_of": chosen[2]}
+    if info:
+        out["informatics"] = info
+    for text_field in ("notes", "my_notes"):
+        texts = list(
+            dict.fromkeys(getattr(p, text_field) for *_, p in members if getattr(p, text_field))
+        )
+        if texts:
+            out[text_field] = " | ".join(texts)
+    dated = [p.verified for *_, p in members if p.verified]
+    if dated:
+        out["verified"] = max(dated)
+    out["provenance"] = provenance
+    return program_dict(out), pid

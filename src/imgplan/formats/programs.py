@@ -56,6 +56,66 @@ class ProgramInformatics(Strict):
     )
 
 
+_NRMP = re.compile(r"^\d{7}[CPAR]\d$")
+
+
+def _nrmp_code(value: str) -> str:
+    if not _NRMP.match(value):
+        raise ValueError(
+            f"'{value}' is not an NRMP program code; expected 4 digits (institution), 3 digits "
+            "(specialty), a track letter C, P, A or R and a digit, e.g. 1203140C0"
+        )
+    return value
+
+
+NrmpCode = Annotated[Text, AfterValidator(_nrmp_code)]
+#: The fields whose origin a merged dataset records (informatics fields as "informatics.X").
+PROVENANCE_FIELDS = (
+    "name",
+    "specialty",
+    "state",
+    "city",
+    "setting",
+    "positions",
+    "img_share",
+    "visas",
+    "step2ck_min",
+    "step2ck_preferred",
+    "max_attempts",
+    "yog_max_years",
+    "usce",
+    "usce_min_months",
+    "ecfmg_by",
+    "url",
+    "notes",
+    "nrmp_code",
+    "informatics.ci_fellowship",
+    "informatics.informatics_faculty",
+    "informatics.informatics_track",
+    "informatics.ehr_projects",
+    "informatics.analytics_team",
+    "informatics.ehr_vendor",
+)
+
+
+def _field_name(value: str) -> str:
+    if value not in PROVENANCE_FIELDS:
+        raise ValueError(
+            f"'{value}' is not a program field; expected one of: {', '.join(PROVENANCE_FIELDS)}"
+        )
+    return value
+
+
+FieldName = Annotated[Text, AfterValidator(_field_name)]
+
+
+class FieldSource(Strict):
+    """Where a merged field's value came from, and how old it is."""
+
+    source: Text
+    as_of: Date | None = None
+
+
 class Program(Strict):
     id: ProgramId
     name: Text
@@ -77,6 +137,9 @@ class Program(Strict):
     url: Text | None = None
     verified: Date | None = None
     notes: Text | None = None
+    my_notes: Text | None = None  # the applicant's own notes (kept by merges and re-imports)
+    nrmp_code: NrmpCode | None = None
+    provenance: dict[FieldName, FieldSource] = Field(default_factory=dict)
 
 
 class Dataset(Strict):

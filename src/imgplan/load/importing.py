@@ -24,6 +24,8 @@ from ..formats.programs import Dataset as DatasetFormat
 from ..models import values, vocab
 from ..models.programs import Dataset
 from ..models.values import looks_like_formula, plural
+from . import layouts
+from .layouts import SHEET_EXTRA, Layout, fold
 
 MAX_BYTES = 64 << 20
 
@@ -98,11 +100,9 @@ NOT_YAML = re.compile("[\ufffe\uffff\ud800-\udfff]")  # noncharacters, lone surr
 _TICKS = {"x", "✓"}  # a ticked spreadsheet cell; other yes/no words: models.values
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"[\s_\-./()]+", " ", text.strip().lower()).strip()
-
-
+_fold = fold
 _HEADER_INDEX = {_fold(h): name for name, spellings in HEADERS.items() for h in spellings}
+_HEADER_INDEX.update(SHEET_EXTRA)
 
 
 def column_letter(index: int) -> str:
@@ -122,7 +122,9 @@ def _int(bound: values.Bound, what: str) -> Callable[[str], int | None]:
     lo, hi = f"{bound.lo:g}", f"{bound.hi:g}"
 
     def parse(text: str) -> int | None:
-        digits = re.sub(r"^(≤|<=|<|max|up to)\s*|\s*(years?|y|months?|mo)$", "", text.lower())
+        digits = re.sub(
+            r"^(≤|<=|<|max|up to)\s*|\s*(years?|yrs?|y|months?|mos?)$", "", text.lower().strip()
+        )
         if not re.fullmatch(r"\d{1,9}(\.0+)?", digits):
             raise ValueError(f"'{text}' is not a whole number; expected {what} ({lo}–{hi})")
         value = int(float(digits))
@@ -148,16 +150,28 @@ def _share(text: str) -> float:
     return round(value, 4)
 
 
+_NO_VISA = re.compile(r"^(none|no|no visas?|no visa sponsorship|citizens only|0)$")
+_VISA_WORDS = (("j1", re.compile(r"\bj-?1\b", re.I)), ("h1b", re.compile(r"\bh-?1b\b", re.I)))
+
+
 def _visas(text: str) -> list[str]:
-    lowered = text.lower()
-    if lowered in {"none", "no", "no visas", "citizens only", "0"}:
+    """'J-1, H-1B', 'J1 + H1B', 'J-1 only', 'none', and FREIDA's sentences ('J-1 visa
+    sponsorship through ECFMG; H-1B visa sponsorship', 'No visa sponsorship')."""
+    lowered = text.lower().strip()
+    if _NO_VISA.match(lowered):
         return []
     out = []
     for part in re.split(r"[,;/+&]|\band\b|\s+or\s+", lowered):
         part = part.replace("only", "").strip()
         if not part:
             continue
-        out.append(vocab.program_visa(part))
+        try:
+            out.append(vocab.program_visa(part))
+        except ValueError:
+            named = [v for v, rx in _VISA_WORDS if rx.search(part)]
+            if len(named) != 1:  # 'TN': the plain message says which visas are known
+                raise
+            out.append(named[0])  # a sentence: 'J-1 visa sponsorship through ECFMG'
     if not out:
         raise ValueError(f"'{text}' names no visa; expected J-1, H-1B, both, or none")
     return list(dict.fromkeys(out))
@@ -174,7 +188,7 @@ def _bool(text: str) -> bool:
 
 
 def _usce(text: str) -> str:
-    lowered = _fold(text)
+    lowered = _fold(re.sub(r"\(.*?\)", "", text))
     table = {
         "yes": "required",
         "required": "required",
@@ -208,7 +222,9 @@ def _ecfmg(text: str) -> str:
 
 
 def _ci(text: str) -> str:
-    lowered = _fold(text)
+    if re.search(r"\(.*affiliat.*\)", text, re.I):  # 'no (affiliated nearby)'
+        return "affiliated"
+    lowered = _fold(re.sub(r"\(.*?\)", "", text))
     if lowered in {"yes", "in house", "inhouse", "own", "y"}:
         return "in_house"
     if lowered in {"affiliated", "partner", "partnership", "affiliate"}:
@@ -237,10 +253,26 @@ def _date(text: str) -> str:
 
 
 def _setting(text: str) -> str:
+    """FREIDA's 'University hospital', 'Community-based, university-affiliated hospital',
+    'Community-based' and the plain words."""
     lowered = _fold(text)
     if "affiliat" in lowered:
         return "community_university_affiliated"
+    if lowered.startswith("university"):
+        return "university"
+    if lowered.startswith("community"):
+        return "community"
     return vocab.choose(text, vocab.Setting, "setting")
+
+
+def _nrmp(text: str) -> str:
+    code = text.strip().upper()
+    if not layouts.NRMP_CODE.match(code):
+        raise ValueError(
+            f"'{text}' is not an NRMP program code; expected 4 digits (institution), 3 digits "
+            "(specialty), a track letter C, P, A or R and a digit, e.g. 1203140C0"
+        )
+    return code
 
 
 PARSERS: dict[str, Callable[[str], Any]] = {
@@ -269,7 +301,15 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "url": lambda t: t.strip(),
     "verified": _date,
     "notes": lambda t: t.strip(),
+    "my_notes": lambda t: t.strip(),
+    "nrmp_code": _nrmp,
+    "h1b_visa": _bool,
+    "j1_visa": _bool,
+    "hint": lambda t: t.strip(),
+    "ignore": lambda t: t,
 }
+#: Fields that only exist while importing (see load/layouts.py).
+IMPORT_ONLY = ("h1b_visa", "j1_visa", "hint", "ignore")
 
 
 @dataclass
@@ -280,9 +320,28 @@ class ImportResult:
     skipped_rows: list[int] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     delimiter: str = ","
+    layout: str = "plain-word sheet"  # PLAIN, or a known layout's title
+    mapping: list[tuple[str, str, str]] = field(default_factory=list)  # (header, where, field)
+    warnings: list[str] = field(default_factory=list)
+    sheet: str | None = None  # a workbook's sheet: cells are named Sheet!B3
 
 
-def _where(header: list[str], i: int) -> str:
+PLAIN = "plain-word sheet"
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to read the columns: ``--map FIELD=COLUMN`` overrides, ``--specialty`` for rows
+    that name none, ``--ignore-unknown-columns``."""
+
+    ignore_unknown_columns: bool = False
+    overrides: tuple[tuple[str, str], ...] = ()
+    specialty: str | None = None
+
+
+def _where(header: list[str], i: int, result: ImportResult | None = None, row: int = 1) -> str:
+    if result is not None and result.sheet is not None:
+        return f"{header[i].strip()} ({result.sheet}!{column_letter(i)}{row})"
     return f"{header[i].strip()} (column {column_letter(i)})"
 
 
@@ -290,9 +349,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "program"
 
 
-def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> ImportResult:
+def read_csv(
+    text: str, file: str, *, ignore_unknown_columns: bool = False, options: Options | None = None
+) -> ImportResult:
     """Sniff the separator, map the header to fields, then read and parse one row at a time
     (a 200,000-row sheet is never held as rows: memory stays near the programs written)."""
+    options = options or Options(ignore_unknown_columns=ignore_unknown_columns)
     delimiter = _sniff(text)
     result = ImportResult([], [], [], delimiter=delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -301,17 +363,11 @@ def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> I
         if header is None or not any(cell.strip() for cell in header):
             _control_problem(text, file, result) or _no_header(file, result)
             return result
-        columns, seen = _map_headers(header, file, ignore_unknown_columns, result)
-        if result.header_problems:
-            return result
-        used_ids: set[str] = set()
-        for row_no, row in enumerate(reader, start=2):  # spreadsheet rows, not text lines
-            if any(cell.strip() for cell in row):
-                _read_row(row_no, row, header, columns, seen, used_ids, file, result)
+        read_rows(header, enumerate(reader, start=2), file, result, options)
     except csv.Error as exc:
         message = (
-            f"cannot be read as CSV ({exc}); expected comma- or semicolon-separated cells, "
-            "quotes closed, cells under 128 KiB"
+            f"cannot be read as CSV ({exc}); expected comma-, semicolon-, tab- or pipe-separated "
+            "cells, quotes closed, cells under 128 KiB"
         )
         result.header_problems.append(Problem(file, reader.line_num or 1, None, "", message))
         return result
@@ -319,11 +375,31 @@ def read_csv(text: str, file: str, *, ignore_unknown_columns: bool = False) -> I
     return result
 
 
+def read_rows(
+    header: list[str],
+    rows: Any,
+    file: str,
+    result: ImportResult,
+    options: Options,
+) -> None:
+    """Map the header, then parse each (row number, cells) in turn into ``result``."""
+    columns, seen = _map_headers(header, file, result, options)
+    if result.header_problems:
+        return
+    used_ids: set[str] = set()
+    for row_no, row in rows:  # spreadsheet rows, not text lines
+        if any(cell.strip() for cell in row):
+            _read_row(row_no, row, header, columns, seen, used_ids, file, result, options)
+
+
 def _sniff(text: str) -> str:
-    """The separator: ';' when the first line has more of them than commas, else ','."""
-    sample = text[:4096]
-    first = sample.splitlines()[0] if sample else ""
-    return ";" if first.count(";") > first.count(",") else ","
+    """The separator: whichever of comma, semicolon, tab and pipe the header row has most of
+    (outside quotes); comma when it has none."""
+    sample = text[:8192]
+    first = re.sub(r'"[^"]*"', "", sample.split("\n", 1)[0] if sample else "")
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
 
 
 def _control_problem(text: str, file: str, result: ImportResult) -> bool:
@@ -349,43 +425,77 @@ def _no_header(file: str, result: ImportResult) -> bool:
 
 
 def _map_headers(
-    header: list[str], file: str, ignore_unknown: bool, result: ImportResult
+    header: list[str], file: str, result: ImportResult, options: Options
 ) -> tuple[dict[int, str], dict[str, int]]:
-    """(column index -> field, field -> column index); unknown, repeated and missing
-    required columns go to ``result.header_problems`` (or ``ignored_columns``)."""
+    """(column index -> field, field -> column index) for the detected layout and the
+    ``--map`` overrides; unknown, repeated and missing required columns go to
+    ``result.header_problems`` (or, in a known layout, ``ignored_columns``)."""
+    layout: Layout | None = layouts.detect(header)
+    if layout is not None:
+        result.layout = layout.title
     columns: dict[int, str] = {}
     seen: dict[str, int] = {}
+    folded = [_fold(raw) for raw in header]
+    forced: dict[int, str] = {}
+    for wanted, column in options.overrides:
+        matches = [i for i, h in enumerate(folded) if h == _fold(column)]
+        if not matches:
+            result.header_problems.append(
+                Problem(
+                    file,
+                    1,
+                    None,
+                    "",
+                    f"--map {wanted}={column}: no column '{column}'; expected one of: {', '.join(h.strip() for h in header)}",
+                )
+            )
+            continue
+        forced[matches[0]] = wanted
     for i, raw in enumerate(header):
-        name = _HEADER_INDEX.get(_fold(raw))
-        where = (file, 1, i + 1, f"{raw.strip()} (column {column_letter(i)})")
         if not raw.strip():
             continue
-        if name is None:
-            if ignore_unknown:
+        name: str | None = forced.get(i)
+        if name is None and layout is not None:
+            name = layout.columns.get(folded[i])
+            if name is None:
                 result.ignored_columns.append(raw.strip())
                 continue
-            hint = vocab.suggest(_fold(raw), list(_HEADER_INDEX))
+        if name is None:
+            name = _HEADER_INDEX.get(folded[i])
+        where = (file, 1, i + 1, _where(header, i, result))
+        if name is None:
+            if options.ignore_unknown_columns:
+                result.ignored_columns.append(raw.strip())
+                continue
+            hint = vocab.suggest(folded[i], list(_HEADER_INDEX))
             message = (
                 f"unknown column '{raw.strip()}'{hint}; expected a known header (see README: "
-                "import), or pass --ignore-unknown-columns to drop it"
+                "import), or pass --ignore-unknown-columns to drop it, or --map FIELD=COLUMN"
             )
             result.header_problems.append(Problem(*where, message))
-        elif name in seen:
+        elif name in seen and name != "ignore":
             message = (
                 f"column '{raw.strip()}' is a second {name} column (first: column "
-                f"{column_letter(seen[name])}); expected each field once"
+                f"{column_letter(seen[name])}); expected each field once (or --map)"
             )
             result.header_problems.append(Problem(*where, message))
         else:
             seen[name] = i
             columns[i] = name
-    for required in ("name", "specialty"):
-        if required not in seen:
-            message = (
-                f"no {required} column; expected a header such as '{HEADERS[required][0].title()}'"
-            )
-            result.header_problems.append(Problem(file, 1, 1, "", message))
+            result.mapping.append((raw.strip().replace("\n", " "), column_letter(i), name))
+    if "name" not in seen:
+        message = f"no name column; expected a header such as '{HEADERS['name'][0].title()}'"
+        result.header_problems.append(Problem(file, 1, 1, "", message))
+    if "specialty" not in seen and options.specialty is None and layout is not ACGME_LAYOUT:
+        message = (
+            f"no specialty column; expected a header such as '{HEADERS['specialty'][0].title()}' "
+            "(or --specialty for the whole file)"
+        )
+        result.header_problems.append(Problem(file, 1, 1, "", message))
     return columns, seen
+
+
+ACGME_LAYOUT = layouts.ACGME
 
 
 def _read_row(
@@ -397,12 +507,15 @@ def _read_row(
     used_ids: set[str],
     file: str,
     result: ImportResult,
+    options: Options,
 ) -> None:
     """One data row: a program appended to ``result.programs``, or its problems recorded and
     the row skipped."""
 
     def problem(i: int, message: str) -> None:
-        result.problems.append(Problem(file, row_no, i + 1, _where(header, i), message))
+        result.problems.append(
+            Problem(file, row_no, i + 1, _where(header, i, result, row_no), message)
+        )
 
     ragged = len(row) != len(header) and not (
         len(row) > len(header) and not any(cell.strip() for cell in row[len(header) :])
@@ -416,16 +529,87 @@ def _read_row(
         result.skipped_rows.append(row_no)
         return
     program, bad = _parse_cells(row, columns, problem)
-    for required in ("name", "specialty"):
-        if required not in program and not bad:
-            problem(seen[required], f"empty; expected the program's {required}")
-            bad = True
+    if not bad:
+        bad = not _fill_specialty(program, seen, options, problem, row_no, file, result)
+    if "name" not in program and not bad:
+        problem(seen["name"], "empty; expected the program's name")
+        bad = True
     pid = None if bad else _unique_id(program, seen, used_ids, problem)
     if pid is None:
         result.skipped_rows.append(row_no)
         return
     used_ids.add(pid)
+    warning = layouts.id_warning(pid, str(program["specialty"]))
+    if warning:
+        result.warnings.append(f"{file}:{row_no}: {warning}")
+    code = program.get("nrmp_code")
+    if code and layouts.NRMP_CODE.match(code).group(3) == "P":  # type: ignore[union-attr]
+        result.warnings.append(f"{file}:{row_no}: NRMP code {code} is a preliminary track")
     result.programs.append({"id": pid, **program})
+
+
+def _fill_specialty(
+    program: dict[str, Any],
+    seen: dict[str, int],
+    options: Options,
+    problem: Callable[[int, str], None],
+    row_no: int,
+    file: str,
+    result: ImportResult,
+) -> bool:
+    """A row without a specialty takes the one its name spells out, else --specialty."""
+    if "specialty" in program:
+        return True
+    named = layouts.specialty_in_name(str(program.get("name", "")))
+    chosen = named or options.specialty
+    if chosen is None:
+        where = seen.get("specialty", seen.get("name", 0))
+        problem(where, "no specialty; expected the row's specialty (or --specialty for the file)")
+        return False
+    program["specialty"] = chosen
+    return True
+
+
+def _parse_cells(
+    row: list[str], columns: dict[int, str], problem: Callable[[int, str], None]
+) -> tuple[dict[str, Any], bool]:
+    """The row's values by field (informatics fields nested), and whether a cell was bad."""
+    program: dict[str, Any] = {}
+    info: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    bad = False
+    for i, name in columns.items():
+        cell = row[i].strip() if i < len(row) else ""
+        if cell.lower() in _UNKNOWN or name == "ignore":
+            continue
+        message = cell_problem(cell)
+        if message:
+            problem(i, message)
+            bad = True
+            continue
+        try:
+            value = PARSERS[name](cell)
+        except ValueError as exc:
+            problem(i, str(exc))
+            bad = True
+            continue
+        target = info if name in INFORMATICS_FIELDS else extra if name in IMPORT_ONLY else program
+        target[name] = value
+    _combine(program, extra)
+    if info:
+        program["informatics"] = info
+    return program, bad
+
+
+def _combine(program: dict[str, Any], extra: dict[str, Any]) -> None:
+    """FREIDA legacy's H1B / J1 yes-no columns make one visa list; a hint goes to the notes."""
+    if "visas" not in program and ("h1b_visa" in extra or "j1_visa" in extra):
+        program["visas"] = [v for v in ("j1", "h1b") if extra.get(f"{v}_visa")]
+    hint = extra.get("hint")
+    if hint:
+        words = layouts.informatics_hint(hint)
+        note = f"hint, not scored (mentions {words}): {hint}" if words else f"features: {hint}"
+        program["notes"] = f"{program['notes']} | {note}" if program.get("notes") else note
 
 
 def cell_problem(cell: str) -> str | None:
@@ -449,34 +633,6 @@ def cell_problem(cell: str) -> str | None:
             "plain text (remove the leading '=', '+', '-' or '@')"
         )
     return None
-
-
-def _parse_cells(
-    row: list[str], columns: dict[int, str], problem: Callable[[int, str], None]
-) -> tuple[dict[str, Any], bool]:
-    """The row's values by field (informatics fields nested), and whether a cell was bad."""
-    program: dict[str, Any] = {}
-    info: dict[str, Any] = {}
-    bad = False
-    for i, name in columns.items():
-        cell = row[i].strip() if i < len(row) else ""
-        if cell.lower() in _UNKNOWN:
-            continue
-        message = cell_problem(cell)
-        if message:
-            problem(i, message)
-            bad = True
-            continue
-        try:
-            value = PARSERS[name](cell)
-        except ValueError as exc:
-            problem(i, str(exc))
-            bad = True
-            continue
-        (info if name in INFORMATICS_FIELDS else program)[name] = value
-    if info:
-        program["informatics"] = info
-    return program, bad
 
 
 def _unique_id(
@@ -549,15 +705,35 @@ def import_programs(
     as_of: dt.date,
     skip_bad_rows: bool,
     ignore_unknown_columns: bool,
+    overrides: tuple[tuple[str, str], ...] = (),
+    specialty: str | None = None,
+    sheet: str | None = None,
 ) -> Imported:
-    """Read a CSV of programs and write it out as a dataset's YAML text; raise InputError
-    (nothing written) unless every row is good or ``skip_bad_rows`` says to drop the bad ones."""
+    """Read a CSV (or an .xlsx workbook) of programs and write it out as a dataset's YAML
+    text; raise InputError (nothing written) unless every row is good or ``skip_bad_rows``
+    says to drop the bad ones. The notes say which column fed which field."""
     from ..datasets import dataset_yaml
     from .yaml_reader import read_text
 
-    result = read_csv(
-        read_text(path, MAX_BYTES), str(path), ignore_unknown_columns=ignore_unknown_columns
-    )
+    options = Options(ignore_unknown_columns, overrides, specialty)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .workbook import read_workbook
+
+        result = read_workbook(path, sheet, options)
+    else:
+        if sheet is not None:
+            raise InputError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        "",
+                        "--sheet is for .xlsx workbooks; expected a workbook, or no --sheet",
+                    )
+                ]
+            )
+        result = read_csv(read_text(path, MAX_BYTES), str(path), options=options)
     if result.header_problems:
         raise InputError(result.header_problems)
     if result.problems and not skip_bad_rows:
@@ -566,7 +742,14 @@ def import_programs(
             "every row good (fix them, or pass --skip-bad-rows to write the others)"
         )
         raise InputError(result.problems + [Problem(str(path), None, None, "", hint)])
-    notes = [f"ignored unknown column '{column}'" for column in result.ignored_columns]
+    notes = [f"layout: {result.layout}" + (f", sheet '{result.sheet}'" if result.sheet else "")]
+    notes += [
+        f"column '{header}' ({where}) -> {field_name}"
+        for header, where, field_name in result.mapping
+    ]
+    word = "unknown column" if result.layout == PLAIN else "column (not used by imgplan)"
+    notes += [f"ignored {word} '{column}'" for column in result.ignored_columns]
+    notes += [f"warning: {w}" for w in result.warnings]
     notes += [f"skipped: {problem}" for problem in result.problems]
     dataset, problems = to_dataset(
         result,

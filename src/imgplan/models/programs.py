@@ -28,6 +28,14 @@ class ProgramInformatics(Record):
 
 
 @dataclass(slots=True)
+class FieldSource(Record):
+    """Where a merged field's value came from, and how old it is."""
+
+    source: str
+    as_of: dt.date | None = None
+
+
+@dataclass(slots=True)
 class Program(Record):
     id: str
     name: str
@@ -49,6 +57,9 @@ class Program(Record):
     url: str | None = None
     verified: dt.date | None = None
     notes: str | None = None
+    my_notes: str | None = None  # the applicant's own notes (kept by merges and re-imports)
+    nrmp_code: str | None = None
+    provenance: dict[str, FieldSource] = field(default_factory=dict)
     # Not in the file: the program's link to the fellowship directory, set by the loader
     # (imgplan.fellowships.links) for the run's directory; None = none known.
     link: Link | None = field(default=None, init=False, compare=False)

@@ -85,6 +85,8 @@ _SPECIALTY_ALIASES = {
     "path": Specialty.pathology,
     "ap/cp": Specialty.pathology,
     "pathology": Specialty.pathology,
+    "pathology anatomic and clinical": Specialty.pathology,  # FREIDA's title
+    "anatomic and clinical pathology": Specialty.pathology,
     "em": Specialty.emergency_medicine,
     "emergency": Specialty.emergency_medicine,
     "emergency medicine": Specialty.emergency_medicine,

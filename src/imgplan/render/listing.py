@@ -134,10 +134,14 @@ def render_show(dataset: Dataset, p: Program, fmt: str, *, width: int = 120) -> 
 
     from .table import dataset_header, render
 
-    table = Table(title=f"{p.name} ({p.id})", title_justify="left", show_header=False)
+    sources = p.provenance
+    table = Table(title=f"{p.name} ({p.id})", title_justify="left", show_header=bool(sources))
     table.add_column("field")
     table.add_column("value")
+    if sources:  # a merged dataset: where each value came from, and how old it is
+        table.add_column("from")
     data = as_dict(p)
+    data.pop("provenance", None)
     info = data.pop("informatics")
     for key, value in [*data.items(), *((f"informatics.{k}", v) for k, v in info.items())]:
         if value is None:
@@ -149,7 +153,13 @@ def render_show(dataset: Dataset, p: Program, fmt: str, *, width: int = 120) -> 
             shown = ", ".join(map(str, value)) or "none"
         else:
             shown = str(value)
-        table.add_row(key, shown)
+        origin = sources.get(key)
+        where = (
+            ""
+            if origin is None
+            else f"{origin.source}" + (f" ({origin.as_of.isoformat()})" if origin.as_of else "")
+        )
+        table.add_row(key, shown, *([where] if sources else []))
     figures = p.verified or dataset.as_of
     return render(
         [

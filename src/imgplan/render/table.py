@@ -91,6 +91,12 @@ def explain(a: Assessed, dataset: Dataset, *, width: int = 120, color: bool = Fa
     from ..models.fellowships import conflict
 
     parts.append(Text(describe(p.link)))
+    if p.provenance:  # a merged dataset: where each figure came from
+        origins = "; ".join(
+            f"{k} {v.source}" + (f" ({v.as_of.isoformat()})" if v.as_of else "")
+            for k, v in p.provenance.items()
+        )
+        parts.append(Text(f"Figures from (merged): {origins}.", style="dim"))
     clash = conflict(p.informatics.ci_fellowship, p.link)
     if clash:
         parts.append(Text(clash, style="yellow"))
