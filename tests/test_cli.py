@@ -88,7 +88,7 @@ def test_programs_subcommands_listed(cli):
     result = cli("programs", "--help")
     assert result.code == 0
     subs = {name.split()[1] for name in registered() if name.startswith("programs ")}
-    assert subs == {"list", "show", "import", "diff"}
+    assert subs == {"list", "show", "import", "diff", "merge"}
     assert command_names(result.out) == subs
 
 
