@@ -32,6 +32,118 @@ from hostile_cases import cases, prepare  # noqa: E402
 
 TIME_LIMIT = 1.0  # seconds
 MEMORY_LIMIT = 200.0  # MB
+BIG_MEMORY_LIMIT = 1024.0  # MB: the largest accepted inputs (issue #20)
+LINEAR_SLACK = 1.5  # memory growth over input growth: at most this much worse than linear
+
+
+def _csv(path: Path, rows: int) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("Program,Specialty,State,City,Visas,Step 2 CK minimum,IMG %,My notes\n")
+        states = ("NY", "NJ", "PA", "OH", "TX", "CA", "FL", "IL")
+        for n in range(rows):
+            fh.write(
+                f"Hospital {n} Medical Center,IM,{states[n % 8]},Town {n % 97},J-1 + H-1B,"
+                f"{220 + n % 30},{n % 90} %,note {n}\n"
+            )
+    return path
+
+
+def _invalid(path: Path, programs: int) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("format: 1\nname: bad\nas_of: 2026-10-01\nsource: s\nprograms:\n")
+        for n in range(programs):
+            fh.write(f"  - {{id: p{n}, name: P {n}, specialty: im, step2ck_min: 999}}\n")
+    return path
+
+
+def resources(tmp: Path, env: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The largest accepted inputs: peak memory under 1 GB and about linear in the input."""
+    import shutil
+
+    def run(args: list[str]) -> tuple[float, float, int]:
+        shutil.rmtree(tmp / "cache", ignore_errors=True)  # first runs: nothing cached
+        return measure(args, env, tmp)
+
+    data = {}
+    for count in (13_000, 130_000):
+        path = tmp / f"programs-{count}.yaml"
+        subprocess.run(
+            [sys.executable, "-m", "imgplan.datagen", "--count", str(count), "--output", str(path)],
+            check=True,
+        )
+        data[count] = path
+    small_csv, big_csv = _csv(tmp / "rows-20k.csv", 20_000), _csv(tmp / "rows-200k.csv", 200_000)
+    bad = _invalid(tmp / "invalid-programs.yaml", 200_000)
+    profile = str(ROOT / "profiles" / "strong-scores.yaml")
+    cases_ = [
+        (
+            "validate, 130,000 programs (72 MiB limit)",
+            ["validate", str(data[130_000])],
+            0,
+            data[13_000],
+            ["validate", str(data[13_000])],
+        ),
+        (
+            "recommend, 130,000 programs",
+            ["recommend", profile, "--programs", str(data[130_000]), "--top", "5"],
+            0,
+            data[13_000],
+            ["recommend", profile, "--programs", str(data[13_000]), "--top", "5"],
+        ),
+        (
+            "programs import, 200,000-row CSV",
+            ["programs", "import", str(big_csv), "--output", str(tmp / "o.yaml")],
+            0,
+            small_csv,
+            ["programs", "import", str(small_csv), "--output", str(tmp / "o2.yaml")],
+        ),
+        (
+            "validate, 200,000 invalid programs (problems capped)",
+            ["validate", str(bad)],
+            1,
+            None,
+            None,
+        ),
+    ]
+    lines = [
+        "",
+        "## The largest accepted inputs",
+        "",
+        f"Peak memory must stay under {BIG_MEMORY_LIMIT:g} MB and grow about linearly with the "
+        f"input (memory ratio at most {LINEAR_SLACK:g} x the size ratio, against the same command "
+        "on a tenth of the input). First runs, nothing cached.",
+        "",
+        "| case | time | peak memory | exit | memory vs a tenth | within limits |",
+        "|---|---|---|---|---|---|",
+    ]
+    failed = []
+    for name, args, code, small_path, small_args in cases_:
+        seconds, memory, got = run(args)
+        ratio_text, linear = "", True
+        if small_args is not None and small_path is not None:
+            _, small_memory, _ = run(small_args)
+            big_size = (
+                Path(
+                    args[1]
+                    if args[0] == "validate"
+                    else args[-3]
+                    if args[0] == "programs"
+                    else args[3]
+                )
+                .stat()
+                .st_size
+            )
+            growth = big_size / small_path.stat().st_size
+            ratio = memory / small_memory
+            linear = ratio <= growth * LINEAR_SLACK
+            ratio_text = f"{ratio:.1f}x for {growth:.1f}x the input"
+        ok = got == code and memory <= BIG_MEMORY_LIMIT and linear
+        lines.append(
+            f"| {name} | {seconds:.1f} s | {memory:.0f} MB | {got} | {ratio_text} | {'yes' if ok else 'NO'} |"
+        )
+        if not ok:
+            failed.append(name)
+    return lines, failed
 
 
 def measure(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
@@ -60,6 +172,9 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--no-resources", action="store_true", help="skip the largest-input cases (~1 min)"
+    )
     options = parser.parse_args()
     rows = []
     failed = []
@@ -81,6 +196,8 @@ def main() -> int:
             rows.append((case["case"], seconds, memory, codes, ok))
             if not ok:
                 failed.append(case["case"])
+        extra, big_failed = ([], []) if options.no_resources else resources(Path(tmp), base)
+        failed += big_failed
     lines = [
         "# Hostile input: time and memory",
         "",
@@ -102,6 +219,7 @@ def main() -> int:
         f"{len(rows) - len(failed)} of {len(rows)} cases within limits; slowest {worst_time:.3f} s, "
         f"largest {worst_memory:.0f} MB.",
     ]
+    lines += extra
     text = "\n".join(lines) + "\n"
     print(text)
     if options.runs >= 3:

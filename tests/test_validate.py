@@ -197,3 +197,38 @@ def test_problems_are_capped_with_a_count_of_the_rest(cli, tmp_path):
         f"{path}: 500 more problems not listed (the first 1,000 are); expected a file with "
         "fewer problems: fix these and run again"
     )
+
+
+def test_large_invalid_dataset_is_validated_in_chunks_with_located_capped_problems(cli, tmp_path):
+    """Programs are validated 2,000 at a time (bounded memory): an error past the first chunk
+    is still located on its line, at most 1,000 are listed, and the rest are counted."""
+    from imgplan.load.located import CHUNK, MAX_PROBLEMS
+
+    rows = [f"  - {{id: p{n}, name: P {n}, specialty: im}}\n" for n in range(CHUNK + 600)]
+    rows[CHUNK + 100] = f"  - {{id: p{CHUNK + 100}, name: P, specialty: im, step2ck_min: 999}}\n"
+    path = tmp_path / "one-bad.yaml"
+    path.write_text("format: 1\nname: n\nas_of: 2026-10-01\nsource: s\nprograms:\n" + "".join(rows))
+    result = cli("validate", str(path))
+    assert result.code == 1
+    line = 6 + CHUNK + 100
+    assert f"{path}:{line}:" in result.out and f"programs[{CHUNK + 100}].step2ck_min" in result.out
+    many = tmp_path / "all-bad.yaml"
+    many.write_text(
+        "format: 1\nname: n\nas_of: 2026-10-01\nsource: s\nprograms:\n"
+        + "".join(
+            f"  - {{id: p{n}, name: P, specialty: im, step2ck_min: 999}}\n" for n in range(2500)
+        )
+    )
+    out = cli("validate", str(many)).out
+    assert out.count("step2ck_min") == MAX_PROBLEMS
+    assert "1,500 more problems not listed" in out
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        "format: 1\nname: n\nas_of: 2026-10-01\nsource: s\nprograms:\n"
+        + "".join(f"  - {{id: p{n}, name: P, specialty: im}}\n" for n in range(CHUNK * 2 + 1))
+    )
+    import datetime as dt
+
+    from imgplan.load.loading import load_dataset
+
+    assert len(load_dataset(good, dt.date(2026, 11, 25)).programs) == CHUNK * 2 + 1

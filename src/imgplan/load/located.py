@@ -107,25 +107,81 @@ def _message(error: Any, model: type[BaseModel], path: Path_) -> str:
     return f"{error['msg']}"
 
 
-def problems_from(exc: ValidationError, parsed: Parsed, model: type[BaseModel]) -> list[Problem]:
+def problems_from(
+    exc: ValidationError | list[Any], parsed: Parsed, model: type[BaseModel], more: int = 0
+) -> list[Problem]:
+    """Located problems from pydantic's errors (a ValidationError, or its errors already
+    gathered with ``more`` = how many were left out); at most MAX_PROBLEMS, then a count."""
     marks: Marks = {}
     build(parsed.text, parsed.file, marks)
     out = []
-    errors = exc.errors()
+    errors = exc if isinstance(exc, list) else exc.errors()
     for error in errors[:MAX_PROBLEMS]:
         path: Path_ = tuple(error["loc"])
         line, col = _locate(marks, path, on_key=error["type"] in {"extra_forbidden", "missing"})
         out.append(
             Problem(parsed.file, line, col, display_path(path), _message(error, model, path))
         )
-    if len(errors) > MAX_PROBLEMS:
-        more = len(errors) - MAX_PROBLEMS
+    left = max(0, len(errors) - MAX_PROBLEMS) + more
+    if left:
         message = (
-            f"{more:,} more problem(s) not listed (the first {MAX_PROBLEMS:,} are); expected a "
+            f"{left:,} more problem(s) not listed (the first {MAX_PROBLEMS:,} are); expected a "
             f"file with fewer problems: {MORE}"
-        ).replace("problem(s)", "problem" if more == 1 else "problems")
+        ).replace("problem(s)", "problem" if left == 1 else "problems")
         out.append(Problem(parsed.file, None, None, "", message))
     return out
+
+
+CHUNK = 2000  # programs validated at a time: pydantic's errors for a chunk are all in memory
+
+
+def _validate(
+    model: type[M], data: dict[str, Any], today: dt.date
+) -> tuple[M | None, list[Any], int]:
+    """(the model, errors kept, errors left out). A dataset's programs are validated CHUNK
+    at a time and only the first MAX_PROBLEMS errors kept: 200,000 invalid programs would
+    otherwise hold 200,000 error objects at once (over 1 GB)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    context = {"today": today}
+    programs = data.get("programs")
+    if model.__name__ != "Dataset" or not isinstance(programs, list) or len(programs) <= CHUNK:
+        try:
+            return model.model_validate(data, context=context), [], 0
+        except ValidationError as exc:
+            return None, exc.errors(), 0
+    kept: list[Any] = []
+    more = 0
+    shell = None
+    try:
+        shell = model.model_validate({**data, "programs": []}, context=context)
+    except ValidationError as exc:
+        kept.extend(exc.errors())
+    item = model.model_fields["programs"].annotation
+    assert item is not None
+    adapter = TypeAdapter(item)
+    valid: list[Any] = []
+    for start in range(0, len(programs), CHUNK):
+        try:
+            if not kept and not more:
+                valid.extend(
+                    adapter.validate_python(programs[start : start + CHUNK], context=context)
+                )
+            else:  # something failed already: only count and locate what else fails
+                adapter.validate_python(programs[start : start + CHUNK], context=context)
+        except ValidationError as exc:
+            for error in exc.errors():
+                if len(kept) < MAX_PROBLEMS:
+                    first = error["loc"][0]
+                    at = start + first if isinstance(first, int) else first
+                    error["loc"] = ("programs", at, *error["loc"][1:])
+                    kept.append(error)
+                else:
+                    more += 1
+    if kept or more or shell is None:
+        return None, kept, more
+    shell.programs = valid  # type: ignore[attr-defined]
+    return shell, [], 0
 
 
 def rows_problems(
@@ -145,7 +201,6 @@ def rows_problems(
 
 def validate_as(parsed: Parsed, model: type[M], today: dt.date, what: str) -> M:
     """Validate parsed data as ``model``; raise InputError with every problem at once."""
-    from pydantic import ValidationError
 
     if parsed.data is None:
         raise InputError([Problem(parsed.file, 1, 1, "", f"the file is empty; expected {what}")])
@@ -165,14 +220,14 @@ def validate_as(parsed: Parsed, model: type[M], today: dt.date, what: str) -> M:
             ]
         )
     problems = list(parsed.problems)
-    result: M | None = None
-    try:
-        result = model.model_validate(parsed.data, context={"today": today})
-    except ValidationError as exc:
+    result, errors, more = _validate(model, parsed.data, today)
+    if errors or more:
         # A value the parser already refused (a tag, a duplicate key) is not described twice.
         refused = {(p.line, p.column) for p in parsed.problems}
         problems.extend(
-            p for p in problems_from(exc, parsed, model) if (p.line, p.column) not in refused
+            p
+            for p in problems_from(errors, parsed, model, more)
+            if (p.line, p.column) not in refused
         )
     if model.__name__ == "Dataset":
         problems.extend(_duplicate_problems(parsed))
