@@ -172,7 +172,7 @@ def recommend(
     concatenated on stdout (JSON: one object with a `results` list), or one file per
     profile with --output-dir.
     """
-    from .commands import Batch
+    from .commands import Batch, add_plans
     from .recommend import recommend as run
     from .recommend import with_overrides
     from .render.formats import EXTENSIONS
@@ -213,21 +213,18 @@ def recommend(
         )
         for person in people
     ]
-    note = r.directory_note()
+    b = r.bundled
     for person, rec in zip(people, recs, strict=True):
-        if note:
-            rec.notes.append(note)
-        if rec.stage is not None and rec.stage.in_training and person.residency is not None:
-            from .commands import fellowship_plan
-
-            b = r.bundled
-            rec.fellowships = fellowship_plan(person, r.directory, b.cities, b.outcomes, b.calendar)
-    if signals:
-        from .plan import application_plan
-
-        for person, rec in zip(people, recs, strict=True):
-            if rec.stage is None or not rec.stage.in_training:  # a resident's list is fellowships
-                rec.plan = application_plan(rec, person, r.bundled.outcomes, r.bundled.signals)
+        add_plans(
+            rec,
+            person,
+            directory=r.directory,
+            coords=b.cities,
+            outcomes=b.outcomes,
+            calendar=b.calendar,
+            signals=b.signals if signals else None,
+            note=r.directory_note(),
+        )
     inputs = (*profiles, programs, fellowships)
     if output_dir is not None:
         targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], inputs)

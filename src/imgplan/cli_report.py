@@ -31,7 +31,6 @@ def report(
     from . import commands
     from .chances import chances
     from .cli import show
-    from .plan import application_plan
     from .recommend import recommend
     from .render.formats import Format
     from .rules.stage import stage_of
@@ -42,16 +41,16 @@ def report(
     person = r.profile(profile)
     dataset, b = r.programs(programs), r.bundled
     stage = stage_of(person, b.calendar, r.today)
-    rec = recommend(person, dataset, b.reference, r.today, stage=stage)
-    if stage.in_training and person.residency is not None:
-        rec.fellowships = commands.fellowship_plan(
-            person, r.directory, b.cities, b.outcomes, b.calendar
-        )
-    else:
-        rec.plan = application_plan(rec, person, b.outcomes, b.signals)
-    note = r.directory_note()
-    if note:
-        rec.notes.append(note)
+    rec = commands.add_plans(
+        recommend(person, dataset, b.reference, r.today, stage=stage),
+        person,
+        directory=r.directory,
+        coords=b.cities,
+        outcomes=b.outcomes,
+        calendar=b.calendar,
+        signals=b.signals,  # the report always shows the application plan
+        note=r.directory_note(),
+    )
     result = commands.Report(
         person,
         r.today,

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .fellowships import FellowshipPlan
     from .models.calendar import CalendarData
     from .models.outcomes import Outcomes
+    from .models.signals import SignalsData
 
 
 @dataclass
@@ -348,3 +349,28 @@ def curves(profile: Profile, outcomes: Outcomes) -> list[Curve]:
             )
         )
     return out
+
+
+def add_plans(
+    rec: Recommendation,
+    profile: Profile,
+    *,
+    directory: FellowshipDirectory,
+    coords: dict[tuple[str, str], tuple[float, float]],
+    outcomes: Outcomes,
+    calendar: CalendarData,
+    signals: SignalsData | None,
+    note: str | None = None,
+) -> Recommendation:
+    """What `recommend` adds to a ranked list: for a profile in training, the CI fellowship
+    list; otherwise, with ``signals`` (--signals), the application plan; and the note naming
+    a user's fellowship directory."""
+    if note:
+        rec.notes.append(note)
+    if rec.stage is not None and rec.stage.in_training and profile.residency is not None:
+        rec.fellowships = fellowship_plan(profile, directory, coords, outcomes, calendar)
+    elif signals is not None:
+        from .plan import application_plan
+
+        rec.plan = application_plan(rec, profile, outcomes, signals)
+    return rec

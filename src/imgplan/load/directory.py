@@ -120,6 +120,31 @@ def _row(cells: dict[str, str]) -> dict[str, Any]:
     return f
 
 
+def _columns(header: list[str], file: str) -> tuple[dict[int, str], list[Problem]]:
+    """(column index -> field, problems): unknown and repeated columns, missing id or name."""
+    columns: dict[int, str] = {}
+    problems: list[Problem] = []
+    for i, raw in enumerate(header):
+        key = re.sub(r"[\s\-]+", "_", raw.strip().lstrip("\ufeff").lower())
+        name = COLUMNS.get(key)
+        where = (file, 1, i + 1, f"{raw.strip()} (column {column_letter(i)})")
+        if name is None:
+            known = ", ".join(sorted(set(COLUMNS)))
+            hint = vocab.suggest(key, list(COLUMNS))
+            problems.append(
+                Problem(*where, f"unknown column '{raw.strip()}'{hint}; expected one of: {known}")
+            )
+        elif name in columns.values():
+            problems.append(Problem(*where, f"a second {name} column; expected each field once"))
+        else:
+            columns[i] = name
+    for required, header_word in (("id", "id"), ("name", "program_name")):
+        if required not in columns.values():
+            message = f"no {required} column; expected a header '{header_word}'"
+            problems.append(Problem(file, 1, 1, "", message))
+    return columns, problems
+
+
 def read_directory_csv(
     text: str, file: str
 ) -> tuple[list[dict[str, Any]], list[Problem], list[int]]:
@@ -127,106 +152,36 @@ def read_directory_csv(
     first = text[:4096].splitlines()[0] if text else ""
     delimiter = max((",", ";", "\t", "|"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    problems: list[Problem] = []
     entries: list[dict[str, Any]] = []
     rows: list[int] = []
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
-            return (
-                [],
-                [
-                    Problem(
-                        file,
-                        1,
-                        1,
-                        "",
-                        "no header row; expected the directory's columns (id, program_name, city, state, ...)",
-                    )
-                ],
-                [],
-            )
-        columns: dict[int, str] = {}
-        for i, raw in enumerate(header):
-            key = re.sub(r"[\s\-]+", "_", raw.strip().lstrip("\ufeff").lower())
-            name = COLUMNS.get(key)
-            if name is None:
-                hint = vocab.suggest(key, list(COLUMNS))
-                problems.append(
-                    Problem(
-                        file,
-                        1,
-                        i + 1,
-                        f"{raw.strip()} (column {column_letter(i)})",
-                        f"unknown column '{raw.strip()}'{hint}; expected one of: {', '.join(sorted(set(COLUMNS)))}",
-                    )
-                )
-            elif name in columns.values():
-                problems.append(
-                    Problem(
-                        file,
-                        1,
-                        i + 1,
-                        f"{raw.strip()} (column {column_letter(i)})",
-                        f"a second {name} column; expected each field once",
-                    )
-                )
-            else:
-                columns[i] = name
-        for required in ("id", "name"):
-            if required not in columns.values():
-                problems.append(
-                    Problem(
-                        file,
-                        1,
-                        1,
-                        "",
-                        f"no {required} column; expected a header '{required if required == 'id' else 'program_name'}'",
-                    )
-                )
+            message = "no header row; expected the directory's columns (id, program_name, city, state, ...)"
+            return [], [Problem(file, 1, 1, "", message)], []
+        columns, problems = _columns(header, file)
         if problems:
             return [], problems, []
         for row_no, row in enumerate(reader, start=2):
             if not any(c.strip() for c in row):
                 continue
             if len(row) != len(header):
-                problems.append(
-                    Problem(
-                        file,
-                        row_no,
-                        None,
-                        "",
-                        f"the row has {len(row)} cells but the header {len(header)}; expected one cell per column",
-                    )
-                )
+                message = f"the row has {len(row)} cells but the header {len(header)}; expected one cell per column"
+                problems.append(Problem(file, row_no, None, "", message))
                 continue
             cells: dict[str, str] = {}
             for i, name in columns.items():
                 cell = row[i].strip()
-                message = cell_problem(cell)
+                message = cell_problem(cell) or ""
                 if message:
-                    problems.append(
-                        Problem(
-                            file,
-                            row_no,
-                            i + 1,
-                            f"{header[i].strip()} (column {column_letter(i)})",
-                            message,
-                        )
-                    )
+                    where = f"{header[i].strip()} (column {column_letter(i)})"
+                    problems.append(Problem(file, row_no, i + 1, where, message))
                 cells[name] = cell
             entries.append(_row(cells))
             rows.append(row_no)
     except csv.Error as exc:
-        problems.append(
-            Problem(
-                file,
-                reader.line_num or 1,
-                None,
-                "",
-                f"cannot be read as CSV ({exc}); expected quotes closed and cells under 128 KiB",
-            )
-        )
+        message = f"cannot be read as CSV ({exc}); expected quotes closed and cells under 128 KiB"
+        problems = [Problem(file, reader.line_num or 1, None, "", message)]
     return entries, problems, rows
 
 
