@@ -215,16 +215,18 @@ def recommend(
     ]
     b = r.bundled
     for person, rec in zip(people, recs, strict=True):
-        add_plans(
-            rec,
-            person,
-            directory=r.directory,
-            coords=b.cities,
-            outcomes=b.outcomes,
-            calendar=b.calendar,
-            signals=b.signals if signals else None,
-            note=r.directory_note(),
-        )
+        training = rec.stage is not None and rec.stage.in_training
+        if signals or training or fellowships is not None:  # else nothing to add: load nothing
+            add_plans(
+                rec,
+                person,
+                directory=r.directory,
+                coords=lambda: b.cities,
+                outcomes=b.outcomes,
+                calendar=b.calendar,
+                signals=b.signals if signals else None,
+                note=r.directory_note(),
+            )
     inputs = (*profiles, programs, fellowships)
     if output_dir is not None:
         targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], inputs)

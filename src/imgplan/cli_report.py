@@ -45,7 +45,7 @@ def report(
         recommend(person, dataset, b.reference, r.today, stage=stage),
         person,
         directory=r.directory,
-        coords=b.cities,
+        coords=lambda: b.cities,
         outcomes=b.outcomes,
         calendar=b.calendar,
         signals=b.signals,  # the report always shows the application plan

@@ -9,10 +9,10 @@ environment. Commands whose core is a single existing function (``recommend``, `
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .datasets import DatasetDiff, diff
 from .models.fellowships import Fellowship, FellowshipDirectory
 from .models.profile import Profile
 from .models.programs import Dataset, Program
@@ -23,6 +23,7 @@ from .rules.stage import Stage
 from .rules.step3 import Step3Facts, Verdict
 
 if TYPE_CHECKING:
+    from .datasets import DatasetDiff
     from .fellowships import FellowshipPlan
     from .models.calendar import CalendarData
     from .models.outcomes import Outcomes
@@ -154,6 +155,8 @@ class Comparison:
 
 
 def compare(old: Dataset, new: Dataset, old_name: str, new_name: str) -> Comparison:
+    from .datasets import diff
+
     return Comparison(old_name, new_name, diff(old, new))
 
 
@@ -356,7 +359,7 @@ def add_plans(
     profile: Profile,
     *,
     directory: FellowshipDirectory,
-    coords: dict[tuple[str, str], tuple[float, float]],
+    coords: Callable[[], dict[tuple[str, str], tuple[float, float]]],
     outcomes: Outcomes,
     calendar: CalendarData,
     signals: SignalsData | None,
@@ -364,11 +367,12 @@ def add_plans(
 ) -> Recommendation:
     """What `recommend` adds to a ranked list: for a profile in training, the CI fellowship
     list; otherwise, with ``signals`` (--signals), the application plan; and the note naming
-    a user's fellowship directory."""
+    a user's fellowship directory. ``coords`` is called only for a profile in training (the
+    city table takes ~30 ms to read)."""
     if note:
         rec.notes.append(note)
     if rec.stage is not None and rec.stage.in_training and profile.residency is not None:
-        rec.fellowships = fellowship_plan(profile, directory, coords, outcomes, calendar)
+        rec.fellowships = fellowship_plan(profile, directory, coords(), outcomes, calendar)
     elif signals is not None:
         from .plan import application_plan
 

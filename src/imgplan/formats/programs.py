@@ -139,7 +139,7 @@ class Program(Strict):
     notes: Text | None = None
     my_notes: Text | None = None  # the applicant's own notes (kept by merges and re-imports)
     nrmp_code: NrmpCode | None = None
-    provenance: dict[FieldName, FieldSource] = Field(default_factory=dict)
+    provenance: dict[FieldName, FieldSource] | None = None  # written by programs merge
 
 
 class Dataset(Strict):

@@ -98,8 +98,6 @@ class Run:
         """Set each program's link to the run's fellowship directory (Program.link), read
         from the cache per dataset x directory when it can be: working them out for 13,000
         programs takes ~0.1 s."""
-        from ..fellowships import links
-
         directory = self.directory
         data_key, directory_key = self._key(dataset), self._key(directory)
         key = None
@@ -115,6 +113,8 @@ class Run:
             )
             found = self.cache.load(key)
         if not isinstance(found, dict):
+            from ..fellowships import links  # only on a miss: not imported on a warm run
+
             # Stored as {position: link} for the linked programs only, equal links shared: a
             # 13,000-program dataset has a few thousand links and far fewer distinct ones.
             shared: dict[object, object] = {}

@@ -59,7 +59,7 @@ class Program(Record):
     notes: str | None = None
     my_notes: str | None = None  # the applicant's own notes (kept by merges and re-imports)
     nrmp_code: str | None = None
-    provenance: dict[str, FieldSource] = field(default_factory=dict)
+    provenance: dict[str, FieldSource] | None = None  # written by programs merge
     # Not in the file: the program's link to the fellowship directory, set by the loader
     # (imgplan.fellowships.links) for the run's directory; None = none known.
     link: Link | None = field(default=None, init=False, compare=False)

@@ -134,7 +134,7 @@ def render_show(dataset: Dataset, p: Program, fmt: str, *, width: int = 120) -> 
 
     from .table import dataset_header, render
 
-    sources = p.provenance
+    sources = p.provenance or {}
     table = Table(title=f"{p.name} ({p.id})", title_justify="left", show_header=bool(sources))
     table.add_column("field")
     table.add_column("value")
