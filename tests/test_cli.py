@@ -334,3 +334,20 @@ def test_no_color_and_dumb_terminals_get_no_colour(monkeypatch):
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.setenv("TERM", "dumb")
     assert not terminal_view(None).color
+
+
+def test_only_the_named_command_is_built():
+    """main() hands Typer an app holding only the command named (building every command's
+    click object cost ~12 ms per run); --help, no command or an unknown name get the whole app."""
+    from imgplan.cli import app, only
+
+    small = only(["recommend", "profiles/strong-scores.yaml"])
+    assert small is not app
+    assert [c.callback.__name__ for c in small.registered_commands] == ["recommend"]
+    assert small.registered_groups == [] and small.registered_callback is app.registered_callback
+    assert [g.name for g in only(["programs", "list"]).registered_groups] == ["programs"]
+    assert [c.callback.__name__ for c in only(["check-step3"]).registered_commands] == [
+        "check_step3"
+    ]
+    for args in ([], ["--help"], ["nonsense"], ["--version"]):
+        assert only(args) is app

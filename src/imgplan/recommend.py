@@ -149,6 +149,8 @@ class GroupFindings:
     flagged: list[tuple[list[object], dict[object, str]]] | None = None
     # per later screen: each distinct key's finding as JSON (filled by json_of)
     json: list[dict[object, dict[str, str]]] | None = None
+    # the flags lists already made, by the rules found (positions share them: do not change)
+    flag_lists: dict[tuple[str | None, ...], list[str]] = field(default_factory=dict)
 
     def flags(self, n: int) -> list[str]:
         """The flags of position ``n`` (as `Assessed.flags`; the fit finding is never one),
@@ -159,19 +161,20 @@ class GroupFindings:
                 rules = {k: f.rule for k, f in memo.items() if f.status in FLAGGED}
                 if rules:
                     self.flagged.append((keys, rules))
-        found = [self.head.rule] if self.head.status in FLAGGED else []
-        for keys, rules in self.flagged:
-            rule = rules.get(keys[n])
-            if rule is not None:
-                found.append(rule)
-        return sorted(set(found)) if len(found) > 1 else found
+        hits = tuple([rules.get(keys[n]) for keys, rules in self.flagged])
+        made = self.flag_lists.get(hits)
+        if made is None:
+            found = [self.head.rule] if self.head.status in FLAGGED else []
+            found += [rule for rule in hits if rule is not None]
+            made = self.flag_lists[hits] = sorted(set(found)) if len(found) > 1 else found
+        return made
 
     def json_of(self, n: int) -> list[dict[str, str]]:
         """`of` as JSON objects (`Finding.as_json`), each converted once per distinct key."""
         if self.json is None:
             self.json = [{k: f.as_json() for k, f in memo.items()} for memo in self.memos]
-        later = zip(self.json, self.keys, strict=True)
-        return [self.head.as_json(), *(memo[keys[n]] for memo, keys in later)]
+        head = self.head.as_json()
+        return [head, *[memo[keys[n]] for memo, keys in zip(self.json, self.keys, strict=True)]]
 
     def of(self, n: int) -> list[Finding]:
         later = zip(self.memos, self.keys, strict=True)
