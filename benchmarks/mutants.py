@@ -69,6 +69,49 @@ MUTANTS = [
         '"informatics_track": (20,',
         '"informatics_track": (0,',
     ),
+    # issue #16-#19: signals, the fellowship link, the merge, the report
+    (
+        "signal: unknown visa policy not last",
+        "src/imgplan/plan.py",
+        "            int(verify),\n",
+        "            0,\n",
+    ),
+    (
+        "signal: over-allowance not said",
+        "src/imgplan/plan.py",
+        "        if limit is not None and used > limit:",
+        "        if False:",
+    ),
+    (
+        "signal: a visa-excluded choice not called wasted",
+        "src/imgplan/plan.py",
+        "            if visa:\n",
+        "            if False:\n",
+    ),
+    (
+        "fit: the directory overrides the dataset",
+        "src/imgplan/rules/fit.py",
+        "    if info.ci_fellowship is not None:\n",
+        "    if False:\n",
+    ),
+    (
+        "link: no distance limit",
+        "src/imgplan/fellowships.py",
+        "near[1] <= NEARBY_MILES",
+        "near[1] <= NEARBY_MILES * 100",
+    ),
+    (
+        "merge: --prefer ignored",
+        "src/imgplan/datasets.py",
+        "            if mine:\n",
+        "            if False:\n",
+    ),
+    (
+        "report: no autoescaping",
+        "src/imgplan/render/html.py",
+        "        autoescape=True,",
+        "        autoescape=False,",
+    ),
 ]
 
 
