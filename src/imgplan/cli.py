@@ -138,6 +138,37 @@ def render_for(
     return render(command, fmt, result, terminal_view(output, **choices))
 
 
+def _write_recommendations(
+    profiles: list[Path],
+    recs: list[Any],
+    chosen: Format,
+    output: Path | None,
+    output_dir: Path | None,
+    inputs: tuple[Path | None, ...],
+    include_excluded: bool,
+) -> None:
+    """One file per profile in ``output_dir`` (all rendered before any is written), else one
+    output: a single list, or a batch under one document."""
+    from .commands import Batch
+    from .render.formats import EXTENSIONS
+
+    if output_dir is not None:
+        targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], inputs)
+        texts = [
+            render_for("recommend", chosen, rec, target, include_excluded=include_excluded)
+            for rec, target in zip(recs, targets, strict=True)
+        ]
+        for text, target in zip(texts, targets, strict=True):  # written only when all are ready
+            deliver(text, target, inputs)
+        return
+    result = (
+        recs[0]
+        if len(recs) == 1
+        else Batch([(str(p), x) for p, x in zip(profiles, recs, strict=True)])
+    )
+    show("recommend", chosen, result, output, inputs, include_excluded=include_excluded)
+
+
 # Commands ---------------------------------------------------------------------------------
 
 
@@ -173,10 +204,9 @@ def recommend(
     concatenated on stdout (JSON: one object with a `results` list), or one file per
     profile with --output-dir.
     """
-    from .commands import Batch, add_plans
+    from .commands import add_plans
     from .recommend import recommend as run
     from .recommend import with_overrides
-    from .render.formats import EXTENSIONS
 
     chosen = choose_format("recommend", fmt)
     if step3 is not None and step3.strip().lower() != "pass":
@@ -229,21 +259,7 @@ def recommend(
                 note=r.directory_note(),
             )
     inputs = (*profiles, programs, fellowships)
-    if output_dir is not None:
-        targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], inputs)
-        texts = [
-            render_for("recommend", chosen, rec, target, include_excluded=include_excluded)
-            for rec, target in zip(recs, targets, strict=True)
-        ]
-        for text, target in zip(texts, targets, strict=True):  # written only when all are ready
-            deliver(text, target, inputs)
-    else:
-        result = (
-            recs[0]
-            if len(recs) == 1
-            else Batch([(str(p), x) for p, x in zip(profiles, recs, strict=True)])
-        )
-        show("recommend", chosen, result, output, inputs, include_excluded=include_excluded)
+    _write_recommendations(profiles, recs, chosen, output, output_dir, inputs, include_excluded)
     if fail_if_empty and any(not rec.programs for rec in recs):
         raise typer.Exit(EXIT_NO)
 
