@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models.programs import Dataset, Program
+from .models.programs import INFORMATICS_FIELDS, Dataset, Program
 from .models.record import as_dict
 
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -216,14 +216,6 @@ MERGED_FIELDS = tuple(
     for f in FIELD_ORDER
     if f not in ("id", "informatics", "notes", "my_notes", "provenance", "verified")
 )
-INFO_FIELDS = (
-    "ci_fellowship",
-    "informatics_faculty",
-    "informatics_track",
-    "ehr_projects",
-    "analytics_team",
-    "ehr_vendor",
-)
 
 
 @dataclass
@@ -346,7 +338,7 @@ def _merge_group(
     out: dict[str, Any] = {"id": pid}
     info: dict[str, Any] = {}
     provenance: dict[str, dict[str, Any]] = {}
-    names = [*MERGED_FIELDS, *(f"informatics.{f}" for f in INFO_FIELDS)]
+    names = [*MERGED_FIELDS, *(f"informatics.{f}" for f in INFORMATICS_FIELDS)]
     for name in names:
         known = [
             (order, src, p.verified or data.as_of, _value(p, name))

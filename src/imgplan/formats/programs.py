@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from ..models import vocab
+from ..models.programs import PROVENANCE_FIELDS
 from .profile import FormatOne
 from .types import (
     AttemptLimit,
@@ -69,33 +70,6 @@ def _nrmp_code(value: str) -> str:
 
 
 NrmpCode = Annotated[Text, AfterValidator(_nrmp_code)]
-#: The fields whose origin a merged dataset records (informatics fields as "informatics.X").
-PROVENANCE_FIELDS = (
-    "name",
-    "specialty",
-    "state",
-    "city",
-    "setting",
-    "positions",
-    "img_share",
-    "visas",
-    "step2ck_min",
-    "step2ck_preferred",
-    "max_attempts",
-    "yog_max_years",
-    "usce",
-    "usce_min_months",
-    "ecfmg_by",
-    "url",
-    "notes",
-    "nrmp_code",
-    "informatics.ci_fellowship",
-    "informatics.informatics_faculty",
-    "informatics.informatics_track",
-    "informatics.ehr_projects",
-    "informatics.analytics_team",
-    "informatics.ehr_vendor",
-)
 
 
 def _field_name(value: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from ..models import vocab
-from .importing import cell_problem, column_letter
+from .importing import cell_problem, column_letter, sniff
 
 MAX_BYTES = 8 << 20
 
@@ -149,9 +149,7 @@ def read_directory_csv(
     text: str, file: str
 ) -> tuple[list[dict[str, Any]], list[Problem], list[int]]:
     """(entries, problems, the spreadsheet row of each entry)."""
-    first = text[:4096].splitlines()[0] if text else ""
-    delimiter = max((",", ";", "\t", "|"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff(text), strict=True)
     entries: list[dict[str, Any]] = []
     rows: list[int] = []
     try:

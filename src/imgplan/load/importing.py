@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ..errors import CONTROL, InputError, Problem
 from ..formats.programs import Dataset as DatasetFormat
 from ..models import values, vocab
-from ..models.programs import Dataset
+from ..models.programs import INFORMATICS_FIELDS, Dataset
 from ..models.values import looks_like_formula, plural
 from . import layouts
 from .layouts import SHEET_EXTRA, Layout, fold
@@ -86,14 +86,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "verified": ("verified", "last verified", "checked", "date checked"),
     "notes": ("notes", "comments", "comment"),
 }
-INFORMATICS_FIELDS = (
-    "ci_fellowship",
-    "informatics_faculty",
-    "informatics_track",
-    "ehr_projects",
-    "analytics_team",
-    "ehr_vendor",
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNKNOWN = {"", "?", "unknown", "n/a", "na", "-", "--", "tbd", "not listed", "not published"}
 NOT_YAML = re.compile("[\ufffe\uffff\ud800-\udfff]")  # noncharacters, lone surrogates
@@ -355,7 +347,7 @@ def read_csv(
     """Sniff the separator, map the header to fields, then read and parse one row at a time
     (a 200,000-row sheet is never held as rows: memory stays near the programs written)."""
     options = options or Options(ignore_unknown_columns=ignore_unknown_columns)
-    delimiter = _sniff(text)
+    delimiter = sniff(text)
     result = ImportResult([], [], [], delimiter=delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
@@ -392,7 +384,7 @@ def read_rows(
             _read_row(row_no, row, header, columns, seen, used_ids, file, result, options)
 
 
-def _sniff(text: str) -> str:
+def sniff(text: str) -> str:
     """The separator: whichever of comma, semicolon, tab and pipe the header row has most of
     (outside quotes); comma when it has none."""
     sample = text[:8192]

@@ -7,7 +7,7 @@ Every screening field is optional: ``None`` means unknown, never a default.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from . import vocab
 from .fellowships import Link
@@ -68,6 +68,21 @@ class Program(Record):
     def reference_score(self) -> int | None:
         """The score a margin is measured against: preferred, else minimum."""
         return self.step2ck_preferred if self.step2ck_preferred is not None else self.step2ck_min
+
+
+#: The informatics features a dataset states (the fit's inputs; imports and merges use them).
+INFORMATICS_FIELDS = tuple(
+    f.name for f in fields(ProgramInformatics) if f.name != "ci_fellowship_id"
+)
+#: The fields whose origin a merged dataset records (informatics ones as "informatics.X").
+PROVENANCE_FIELDS = (
+    *(
+        f.name
+        for f in fields(Program)
+        if f.init and f.name not in ("id", "informatics", "verified", "my_notes", "provenance")
+    ),
+    *(f"informatics.{name}" for name in INFORMATICS_FIELDS),
+)
 
 
 @dataclass(slots=True)
