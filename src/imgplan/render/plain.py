@@ -58,6 +58,15 @@ class Writer:
         for line in textwrap.wrap(text, self.width, subsequent_indent=indent) or [""]:
             self.lines.append(self.style(line, style))
 
+    def section(self, lines: list[str]) -> None:
+        """A heading (the first line, bold), then lines wrapped keeping their leading spaces,
+        continuations indented deeper."""
+        self.raw("")
+        head, *rest = lines
+        self.para(head, "bold")
+        for line in rest:
+            self.para(line, indent=" " * (len(line) - len(line.lstrip(" ")) + 4))
+
     def raw(self, text: str) -> None:
         self.lines.append(text)
 
@@ -244,11 +253,7 @@ def recommend(
         if rec.fellowships is not None:
             from .fellowships import resident_lines
 
-            w.raw("")
-            head, *rest = resident_lines(rec.fellowships, rec.top)
-            w.para(head, "bold")
-            for line in rest:
-                w.para(line, indent=" " * (len(line) - len(line.lstrip(" ")) + 4))
+            w.section(resident_lines(rec.fellowships, rec.top))
         return w.text()
     w.para(_summary_line(rec.findings))
     w.raw("")
@@ -326,11 +331,7 @@ def _plan(w: Writer, rec: Recommendation) -> None:
         return
     from .plan import plan_lines
 
-    w.raw("")
-    head, *rest = plan_lines(rec.plan)
-    w.para(head, "bold")
-    for line in rest:  # textwrap keeps a line's leading spaces; continuations go deeper
-        w.para(line, indent=" " * (len(line) - len(line.lstrip(" ")) + 4))
+    w.section(plan_lines(rec.plan))
 
 
 def _unlocks(w: Writer, rec: Recommendation) -> None:

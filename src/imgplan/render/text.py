@@ -148,14 +148,29 @@ def recommend_markdown(rec: Recommendation) -> str:
     if rec.fellowships is not None:
         from .fellowships import resident_lines
 
-        head, *rest = resident_lines(rec.fellowships, rec.top)
-        lines += [f"## {md(head)}", "", "```text", *rest, "```", ""]
+        lines += _md_section(resident_lines(rec.fellowships, rec.top))
     if rec.plan is not None:
         from .plan import plan_lines
 
-        head, *rest = plan_lines(rec.plan)
-        lines += [f"## {md(head)}", "", "```text", *rest, "```", ""]
+        lines += _md_section(plan_lines(rec.plan))
     return "\n".join(lines)
+
+
+def _md_section(text: list[str]) -> list[str]:
+    """A heading and its lines, escaped like every other Markdown cell (not a code fence: a
+    program name holding a fence would end it); indented lines become nested list items."""
+    head, *rest = text
+    out = [f"## {md(head)}", ""]
+    for line in rest:
+        body = line.strip()
+        if not body:
+            out.append("")
+        elif line.startswith(" "):
+            depth = "  " * min(2, (len(line) - len(line.lstrip(" "))) // 4)
+            out.append(f"{depth}- {md(body)}")
+        else:
+            out.append(f"{md(body)}  ")
+    return [*out, ""]
 
 
 def timeline_markdown(t: Timeline) -> str:
