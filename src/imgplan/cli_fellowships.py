@@ -92,7 +92,10 @@ def fellowships_list(
     from .commands import list_fellowships
 
     chosen = choose_format("fellowships list", fmt)
-    departments, states = vocabulary(department, state)
+    from .models import vocab
+
+    _, states = vocabulary(None, state)
+    departments = [parsed("--department", vocab.specialty, d) for d in department or []]
     if visa is not None and visa.strip().lower().replace("-", "") not in ("j1", "h1b"):
         raise UsageError(f"--visa {visa!r:.40} is not understood; expected j1 or h1b")
     if within is not None and near is None:

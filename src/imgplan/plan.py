@@ -39,6 +39,7 @@ from .models.profile import ChosenSignal, Profile
 from .models.programs import Program
 from .models.signals import SignalsData
 from .recommend import Assessed, Recommendation
+from .rules.findings import Finding
 from .rules.registry import VISA
 from .signals import Allowance, allowance
 
@@ -116,8 +117,10 @@ def application_plan(
     targets = [str(s) for s in profile.targets.specialties]
     chosen: dict[str, list[ChosenSignal]] = {t: [] for t in targets}
     stray = []
+    known = _Known.of(rec) if profile.targets.signals else None
     for c in profile.targets.signals:
-        found = _specialty_of(c.program, rec)
+        program = known.programs.get(c.program) if known else None
+        found = None if program is None else str(program.specialty)
         if found is None:  # not in the dataset: reported with the first specialty
             chosen[targets[0]].append(c)
         elif found in chosen:
@@ -133,8 +136,8 @@ def application_plan(
     for key in targets:
         share = allowance(season, key, signals)
         listed = on_list.get(key, [])
-        if profile.targets.signals:
-            picks, notes = _check(chosen[key], share, rec)
+        if known is not None:
+            picks, notes = _check(chosen[key], share, known)
         else:
             picks, notes = _propose(listed, share, profile)
         plans.append(
@@ -223,26 +226,32 @@ def _allowance_notes(share: Allowance) -> list[str]:
 # Checking the profile's own signals ---------------------------------------------------------
 
 
-def _specialty_of(program_id: str, rec: Recommendation) -> str | None:
-    for p in rec.dataset.programs:
-        if p.id == program_id:
-            return str(p.specialty)
-    return None
+@dataclass
+class _Known:
+    """What a check reads of the list, by program id: built once for every specialty."""
+
+    listed: dict[str, Assessed]
+    excluded: dict[str, list[Finding]]
+    programs: dict[str, Program]
+
+    @classmethod
+    def of(cls, rec: Recommendation) -> _Known:
+        listed = {a.program.id: a for a in rec.included}
+        excluded = {p.id: failed for p, failed in rec.excluded_reasons()}
+        return cls(listed, excluded, {p.id: p for p in rec.dataset.programs})
 
 
 def _check(
-    chosen: list[ChosenSignal], share: Allowance, rec: Recommendation
+    chosen: list[ChosenSignal], share: Allowance, known: _Known
 ) -> tuple[list[Signal], list[str]]:
     notes = _allowance_notes(share)
-    listed = {a.program.id: a for a in rec.included}
-    excluded = {p.id: failed for p, failed in rec.excluded_reasons()}
-    programs = {p.id: p for p in rec.dataset.programs}
+    listed, excluded = known.listed, known.excluded
     two_tier = share.gold is not None or share.silver is not None
     picks: list[Signal] = []
     seen: set[str] = set()
     for c in chosen:
         tier = str(c.tier) if c.tier is not None else ("gold?" if two_tier else "signal")
-        p = programs.get(c.program)
+        p = known.programs.get(c.program)
         s = Signal(c.program, p, tier, "your choice (targets.signals)")
         if p is None:
             s.warnings.append("not in the dataset: check the id (`imgplan programs list`)")

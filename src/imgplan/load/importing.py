@@ -438,7 +438,7 @@ def _map_headers(
                     1,
                     None,
                     "",
-                    f"--map {wanted}={column}: no column '{column}'; expected one of: {', '.join(h.strip() for h in header)}",
+                    f"--map {wanted}={column}: no column '{column}'; expected one of: {', '.join(' '.join(h.split()) for h in header)}",
                 )
             )
             continue
