@@ -95,17 +95,11 @@ class Shown:
 
 
 @dataclass(slots=True)
-class Listed:
+class Listed(Shown):
     """One program of the ranked list as the JSON list reads it (see `Recommendation.listed`):
-    what an Assessed entry says, without the score's components."""
+    a table row, plus its tier's reason and its findings (what an Assessed entry says,
+    without the score's components)."""
 
-    program: Program
-    tier: str
-    status: str
-    score: int
-    fit: int
-    margin: int | None
-    flags: list[str]
     tier_reason: str
     findings: list[dict[str, str]]  # as JSON (`Finding.as_json`)
 
