@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from .errors import UsageError
-from .load.files import deliver
-from .load.session import Run
+from ..errors import UsageError
+from ..load.files import deliver
+from ..load.session import Run
 from .options import choose_format, parsed, printable, today_from, vocabulary
 from .params import (
     FellowshipsDiffFormat,
@@ -44,8 +44,8 @@ def _near(
     text: str, coords: dict[tuple[str, str], tuple[float, float]]
 ) -> tuple[str, tuple[float, float]]:
     """'Boston,MA' -> ('Boston, MA', coordinates); a usage error when the place is unknown."""
-    from .fellowships import city_key
-    from .models import vocab
+    from ..fellowships import city_key
+    from ..models import vocab
 
     city, _, state = text.rpartition(",")
     if not city.strip() or not state.strip():
@@ -88,11 +88,11 @@ def fellowships_list(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """List the directory's programs (every row with its confidence; unknown = verify)."""
-    from .cli import show
-    from .commands import list_fellowships
+    from ..commands import list_fellowships
+    from .show import show
 
     chosen = choose_format("fellowships list", fmt)
-    from .models import vocab
+    from ..models import vocab
 
     _, states = vocabulary(None, state)
     departments = [parsed("--department", vocab.specialty, d) for d in department or []]
@@ -124,9 +124,9 @@ def fellowships_show(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Every fact the directory holds about one program, with its sources and their dates."""
-    from .cli import show
-    from .commands import FellowshipView
-    from .models import vocab
+    from ..commands import FellowshipView
+    from ..models import vocab
+    from .show import show
 
     chosen = choose_format("fellowships show", fmt)
     directory = _run(today, no_cache, fellowships).directory
@@ -160,9 +160,9 @@ def fellowships_diff(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """What changed between two directories, entry by entry and field by field."""
-    from .cli import EXIT_NO, show
-    from .commands import diff_fellowships
-    from .load.loading import load_directory
+    from ..commands import diff_fellowships
+    from ..load.loading import load_directory
+    from .show import EXIT_NO, show
 
     chosen = choose_format("fellowships diff", fmt)
     r = Run.start(today_from(today), no_cache)
@@ -191,8 +191,8 @@ def fellowships_import(
 ) -> None:
     """Turn a directory spreadsheet (CSV) into a directory YAML for --fellowships; nothing is
     written unless every row is good."""
-    from .load.cache import from_settings
-    from .load.directory import import_directory
+    from ..load.cache import from_settings
+    from ..load.directory import import_directory
 
     from_settings(False)
     for option, text in (("--name", name), ("--source", source)):

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from .models import values
-from .render.formats import help_text
+from ..models import values
+from ..render.formats import help_text
 
 ProfileArg = Annotated[Path, typer.Argument(help="Your profile YAML.")]
 OptionalProfileArg = Annotated[

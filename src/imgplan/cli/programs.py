@@ -1,5 +1,6 @@
-"""`imgplan programs import` and `programs merge` (issue #18): bring your real list — the
-spreadsheets applicants actually have — and combine several sources with provenance."""
+"""`imgplan programs list | show | diff | import | merge`: browse a dataset, bring your real
+list — the spreadsheets applicants actually have — and combine several sources with
+provenance."""
 
 from __future__ import annotations
 
@@ -9,14 +10,28 @@ from typing import Annotated
 
 import typer
 
-from .errors import UsageError
-from .load.files import deliver
-from .options import parsed, printable, today_from, vocabulary
-from .params import OutputOpt, TodayOpt
+from ..errors import UsageError
+from ..load.files import deliver
+from ..load.session import Run, find_program
+from .options import choose_format, parsed, printable, today_from, vocabulary
+from .params import (
+    DiffFormat,
+    ListFormat,
+    NoCacheOpt,
+    OutputOpt,
+    ProgramsOpt,
+    ShowFormat,
+    SpecialtyOpt,
+    StateOpt,
+    TodayOpt,
+)
+from .show import EXIT_NO, show
+
+app = typer.Typer(help="Browse, import and compare program datasets.", no_args_is_help=True)
 
 
 def _overrides(items: list[str] | None) -> tuple[tuple[str, str], ...]:
-    from .load.importing import PARSERS
+    from ..load.importing import PARSERS
 
     out = []
     for item in items or []:
@@ -35,6 +50,7 @@ def _overrides(items: list[str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+@app.command("import")
 def programs_import(
     file: Annotated[
         Path, typer.Argument(help="Your spreadsheet: CSV (any of the known layouts) or .xlsx.")
@@ -69,8 +85,8 @@ def programs_import(
 ) -> None:
     """Turn a spreadsheet of programs into a dataset; nothing is written unless every row is
     good. Says which column fed which field."""
-    from .load.cache import from_settings
-    from .load.importing import import_programs
+    from ..load.cache import from_settings
+    from ..load.importing import import_programs
 
     from_settings(False)  # a setting that cannot mean anything is refused here too
     for option, text in (("--name", name), ("--source", source), ("--sheet", sheet)):
@@ -94,6 +110,7 @@ def programs_import(
         sys.stderr.write(f"imgplan: {note}{where if note.startswith('imported') else ''}\n")
 
 
+@app.command("merge")
 def programs_merge(
     files: Annotated[list[Path], typer.Argument(help="Datasets about the same programs (YAML).")],
     output: OutputOpt = None,
@@ -111,9 +128,7 @@ def programs_merge(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Read the files again.")] = False,
 ) -> None:
     """Combine datasets about the same programs; every field keeps where it came from."""
-    from .cli import EXIT_NO
-    from .datasets import merge
-    from .load.session import Run
+    from ..datasets import merge
 
     if len(files) < 2:
         raise UsageError("programs merge needs two or more datasets; expected A.yaml B.yaml ...")
@@ -130,4 +145,63 @@ def programs_merge(
     for line in result.report():
         sys.stderr.write(f"imgplan: {line}\n")
     if fail_on_conflict and result.conflicts:
+        raise typer.Exit(EXIT_NO)
+
+
+@app.command("list")
+def programs_list(
+    programs: ProgramsOpt = None,
+    specialty: SpecialtyOpt = None,
+    state: StateOpt = None,
+    fmt: ListFormat = "table",
+    output: OutputOpt = None,
+    today: TodayOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """List the programs of a dataset (unknown figures shown as '?')."""
+    from ..commands import list_programs
+
+    chosen = choose_format("programs list", fmt)
+    specialties, states = vocabulary(specialty, state)
+    r = Run.start(today_from(today), no_cache)
+    result = list_programs(r.programs(programs), set(specialties), set(states))
+    show("programs list", chosen, result, output, (programs,))
+
+
+@app.command("show")
+def programs_show(
+    program_id: Annotated[str, typer.Argument(help="The program's id.")],
+    programs: ProgramsOpt = None,
+    fmt: ShowFormat = "table",
+    today: TodayOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Show every figure of one program (unknown ones said so)."""
+    from ..commands import ProgramView
+
+    chosen = choose_format("programs show", fmt)
+    dataset = Run.start(today_from(today), no_cache).programs(programs)
+    show("programs show", chosen, ProgramView(dataset, find_program(dataset, program_id)), None, ())
+
+
+@app.command("diff")
+def programs_diff(
+    old: Annotated[Path, typer.Argument(help="The older dataset.")],
+    new: Annotated[Path, typer.Argument(help="The newer dataset.")],
+    fmt: DiffFormat = "table",
+    output: OutputOpt = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when the datasets differ (like git diff).")
+    ] = False,
+    today: TodayOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """What changed between two datasets, program by program and field by field."""
+    from ..commands import compare
+
+    chosen = choose_format("programs diff", fmt)
+    r = Run.start(today_from(today), no_cache)
+    result = compare(r.programs(old), r.programs(new), str(old), str(new))
+    show("programs diff", chosen, result, output, (old, new))
+    if exit_code and not result.changes.empty:
         raise typer.Exit(EXIT_NO)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .load.session import Run
+from ..load.session import Run
 from .options import today_from
 from .params import FellowshipsOpt, NoCacheOpt, OutputOpt, ProfileArg, ProgramsOpt, TodayOpt
 
@@ -28,13 +28,13 @@ def report(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Write the plan as one self-contained HTML page (no network, prints on A4/Letter)."""
-    from . import commands
-    from .chances import chances
-    from .cli import show
-    from .recommend import recommend
-    from .render.formats import Format
-    from .rules.stage import stage_of
-    from .timeline import build
+    from .. import commands
+    from ..chances import chances
+    from ..recommend import recommend
+    from ..render.formats import Format
+    from ..rules.stage import stage_of
+    from ..timeline import build
+    from .show import show
 
     r = Run.start(today_from(today), no_cache)
     r.directory_path = fellowships

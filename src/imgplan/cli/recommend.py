@@ -1,0 +1,162 @@
+"""`imgplan recommend`: the ranked, tiered, explained program list (a batch of profiles too)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import UsageError
+from ..load.files import batch_targets, deliver
+from ..load.session import Run
+from ..render.formats import EXTENSIONS, Format
+from ..rules.stage import stage_of
+from .options import choose_format, today_from, vocabulary, what_if_of
+from .params import (
+    AllOpt,
+    FailIfEmptyOpt,
+    FellowshipsOpt,
+    IncludeExcludedOpt,
+    NoCacheOpt,
+    OutputDirOpt,
+    OutputOpt,
+    ProgramsOpt,
+    RecommendFormat,
+    SignalsOpt,
+    SpecialtyOpt,
+    StateOpt,
+    TodayOpt,
+    TopOpt,
+    UnlockOpt,
+    WhatIfEcfmg,
+    WhatIfStep2,
+    WhatIfStep3,
+    WhatIfUsce,
+)
+from .show import EXIT_NO, render_for, show
+
+TABLE_TOP = 25  # programs a table shows by default (--all for every one)
+
+
+def _write_recommendations(
+    profiles: list[Path],
+    recs: list[Any],
+    chosen: Format,
+    output: Path | None,
+    output_dir: Path | None,
+    inputs: tuple[Path | None, ...],
+    include_excluded: bool,
+) -> None:
+    """One file per profile in ``output_dir`` (all rendered before any is written), else one
+    output: a single list, or a batch under one document."""
+    from ..commands import Batch
+
+    if output_dir is not None:
+        targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], inputs)
+        texts = [
+            render_for("recommend", chosen, rec, target, include_excluded=include_excluded)
+            for rec, target in zip(recs, targets, strict=True)
+        ]
+        for text, target in zip(texts, targets, strict=True):  # written only when all are ready
+            deliver(text, target, inputs)
+        return
+    result = (
+        recs[0]
+        if len(recs) == 1
+        else Batch([(str(p), x) for p, x in zip(profiles, recs, strict=True)])
+    )
+    show("recommend", chosen, result, output, inputs, include_excluded=include_excluded)
+
+
+
+
+def recommend(
+    profiles: Annotated[
+        list[Path],
+        typer.Argument(help="Your profile YAML; several for a batch (an advisor's list)."),
+    ],
+    programs: ProgramsOpt = None,
+    fmt: RecommendFormat = "table",
+    output: OutputOpt = None,
+    today: TodayOpt = None,
+    step2: WhatIfStep2 = None,
+    usce_months: WhatIfUsce = None,
+    step3: WhatIfStep3 = None,
+    ecfmg: WhatIfEcfmg = None,
+    unlock: UnlockOpt = False,
+    specialty: SpecialtyOpt = None,
+    state: StateOpt = None,
+    top: TopOpt = None,
+    show_all: AllOpt = False,
+    include_excluded: IncludeExcludedOpt = False,
+    fail_if_empty: FailIfEmptyOpt = False,
+    output_dir: OutputDirOpt = None,
+    signals: SignalsOpt = False,
+    fellowships: FellowshipsOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Ranked, tiered, explained program list, with profile findings on top.
+
+    With several profiles, the dataset is read once and each profile gets its own output:
+    concatenated on stdout (JSON: one object with a `results` list), or one file per
+    profile with --output-dir.
+    """
+    from ..commands import add_plans
+    from ..recommend import recommend as run
+    from ..recommend import with_overrides
+
+    chosen = choose_format("recommend", fmt)
+    if step3 is not None and step3.strip().lower() != "pass":
+        raise UsageError(f"--step3 '{step3}' is not understood; expected --step3 pass")
+    specialties, states = vocabulary(specialty, state)
+    r = Run.start(today_from(today), no_cache)
+    r.directory_path = fellowships
+    if output_dir is not None and not output_dir.is_dir():
+        raise UsageError(f"--output-dir {output_dir} is not a folder; expected an existing folder")
+    if output_dir is not None and output is not None:
+        raise UsageError("--output and --output-dir cannot be used together; expected one of them")
+    # Every profile is read and validated before anything is written.
+    people = [r.profile(path) for path in profiles]
+    what_if = what_if_of(step2=step2, usce_months=usce_months, step3=step3, ecfmg=ecfmg)
+    dataset, ref = r.programs(programs), r.bundled.reference
+
+    recs = [
+        run(
+            with_overrides(
+                person,
+                step2=step2,
+                usce_months=usce_months,
+                step3_pass=step3 is not None,
+                ecfmg=ecfmg,
+            ),
+            dataset,
+            ref,
+            r.today,
+            specialties=specialties or None,
+            states=states or None,
+            top=top or (TABLE_TOP if chosen is Format.table and not show_all else None),
+            unlock=unlock,
+            what_if=what_if,
+            stage=stage_of(person, r.bundled.calendar, r.today),
+        )
+        for person in people
+    ]
+    b = r.bundled
+    for person, rec in zip(people, recs, strict=True):
+        training = rec.stage is not None and rec.stage.in_training
+        if signals or training or fellowships is not None:  # else nothing to add: load nothing
+            add_plans(
+                rec,
+                person,
+                directory=r.directory,
+                coords=lambda: b.cities,
+                outcomes=b.outcomes,
+                calendar=b.calendar,
+                signals=b.signals if signals else None,
+                note=r.directory_note(),
+            )
+    inputs = (*profiles, programs, fellowships)
+    _write_recommendations(profiles, recs, chosen, output, output_dir, inputs, include_excluded)
+    if fail_if_empty and any(not rec.programs for rec in recs):
+        raise typer.Exit(EXIT_NO)

@@ -1,0 +1,42 @@
+"""`imgplan timeline`: the dated personal plan."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..load.session import Run, resolve_profile
+from ..render.formats import Format
+from .options import choose_format, today_from
+from .params import NoCacheOpt, OutputOpt, TimelineFormat, TodayOpt
+from .show import show
+
+
+def timeline(
+    profile: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Profile (default $IMGPLAN_PROFILE, then ./profile.yaml; none: the generic roadmap)."
+        ),
+    ] = None,
+    fmt: TimelineFormat = "table",
+    output: OutputOpt = None,
+    today: TodayOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Dated personal plan from Step 2 CK study to the CI fellowship match and boards."""
+    from ..timeline import build
+
+    chosen = choose_format("timeline", fmt)
+    r = Run.start(today_from(today), no_cache)
+    path = resolve_profile(profile)
+    person = r.profile(path) if path is not None else None
+    plan = build(
+        person, r.bundled.reference, r.bundled.calendar, r.today, signals=r.bundled.signals
+    )
+    if plan.generic and chosen in (Format.json, Format.ics):
+        sys.stderr.write("imgplan: no profile given: this is the generic roadmap\n")
+    show("timeline", chosen, plan, output, (path,))
