@@ -108,7 +108,7 @@ MUTANTS = [
     ),
     (
         "report: no autoescaping",
-        "src/imgplan/render/html.py",
+        "src/imgplan/render/report.py",
         "        autoescape=True,",
         "        autoescape=False,",
     ),

@@ -94,23 +94,23 @@ def test_programs_subcommands_listed(cli):
 
 def test_format_help_and_refusal_follow_the_renderer_table(cli):
     """For every command with --format: --help shows exactly the formats the (command ×
-    format) table supports, each supported pair renders, and any other is exit 2 naming them."""
-    from imgplan.render.formats import RENDERERS, Format, supported
+    format) table supports, each command's view module renders exactly those formats, and any
+    other is exit 2 naming them."""
+    from imgplan.render import views_of
+    from imgplan.render.formats import FORMATS, Format, supported
 
-    commands = {command for command, _ in RENDERERS}
-    assert commands <= set(registered())
-    for command in commands:
-        formats = supported(command)
-        if formats == [Format.html]:  # report: one format, no --format option
+    assert set(FORMATS) <= set(registered())
+    for command, formats in FORMATS.items():
+        views = {fmt for cmd, fmt in views_of(command) if cmd == command}
+        assert views == set(formats), command
+        if list(formats) == [Format.html]:  # report: one format, no --format option
             assert "--format" not in cli(*command.split(), "--help").out
             continue
         page = cli(*command.split(), "--help")
-        listed = ", ".join(f.value for f in formats)
+        listed = ", ".join(f.value for f in supported(command))
         assert f"Output format: {listed} (default table)" in " ".join(page.out.split()), command
-        for fmt in set(Format) - set(formats):
-            assert (command, fmt) not in RENDERERS
-    for command, fmt in RENDERERS:
-        assert fmt in supported(command)
+    for command in FORMATS:  # no view module renders a command the table does not list
+        assert {cmd for cmd, _ in views_of(command)} <= set(FORMATS)
 
 
 def test_bad_option_is_exit_2(cli):
@@ -323,7 +323,7 @@ def test_batch_refuses_a_bad_target_before_writing_any(cli, tmp_path):
 
 
 def test_no_color_and_dumb_terminals_get_no_colour(monkeypatch):
-    from imgplan.render.formats import terminal_view
+    from imgplan.cli.show import terminal_view
 
     monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)

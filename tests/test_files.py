@@ -220,7 +220,7 @@ def test_markdown_output_cannot_inject_links_tags_or_cells(cli, hostile_dataset,
 
 
 def test_multi_line_values_stay_on_one_markdown_line():
-    from imgplan.render.escape import md
+    from imgplan.render.common import md
 
     assert md("line one\nline two\r\n| three") == r"line one line two \| three"
 

@@ -250,7 +250,8 @@ def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> 
     from imgplan import chances, commands, timeline
     from imgplan.load.loading import load_dataset, load_profile
     from imgplan.recommend import recommend
-    from imgplan.render.formats import View, render, supported
+    from imgplan.render import render
+    from imgplan.render.formats import View, supported
 
     def every_format(command: str, result: object) -> None:
         for fmt in supported(command):
@@ -333,7 +334,7 @@ def test_fuzz_dataset_diff_and_validate(folder, old, new):
     from imgplan.datasets import diff
     from imgplan.load.loading import load_dataset
     from imgplan.load.validate import validate_file
-    from imgplan.render.listing import render_diff
+    from imgplan.render.programs import render_diff
 
     day = dt.date(2026, 11, 25)
     paths = []

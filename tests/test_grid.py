@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imgplan.render.plain import ANSI, RESET, grid
+from imgplan.render.common import ANSI, RESET, grid
 
 
 def reference_grid(headers, rows, *, right, flex, width, styles=None):

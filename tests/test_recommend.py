@@ -573,15 +573,17 @@ def test_table_rows_read_from_entries_equal_the_full_entries(name):
 def test_json_rows_read_from_entries_equal_the_full_entries(name):
     """The JSON list reads its rows straight from the ranked entries (Recommendation.listed)
     and passes vocabulary members to orjson as they are; once parsed, every program's object
-    is exactly what the full Assessed entry gives (render.json_out.assessed)."""
+    is exactly what the full Assessed entry gives (render.explain.assessed)."""
     from imgplan.load.bundled import data_path
     from imgplan.load.loading import load_dataset
-    from imgplan.render import json_out
+    from imgplan.render import explain as explain_views
+    from imgplan.render import recommend as views
+    from imgplan.render.common import dumps_bytes
 
     data = load_dataset(data_path("programs.yaml"), TODAY)
     rec = recommend(profile(name), data, REF, TODAY)
-    doc = json.loads(json_out.dumps_bytes(json_out.recommend(rec)))
-    full = json.loads(json_out.dumps_bytes({"p": [json_out.assessed(a) for a in rec.programs]}))
+    doc = json.loads(dumps_bytes(views.to_json(rec)))
+    full = json.loads(dumps_bytes({"p": [explain_views.assessed(a) for a in rec.programs]}))
     assert doc["programs"] == full["p"] and len(full["p"]) > 20
     assert all(e["tier_reason"] for e in doc["programs"])
 

@@ -88,6 +88,7 @@ def only(args: list[str]) -> typer.Typer:
     small.registered_groups = groups
     return small
 
+
 # The error boundary -----------------------------------------------------------------------
 
 

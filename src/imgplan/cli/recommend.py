@@ -69,8 +69,6 @@ def _write_recommendations(
     show("recommend", chosen, result, output, inputs, include_excluded=include_excluded)
 
 
-
-
 def recommend(
     profiles: Annotated[
         list[Path],

@@ -1,50 +1,48 @@
-"""Renderers: pure functions from a result to text. rich is imported only in ``table``."""
+"""Renderers: pure functions ``(result, view) -> str`` (or bytes for a large JSON document),
+one module per command, each listing its views in ``VIEWS``. `render` picks the command's
+module; `formats.FORMATS` is the command × format table the modules must match (a test checks
+it). Helpers every module shares are in `common` (and `richkit` for rich tables)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 
-def example_notice(name: str, as_of: str) -> str:
-    return (
-        f"EXAMPLE DATA: the programs in '{name}' (as of {as_of}) are fictional and "
-        "illustrative, not real cutoffs. Use your own list: `imgplan programs import "
-        "my-programs.csv --output my-programs.yaml`, then `--programs my-programs.yaml`."
-    )
+from .formats import Format, View
 
-
-def stage_line(stage: object) -> str | None:
-    """'Stage: applying (scores in, aiming at the coming 2027 Match)', or None."""
-    if stage is None:
-        return None
-    return f"Stage: {stage.name} ({stage.why})"  # type: ignore[attr-defined]
+Renderer = Callable[[Any, View], "str | bytes"]
 
 
-def stage_fields(stage: object) -> dict[str, object]:
-    """The JSON keys every command with a profile adds: ``stage`` and ``stage_why``."""
-    if stage is None:
-        return {"stage": None, "stage_why": None}
-    return {"stage": stage.name, "stage_why": stage.why}  # type: ignore[attr-defined]
+def views_of(command: str) -> dict[tuple[str, Format], Renderer]:
+    """The views of ``command``'s module. The one lazy import of the render side: a command's
+    views, and the libraries they need (rich for tables ~30 ms, jinja2 for the report), load
+    only when that command prints (benchmarks/README.md: the warm start-up goals)."""
+    match command.split()[0]:
+        case "recommend":
+            from . import recommend as module
+        case "explain":
+            from . import explain as module  # type: ignore[no-redef]
+        case "timeline":
+            from . import timeline as module  # type: ignore[no-redef]
+        case "check-step3":
+            from . import step3 as module  # type: ignore[no-redef]
+        case "chances":
+            from . import chances as module  # type: ignore[no-redef]
+        case "assess":
+            from . import assess as module  # type: ignore[no-redef]
+        case "validate":
+            from . import validate as module  # type: ignore[no-redef]
+        case "programs":
+            from . import programs as module  # type: ignore[no-redef]
+        case "fellowships":
+            from . import fellowships as module  # type: ignore[no-redef]
+        case "report":
+            from . import report as module  # type: ignore[no-redef]
+        case _:
+            raise KeyError(command)
+    return module.VIEWS  # type: ignore[return-value]
 
 
-WHAT_IF_OPTIONS = {
-    "step2": "--step2",
-    "usce_months": "--usce-months",
-    "step3": "--step3",
-    "ecfmg": "--ecfmg",
-}
-
-
-def what_if_notice(what_if: dict[str, object]) -> str | None:
-    """The banner of a what-if run: which values were overridden (not the profile's facts)."""
-    if not what_if:
-        return None
-    given = []
-    for name, value in what_if.items():
-        option = WHAT_IF_OPTIONS.get(name, name)
-        if value is True or value is False:
-            given.append(option if value else f"--no-{option[2:]}")
-        else:
-            given.append(f"{option} {value:g}" if isinstance(value, float) else f"{option} {value}")
-    return (
-        "WHAT-IF: this list uses " + ", ".join(given) + " instead of your profile's facts; "
-        "findings about these values describe the what-if, not you."
-    )
+def render(command: str, fmt: Format, result: Any, view: View) -> str | bytes:
+    """The text of ``result`` in ``fmt`` (a large JSON document as UTF-8 bytes)."""
+    return views_of(command)[(command, fmt)](result, view)

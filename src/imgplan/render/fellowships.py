@@ -1,20 +1,18 @@
-"""Views of the fellowship directory: `fellowships list`, `show`, `diff`. Every row shows its
-confidence grade and "verify" where a fact is unknown."""
+"""`imgplan fellowships list | show | diff`: the Clinical Informatics fellowship directory, every
+entry with its confidence grade and "verify" where a fact is unknown."""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 from ..commands import FellowshipDiff, FellowshipList, FellowshipView
-from ..fellowships import FellowshipPlan
 from ..models import vocab
 from ..models.fellowships import Fellowship, FellowshipDirectory
 from ..models.record import as_dict
 from ..models.values import plural
-from .escape import csv_cell, md
-from .formats import View
+from .common import Writer, csv_cell, directory_info, dumps, md
+from .formats import Format, View
 
 VERIFY = "verify"
 COLUMNS = ("id", "name", "city", "state", "department", "visas", "eligibility", "confidence")
@@ -47,17 +45,6 @@ def _row(f: Fellowship) -> list[str]:
     ]
 
 
-def directory_info(d: FellowshipDirectory, which: str) -> dict[str, Any]:
-    return {
-        "name": d.name,
-        "as_of": d.as_of.isoformat(),
-        "source": d.source,
-        "note": d.note,
-        "count": len(d.fellowships),
-        "which": which,
-    }
-
-
 def _header(d: FellowshipDirectory, which: str) -> list[str]:
     used = "the bundled directory" if which == "bundled" else f"your directory {which}"
     return [
@@ -68,7 +55,6 @@ def _header(d: FellowshipDirectory, which: str) -> list[str]:
 
 
 def list_json(r: FellowshipList, view: View) -> str:
-    from .json_out import dumps
 
     items = []
     for f in r.fellowships:
@@ -121,7 +107,6 @@ def list_markdown(r: FellowshipList, view: View) -> str:
 
 def list_table(r: FellowshipList, view: View) -> str:
     """One short card per program (ids and names are long: a grid would not fit)."""
-    from .plain import Writer
 
     w = Writer(view.width, view.color)
     for line in _header(r.directory, r.which):
@@ -181,7 +166,6 @@ def _show_lines(f: Fellowship) -> list[str]:
 
 
 def show_table(r: FellowshipView, view: View) -> str:
-    from .plain import Writer
 
     w = Writer(view.width, view.color)
     for line in _header(r.directory, r.which):
@@ -195,7 +179,6 @@ def show_table(r: FellowshipView, view: View) -> str:
 
 
 def show_json(r: FellowshipView, view: View) -> str:
-    from .json_out import dumps
 
     return dumps(
         {
@@ -208,7 +191,6 @@ def show_json(r: FellowshipView, view: View) -> str:
 
 
 def diff_table(r: FellowshipDiff, view: View) -> str:
-    from .plain import Writer
 
     w = Writer(view.width, view.color)
     w.para(f"fellowships diff {r.old} -> {r.new}", "bold")
@@ -226,7 +208,6 @@ def diff_table(r: FellowshipDiff, view: View) -> str:
 
 
 def diff_json(r: FellowshipDiff, view: View) -> str:
-    from .json_out import dumps
 
     return dumps(
         {
@@ -244,90 +225,13 @@ def diff_json(r: FellowshipDiff, view: View) -> str:
     )
 
 
-# A resident's fellowship list (recommend in training) -------------------------------------
-
-
-def resident_json(plan: FellowshipPlan) -> dict[str, Any]:
-    return {
-        "directory": directory_info(plan.directory, "run"),
-        "applications": plan.applications,
-        "applications_source": plan.source,
-        "fee": plan.fee,
-        "fee_source": plan.fee_source,
-        "submit": plan.submit_date.isoformat(),
-        "submit_note": plan.submit,
-        "notes": plan.notes,
-        "ranked": [
-            {
-                "rank": n,
-                "id": r.fellowship.id,
-                "name": r.fellowship.name,
-                "city": r.fellowship.city,
-                "state": r.fellowship.state,
-                "visa": r.visa,
-                "internal": r.internal,
-                "preferred_state": r.preferred_state,
-                "miles": r.miles,
-                "confidence": r.fellowship.confidence,
-                "reasons": r.reasons,
-                "warnings": r.warnings,
-            }
-            for n, r in enumerate(plan.ranked, 1)
-        ],
-    }
-
-
-RESIDENT_COLUMNS = (
-    "rank",
-    "id",
-    "name",
-    "city",
-    "state",
-    "visa",
-    "internal",
-    "miles",
-    "confidence",
-    "warnings",
-)
-
-
-def resident_rows(plan: FellowshipPlan) -> list[list[str]]:
-    return [
-        [
-            str(n),
-            r.fellowship.id,
-            r.fellowship.name,
-            r.fellowship.city or VERIFY,
-            r.fellowship.state or VERIFY,
-            r.visa,
-            "yes" if r.internal else "",
-            VERIFY if r.miles is None else f"{r.miles:.0f}",
-            r.fellowship.confidence,
-            " ".join(r.warnings),
-        ]
-        for n, r in enumerate(plan.ranked, 1)
-    ]
-
-
-def resident_lines(plan: FellowshipPlan, top: int | None) -> list[str]:
-    """The ranked fellowships as text lines (the table view; Markdown quotes them)."""
-    d = plan.directory
-    lines = [
-        f"Clinical Informatics fellowships ({len(plan.ranked)} in {d.name}, as of "
-        f"{d.as_of.isoformat()}; {d.note})",
-        f"Apply to about {plan.applications} (the median applicant, {plan.source}); the ERAS "
-        f"fellowship fee for {plan.applications} is ${plan.fee:,} ({plan.fee_source}).",
-        f"When: {plan.submit}.",
-        *plan.notes,
-    ]
-    shown = plan.ranked[:top] if top else plan.ranked
-    for n, r in enumerate(shown, 1):
-        f = r.fellowship
-        place = f"{f.city or VERIFY}, {f.state or VERIFY}"
-        lines.append("")
-        lines.append(f"{n:>3}  {f.id}  {f.name} — {place}")
-        lines += [f"       {x}" for x in r.reasons]
-        lines += [f"       ! {x}" for x in r.warnings]
-    if len(shown) < len(plan.ranked):
-        lines += ["", f"{len(plan.ranked) - len(shown)} more: --all or --top N."]
-    return lines
+VIEWS = {
+    ("fellowships list", Format.table): list_table,
+    ("fellowships list", Format.json): list_json,
+    ("fellowships list", Format.csv): list_csv,
+    ("fellowships list", Format.markdown): list_markdown,
+    ("fellowships show", Format.table): show_table,
+    ("fellowships show", Format.json): show_json,
+    ("fellowships diff", Format.table): diff_table,
+    ("fellowships diff", Format.json): diff_json,
+}

@@ -1,4 +1,5 @@
-"""The Step 3 verdict as plain text (script- and human-friendly) and as JSON."""
+"""`imgplan check-step3`: the Step 3 verdict as plain text (script- and human-friendly) and as
+JSON."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import json
 
 from ..commands import Step3Check
 from ..rules.step3 import Step3Facts, Verdict
-from . import stage_fields, stage_line
-from .formats import View
+from .common import dumps, stage_fields, stage_line
+from .formats import Format, View
 
 HEADLINES = {
     "take-now": "TAKE NOW: schedule Step 3 now",
@@ -54,16 +55,21 @@ def verdict_json(v: Verdict, facts: Step3Facts, stage: object = None) -> str:
         "exit_code": v.exit_code,
         "facts": json.loads(json.dumps(dataclasses.asdict(facts), default=str)),
     }
-    from .json_out import dumps
 
     return dumps(doc)
 
 
-def verdict_text_view(result: Step3Check, view: View) -> str:
+def table_view(result: Step3Check, view: View) -> str:
     text = verdict_text(result.verdict)
     line = stage_line(result.stage)
     return f"{line}\n{text}" if line else text
 
 
-def verdict_json_view(result: Step3Check, view: View) -> str:
+def json_view(result: Step3Check, view: View) -> str:
     return verdict_json(result.verdict, result.facts, result.stage)
+
+
+VIEWS = {
+    ("check-step3", Format.table): table_view,
+    ("check-step3", Format.json): json_view,
+}

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 
 from ..commands import Curve, Report
 from ..models import vocab
-from .formats import View
+from .common import link_cell
+from .formats import Format, View
 
 WIDTH = 920  # the charts' drawing width (CSS scales them down)
 LEFT = 190  # room for the Gantt's phase labels
@@ -226,8 +227,6 @@ def _sources(report: Report) -> list[str]:
 
 
 def context(report: Report) -> dict[str, Any]:
-    from .plan import plan_lines
-    from .text import link_cell
 
     rec = report.rec
     rows = []
@@ -271,7 +270,7 @@ def context(report: Report) -> dict[str, Any]:
         ],
         "strength": strength.score,
         "actions": strength.actions()[:6],
-        "plan": plan_lines(rec.plan) if rec.plan is not None else None,
+        "plan": rec.plan,
         "sources": _sources(report),
         "script": SCRIPT,
         "script_hash": base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode(),
@@ -291,3 +290,6 @@ def report_view(report: Report, view: View) -> str:
         lstrip_blocks=True,
     )
     return env.get_template("report.html").render(**context(report))
+
+
+VIEWS = {("report", Format.html): report_view}

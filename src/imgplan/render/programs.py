@@ -1,4 +1,4 @@
-"""Views of a dataset: `programs list`, `programs show`, `programs diff`."""
+"""`imgplan programs list | show | diff`: views of a dataset."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from typing import Any
 
 from ..commands import Comparison, ProgramList, ProgramView
 from ..datasets import DatasetDiff, program_dict
+from ..models import vocab
 from ..models.programs import Dataset, Program
 from ..models.record import as_dict
 from ..models.values import plural
-from . import example_notice
-from .escape import csv_cell, md
-from .formats import View
+from .common import csv_cell, dataset_info, dumps, example_notice, md
+from .formats import Format, View
+from .richkit import Table, Text, render
+from .richkit import dataset_header as rich_dataset_header
 
 COLUMNS = (
     "id",
@@ -55,8 +57,6 @@ def _header(dataset: Dataset) -> str:
 
 def render_list(dataset: Dataset, programs: list[Program], fmt: str, *, width: int = 120) -> str:
     if fmt == "json":
-        from .json_out import dataset_info, dumps
-
         return dumps(
             {
                 "format": 1,
@@ -79,11 +79,6 @@ def render_list(dataset: Dataset, programs: list[Program], fmt: str, *, width: i
         lines += ["", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
         lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
-    from rich.table import Table
-    from rich.text import Text
-
-    from ..models import vocab
-    from .table import dataset_header, render
 
     table = Table(
         title=f"{plural(len(programs), 'program')}; ? = unknown, verify", title_justify="left"
@@ -113,15 +108,13 @@ def render_list(dataset: Dataset, programs: list[Program], fmt: str, *, width: i
             _cell(p, "verified"),
         )
     return render(
-        [*dataset_header(dataset), Text(f"Source: {dataset.source}", style="dim"), table],
+        [*rich_dataset_header(dataset), Text(f"Source: {dataset.source}", style="dim"), table],
         width=width,
     )
 
 
 def render_show(dataset: Dataset, p: Program, fmt: str, *, width: int = 120) -> str:
     if fmt == "json":
-        from .json_out import dataset_info, dumps
-
         return dumps(
             {
                 "format": 1,
@@ -130,9 +123,6 @@ def render_show(dataset: Dataset, p: Program, fmt: str, *, width: int = 120) -> 
                 "dataset": dataset_info(dataset),
             }
         )
-    from rich.table import Table
-
-    from .table import dataset_header, render
 
     sources = p.provenance or {}
     table = Table(title=f"{p.name} ({p.id})", title_justify="left", show_header=bool(sources))
@@ -163,7 +153,7 @@ def render_show(dataset: Dataset, p: Program, fmt: str, *, width: int = 120) -> 
     figures = p.verified or dataset.as_of
     return render(
         [
-            *dataset_header(dataset),
+            *rich_dataset_header(dataset),
             table,
             f"Figures from: {dataset.source} (checked {figures.isoformat()})",
         ],
@@ -194,7 +184,6 @@ def render_diff(d: DatasetDiff, old: str, new: str, fmt: str) -> str:
             "unchanged": d.unchanged,
             "notes": d.notes,
         }
-        from .json_out import dumps
 
         return dumps(doc)
     lines = [f"--- {old}", f"+++ {new}"]
@@ -252,3 +241,15 @@ def diff_table(r: Comparison, view: View) -> str:
 
 def diff_json(r: Comparison, view: View) -> str:
     return render_diff(r.changes, r.old, r.new, "json")
+
+
+VIEWS = {
+    ("programs list", Format.table): list_table,
+    ("programs list", Format.json): list_json,
+    ("programs list", Format.csv): list_csv,
+    ("programs list", Format.markdown): list_markdown,
+    ("programs show", Format.table): show_table,
+    ("programs show", Format.json): show_json,
+    ("programs diff", Format.table): diff_table,
+    ("programs diff", Format.json): diff_json,
+}
