@@ -47,7 +47,7 @@ MUTANTS = [
     ),
     (
         "visa over-the-limit warning deleted",
-        "src/imgplan/timeline.py",
+        "src/imgplan/timeline/visa.py",
         'p.warnings.append(f"{name}: {used} years',
         'print(f"{name}: {used} years',
     ),

@@ -7,13 +7,8 @@ import json
 
 import pytest
 
-from imgplan.chances import (
-    eras_fee,
-    likelihood,
-    nrmp_extra,
-    percentile,
-    separates,
-)
+from imgplan.applications import eras_fee, nrmp_extra
+from imgplan.chances import likelihood, percentile, separates
 from imgplan.formats import profile_from
 from imgplan.load.loading import load_profile
 from imgplan.models.profile import Profile
@@ -200,7 +195,8 @@ def test_chances_labels_its_own_reading_and_lists_this_profiles_risks(cli, tmp_p
     listed for this profile (a failed attempt, years since graduation, observership-only USCE,
     visa need) and not for a profile without them."""
     text = (PROFILES / "step1-failed-once.yaml").read_text()
-    doc = json.loads(cli("chances", str(PROFILES / "step1-failed-once.yaml"), "-f", "json").out)
+    args = ["chances", str(PROFILES / "step1-failed-once.yaml"), "-f", "json", "--today", "2026-07-15"]
+    doc = json.loads(cli(*args).out)
     notes = " ".join(n for s in doc["specialties"] for n in s["notes"])
     assert (
         "imgplan's convention, not a published rule: aim for 5 / 0.49 (the match rate) = 11"
@@ -210,6 +206,16 @@ def test_chances_labels_its_own_reading_and_lists_this_profiles_risks(cli, tmp_p
     risks = [x for x in doc["limits"] if x.startswith("Not in the model, for you:")]
     assert any("a failed attempt (Step 1)" in r for r in risks), risks
     assert any("visa sponsorship" in r for r in risks) == ("visa: none" not in text)
+
+
+def test_chances_in_the_interview_season_says_the_season_is_closed(cli):
+    """After programs start reviewing applications, 'how many to apply to' is not given for
+    the season whose applications are out; the next season is one flag away."""
+    doc = json.loads(cli("chances", str(PROFILES / "step1-failed-once.yaml"), "-f", "json").out)
+    notes = " ".join(n for s in doc["specialties"] for n in s["notes"])
+    assert "How many to apply to" not in notes and "--signals" not in notes
+    assert doc["closed"].startswith("Applications and signals for the 2027 Match went out")
+    assert doc["closed"].endswith("To plan the next season: --season 2028.")
 
 
 def test_a_residents_first_action_is_letters_from_informatics_leaders(cli):
@@ -246,7 +252,7 @@ def test_excel_and_simple_databases_count_as_analytics_skills():
 def test_application_fees_follow_the_published_schedules(n, eras, cas):
     """ERAS from the 2026 season: $11 per program up to 30, then $30 (per specialty);
     ResidencyCAS (Emergency Medicine): $99 for 1-18, +$18 each to 30, +$23 each from 31."""
-    from imgplan.chances import application_fee
+    from imgplan.applications import application_fee
 
     fees = FIGURES.fees
     assert application_fee(n, "internal_medicine", fees) == ("ERAS", eras)

@@ -197,12 +197,12 @@ def test_failed_input_writes_no_output(cli, tmp_path):
 
 
 def test_internal_error_is_exit_70_with_traceback(cli, monkeypatch):
-    import imgplan.recommend
+    import imgplan.commands.recommend
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(imgplan.recommend, "recommend", boom)
+    monkeypatch.setattr(imgplan.commands.recommend, "recommend", boom)
     result = cli("recommend", "profiles/strong-scores.yaml")
     assert result.code == 70
     assert "Traceback" in result.err and "kaboom" in result.err

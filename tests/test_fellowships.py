@@ -202,9 +202,11 @@ def test_the_dataset_wins_and_a_conflict_is_said():
 
 
 def test_explain_shows_the_link_for_a_program_in_a_fellowship_city(cli):
-    out = cli("explain", str(PROFILES / "strong-scores.yaml"), "im-westmoor-medical-center-pa").out
+    out = " ".join(
+        cli("explain", str(PROFILES / "strong-scores.yaml"), "im-westmoor-medical-center-pa").out.split()
+    )
     assert "CI fellowship link: in the same city — Children's Hospital of Philadelphia" in out
-    assert "directory confidence: confirmed older" in out
+    assert "directory confidence: ACGME list 2026" in out
     doc = json.loads(
         cli(
             "explain",
@@ -269,7 +271,8 @@ def test_a_bad_directory_file_is_located_and_exit_2(cli, tmp_path):
 
 def test_the_bundled_directory_is_valid_and_says_it_is_incomplete():
     d = load_directory(bundled.data_path("fellowships.yaml"), TODAY)
-    assert len(d.fellowships) == 52 and "55-65" in d.note
+    assert len(d.fellowships) == 63 and "ACGME's 2026 list has 62 programs" in d.note
+    assert sum(1 for f in d.fellowships if f.acgme_id) == 62
     assert all(f.sources and f.confidence for f in d.fellowships)
 
 
@@ -282,7 +285,7 @@ def test_import_of_the_facts_file_gives_the_bundled_directory(tmp_path, cli):
     result = cli(
         "fellowships", "import", str(SHARED), "--as-of", "2026-11-01", "--output", str(out)
     )
-    assert result.code == 0 and "imported 52 fellowships" in result.err
+    assert result.code == 0 and "imported 63 fellowships" in result.err
     mine = load_directory(out, TODAY)
     bundled_one = load_directory(bundled.data_path("fellowships.yaml"), TODAY)
     assert [f for f in mine.fellowships] == [f for f in bundled_one.fellowships]
@@ -358,7 +361,7 @@ def test_a_users_directory_replaces_the_bundled_one_and_is_named(cli, tmp_path):
         "  - {id: westmoor-ci, name: Westmoor CI, city: Philadelphia, state: PA, confidence: confirmed 2022+}\n"
     )
     args = ["explain", str(PROFILES / "strong-scores.yaml"), "im-westmoor-medical-center-pa"]
-    out = cli(*args, "--fellowships", str(mine)).out
+    out = " ".join(cli(*args, "--fellowships", str(mine)).out.split())
     assert f"CI fellowship links from your directory {mine} (my list" in out
     assert "in the same city — Westmoor CI (westmoor-ci)" in out
     rec = json.loads(
@@ -430,6 +433,6 @@ def test_resident_recommend_lists_fellowships_with_count_fee_and_date(cli):
     f = doc["fellowships"]
     assert f["applications"] == 10 and f["fee"] == 115
     assert f["submit"].startswith("2027-07")
-    assert len(f["ranked"]) == 52 and f["ranked"][0]["visa"] == "ok"
+    assert len(f["ranked"]) == 63 and f["ranked"][0]["visa"] == "ok"
     assert any("AMIA membership" in n for n in f["notes"])
     assert doc["programs"] == []

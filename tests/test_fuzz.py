@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from imgplan.errors import InputError
+from imgplan.errors import InputError, UsageError
 
 from conftest import DATA, PROFILES, calendar, outcomes, reference, signals
 
@@ -247,9 +248,10 @@ def _loaded(load: Any, path: Path, day: dt.date, what: str) -> Any:
 
 def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> None:
     """Every command's core call and every (command × format) renderer, as the CLI runs them."""
-    from imgplan import chances, commands, timeline
+    from imgplan.commands import assess, chances, explain, fellowships, programs, recommend, step3
+    from imgplan.commands import timeline as timeline_command
+    from imgplan.load.bundled import Bundled
     from imgplan.load.loading import load_dataset, load_profile
-    from imgplan.recommend import recommend
     from imgplan.render import render
     from imgplan.render.formats import View, supported
 
@@ -260,39 +262,39 @@ def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> 
             if fmt == "json":
                 json.loads(text)
 
-    ref, cal, figures = reference(), calendar(), outcomes()
+    data = Bundled(None)
     person = _loaded(load_profile, profile_path, day, "profile")
     if person is None:
         return
     # timeline, check-step3, assess: the profile alone
-    every_format("timeline", timeline.build(person, ref, cal, day, signals=signals()))
-    step3 = commands.check_step3(person, {}, None, ref, day)
-    assert step3.verdict.exit_code in (0, 1)
-    every_format("check-step3", step3)
-    every_format("assess", commands.assess(person, ref, day))
+    every_format("timeline", timeline_command.run(person, data, day))
+    check = step3.run(person, {}, None, data, day)
+    assert check.verdict.exit_code in (0, 1)
+    every_format("check-step3", check)
+    every_format("assess", assess.run(person, data, day))
     if dataset_path is None:
         return
     dataset = _loaded(load_dataset, dataset_path, day, "dataset")
     if dataset is None:
         return
     # recommend, explain, chances, programs list/show
-    rec = recommend(person, dataset, ref, day)
-    every_format("recommend", rec)
-    rows = list(csv.reader(io.StringIO(render("recommend", "csv", rec, View()))))
-    assert len(rows) == len(rec.programs) + 1
+    result = recommend.run(person, dataset, data, day, recommend.Options())
+    every_format("recommend", result)
+    rows = list(csv.reader(io.StringIO(render("recommend", "csv", result, View()))))
+    assert len(rows) == len(result.rec.programs) + 1 or result.fellowships is not None
     for program in dataset.programs[:3]:
-        every_format("explain", commands.explain(person, dataset, program, ref, day))
-        every_format("programs show", commands.ProgramView(dataset, program))
-    every_format("chances", chances.chances(person, rec, figures))
-    every_format("programs list", commands.list_programs(dataset, set(), set()))
-    every_format("programs diff", commands.compare(dataset, dataset, "a", "b"))
-    from imgplan.load import bundled
-    from imgplan.plan import application_plan
-
-    rec.plan = application_plan(rec, person, figures, signals())
-    every_format("recommend", rec)
-    directory = bundled.fellowships(None)
-    listed = commands.list_fellowships(
+        try:
+            every_format("explain", explain.run(person, dataset, program.id, data, day))
+        except UsageError:  # a resident's explain takes a fellowship, not a program
+            assert result.stage.in_training
+        every_format("programs show", programs.ProgramView(dataset, program))
+    every_format("chances", chances.run(person, dataset, data, day))
+    every_format("programs list", programs.list_programs(dataset, set(), set()))
+    every_format("programs diff", programs.compare(dataset, dataset, "a", "b"))
+    planned = recommend.run(person, dataset, data, day, recommend.Options(signals=True, season=day.year + 2))
+    every_format("recommend", planned)
+    directory = data.fellowships
+    listed = fellowships.list_fellowships(
         directory,
         "bundled",
         states=[],
@@ -304,9 +306,9 @@ def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> 
     )
     every_format("fellowships list", listed)
     every_format(
-        "fellowships show", commands.FellowshipView(directory, directory.fellowships[0], "b")
+        "fellowships show", fellowships.FellowshipView(directory, directory.fellowships[0], "b")
     )
-    every_format("fellowships diff", commands.diff_fellowships(directory, directory, "a", "b"))
+    every_format("fellowships diff", fellowships.diff_fellowships(directory, directory, "a", "b"))
 
 
 @pytest.fixture(scope="module")

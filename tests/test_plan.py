@@ -240,7 +240,9 @@ def test_chosen_signals_are_checked_not_proposed():
 
 
 def test_recommend_signals_in_every_format(cli, tmp_path):
-    args = ["recommend", str(PROFILES / "strong-scores.yaml"), "--signals"]
+    """Before programs start reviewing applications (the building phase), --signals
+    proposes the plan in every format."""
+    args = ["recommend", str(PROFILES / "strong-scores.yaml"), "--signals", "--today", "2026-07-15"]
     table = cli(*args)
     assert table.code == 0 and "Signals and the application plan (Match 2027)" in table.out
     assert "Total for the plan: $" in table.out

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from imgplan.formats import profile_from
-from imgplan.rules.stage import STAGES, stage_of
+from imgplan.season import STAGES, stage_of
 
 from conftest import PROFILES, calendar, golden, signals
 
@@ -27,7 +27,7 @@ EXAMPLES = {
 @pytest.mark.parametrize(("name", "expected"), sorted(EXAMPLES.items()))
 def test_each_example_profile_is_at_its_stage(cli, name, expected):
     doc = json.loads(cli("timeline", str(PROFILES / f"{name}.yaml"), "-f", "json").out)
-    assert doc["stage"] == expected
+    assert doc["stage"]["name"] == expected
 
 
 def test_matched_example_as_of_april():
@@ -38,7 +38,7 @@ def test_matched_example_as_of_april():
 
 
 def test_every_stage_has_an_example():
-    assert set(EXAMPLES.values()) | {"matched"} == set(STAGES)
+    assert set(EXAMPLES.values()) | {"matched", "graduate"} == set(STAGES)
 
 
 @pytest.mark.parametrize(
@@ -49,29 +49,46 @@ def test_every_command_shows_the_stage(cli, command):
     if command == "explain":
         args.append("1")
     text = cli(*args)
-    assert "Stage: applying (scores in, aiming at the coming 2027 Match)" in text.out
+    assert "Now (applying · interviewing, 2026-11-25)" in text.out
     doc = json.loads(cli(*args, "-f", "json").out)
-    assert doc["stage"] == "applying"
+    assert doc["stage"]["name"] == "applying" and doc["stage"]["phase"] == "interviewing"
+    assert doc["now_next"]["title"] == "Now (applying · interviewing, 2026-11-25)"
 
 
 def test_a_past_match_year_is_never_taken_as_a_match(cli):
+    """In November, after programs started reviewing the 2027 applications: imgplan asks
+    whether the applicant re-applied, and otherwise plans the 2028 Match."""
     out = " ".join(cli("recommend", str(PROFILES / "between-seasons.yaml")).out.split())
     assert (
         "The 2026 Match is over (Match Day 2026-03-20). Did you match? If you did, add a "
-        "residency block (specialty, start) to your profile: imgplan never assumes a match. If "
-        "you did not, this plans the 2027 Match: you will be 6 years from graduation then, one "
-        "more than for 2026, which crosses any program limit of 5 years."
+        "residency block (specialty, start) to your profile: imgplan never assumes a match. Did "
+        "you re-apply in September for the 2027 Match? If you did, set targets.match_year: "
+        "2027: you are in its interview season (programs have been reviewing applications since "
+        "2026-09-23). If you did not, this plans the 2028 Match: you will be 7 years from "
+        "graduation then, which rules out programs that accept fewer (5 years for 2026)."
     ) in out
     doc = json.loads(cli("timeline", str(PROFILES / "between-seasons.yaml"), "-f", "json").out)
     days = {e["title"]: e["date"] for e in doc["events"]}
-    assert days["Match Day 2027"] == "2027-03-19"
-    assert "Match Day 2026" not in days
+    assert days["Match Day 2028"] == "2028-03-17"
+    assert "Match Day 2026" not in days and "Match Day 2027" not in days
+
+
+def test_between_seasons_before_review_plans_the_coming_match(cli):
+    """In August the 2027 applications are not out yet: the coming Match is planned, and the
+    re-applicant checklist leads."""
+    args = ["recommend", str(PROFILES / "between-seasons.yaml"), "--today", "2026-08-01"]
+    doc = json.loads(cli(*args, "-f", "json").out)
+    assert doc["stage"]["name"] == "between-seasons" and doc["stage"]["season"] == 2027
+    texts = [x["text"] for x in doc["now_next"]["now"]]
+    assert "this plans the 2027 Match: you will be 6 years from graduation" in texts[0]
+    assert "Did you re-apply" not in texts[0]
+    assert any(t.startswith("Add hands-on US clinical experience") for t in texts)
 
 
 def test_a_resident_gets_no_residency_list_but_fellowship_figures_and_readiness_first(cli):
     path = str(PROFILES / "resident-pgy2.yaml")
     rec = json.loads(cli("recommend", path, "-f", "json").out)
-    assert rec["programs"] == [] and rec["stage"] == "resident"
+    assert rec["programs"] == [] and rec["stage"]["name"] == "resident"
     assert "imgplan no longer ranks residency programs" in rec["notes"][0]
     odds = json.loads(cli("chances", path, "-f", "json").out)
     assert odds["specialties"] == []
@@ -102,8 +119,8 @@ def test_step3_result_after_the_h1b_deadline_is_warned(cli):
     result = cli("timeline", str(PROFILES / "matched.yaml"), "--today", "2027-04-01", "-f", "json")
     warnings = json.loads(result.out)["warnings"]
     assert (
-        "The Step 3 result would arrive about 2027-06-24, too late for an H-1B petition before "
-        "residency starts on 2027-07-01 (the petition needs Step 3 passed)."
+        "The Step 3 result would arrive about 2027-06-24, after 31 May: late for an H-1B "
+        "petition before residency starts on 2027-07-01 (the petition needs Step 3 passed)."
     ) in warnings
 
 
@@ -130,7 +147,7 @@ def test_step3_result_after_the_rank_list_deadline_is_warned():
     plan = build(prof, reference(), calendar(), dt.date(2027, 1, 10), signals=signals())
     assert any(
         w.startswith(
-            "The Step 3 result would arrive about 2027-05-02, after the rank-list deadline (2027-03-03)"
+            "The Step 3 result would arrive about 2027-05-03, after the rank-list deadline (2027-03-03)"
         )
         for w in plan.warnings
     ), plan.warnings

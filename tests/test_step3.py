@@ -56,6 +56,41 @@ CASES = [
         set(),
     ),
     ("not certified", {**BASE, "ecfmg": False}, "not-eligible", "step3-ecfmg", set()),
+    (
+        "numeric step 3 under 200 from 2024",
+        {**BASE, "step3": 199, "step3_date": dt.date(2024, 3, 1)},
+        "retake",
+        "step3-failed",
+        {"attempt-limit"},
+    ),
+    (
+        "numeric step 3 199 before 2024 passed (mark 198)",
+        {**BASE, "step3": 199, "step3_date": dt.date(2023, 12, 31)},
+        "done",
+        "step3-done",
+        set(),
+    ),
+    (
+        "numeric step 3 200 from 2024 passed",
+        {**BASE, "step3": 200, "step3_date": dt.date(2024, 1, 1)},
+        "done",
+        "step3-done",
+        set(),
+    ),
+    (
+        "numeric step 3 197 without a date fails every mark",
+        {**BASE, "step3": 197},
+        "retake",
+        "step3-failed",
+        set(),
+    ),
+    (
+        "numeric step 3 199 without a date: verify",
+        {**BASE, "step3": 199},
+        "verify",
+        "step3-failed",
+        set(),
+    ),
     ("certification unknown", {**BASE, "ecfmg": None}, "not-eligible", "step3-ecfmg", set()),
     (
         "matched, residency ahead",
@@ -64,7 +99,8 @@ CASES = [
         "matched",
         set(),
     ),
-    ("in residency", {**BASE, "residency_start": dt.date(2025, 7, 1)}, "later", "matched", set()),
+    ("in residency", {**BASE, "residency_start": dt.date(2025, 7, 1)}, "take-now", "matched", set()),
+    ("residency just begun", {**BASE, "residency_start": dt.date(2026, 7, 1)}, "later", "matched", set()),
     (
         "matched on an H-1B",
         {**BASE, "visa": "h1b", "residency_start": dt.date(2027, 7, 1)},
@@ -282,14 +318,14 @@ def test_a_verdict_resting_on_a_missing_answer_says_so(cli):
     nothing = cli("check-step3", *facts)
     assert nothing.code == 1
     assert nothing.out.startswith(
-        "Step 3 verdict: WAIT: an answer is missing — give it (below) for a real verdict (exit 1)"
+        "Step 3 verdict: WAIT: an answer is missing — give it (below) for a real verdict\n"
     )
-    assert "Deciding reason: Readiness unknown: give study weeks" in nothing.out
+    assert "(exit 1)" not in nothing.out  # plain words: the exit code is for scripts
+    assert "Why: Readiness unknown: give study weeks" in " ".join(nothing.out.split())
     no_confidence = cli("check-step3", *facts, "--study-weeks", "8", "--practice-percent", "70")
-    assert (
-        "Deciding reason: Confidence not given: say whether you feel confident" in no_confidence.out
-    )
-    assert "--confident or --not-confident, or step3_readiness.confident: true" in no_confidence.out
+    said = " ".join(no_confidence.out.split())
+    assert "Why: Confidence not given: say whether you feel confident" in said
+    assert "--confident or --not-confident, or step3_readiness.confident: true" in said
     said_no = cli(
         "check-step3", *facts, "--study-weeks", "8", "--practice-percent", "70", "--not-confident"
     )

@@ -28,7 +28,57 @@ def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
     return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
 
 
-WED, THU, FRI = 2, 3, 4
+MON, WED, THU, FRI, SAT, SUN = 0, 2, 3, 4, 5, 6
+
+
+def _observed(day: dt.date) -> dt.date:
+    """A fixed-date federal holiday on a Saturday is observed the Friday before, on a Sunday
+    the Monday after (5 U.S.C. 6103; OPM)."""
+    if day.weekday() == SAT:
+        return day - dt.timedelta(days=1)
+    if day.weekday() == SUN:
+        return day + dt.timedelta(days=1)
+    return day
+
+
+def _last_weekday(year: int, month: int, weekday: int) -> dt.date:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last = nxt - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def federal_holidays(year: int) -> set[dt.date]:
+    """The US federal holidays of ``year`` (5 U.S.C. 6103), the fixed-date ones on their
+    observed day as well: New Year's Day, Martin Luther King Jr. Day, Washington's Birthday,
+    Memorial Day, Juneteenth, Independence Day, Labor Day, Columbus Day, Veterans Day,
+    Thanksgiving Day, Christmas Day. Written here rather than imported from the `holidays`
+    package (~0.1 s to import, and every command builds the timeline); a test compares the
+    two over 2020-2040."""
+    dates = (
+        ((1, 1), (6, 19), (7, 4), (11, 11), (12, 25))
+        if year >= 2021
+        else ((1, 1), (7, 4), (11, 11), (12, 25))
+    )  # Juneteenth from 2021
+    fixed = [dt.date(year, m, d) for m, d in dates]
+    days = set(fixed) | {_observed(d) for d in fixed}
+    days |= {_observed(dt.date(year + 1, 1, 1))} & {dt.date(year, 12, 31)}
+    days |= {
+        nth_weekday(year, 1, MON, 3),
+        nth_weekday(year, 2, MON, 3),
+        _last_weekday(year, 5, MON),
+        nth_weekday(year, 9, MON, 1),
+        nth_weekday(year, 10, MON, 2),
+        nth_weekday(year, 11, THU, 4),
+    }
+    return {d for d in days if d.year == year}
+
+
+def working_day(day: dt.date) -> dt.date:
+    """``day``, or the next day that is neither a weekend nor a US federal holiday: where
+    imgplan places an estimated date (an exam, an application window opening)."""
+    while day.weekday() >= SAT or day in federal_holidays(day.year):
+        day += dt.timedelta(days=1)
+    return day
 
 
 @dataclass(frozen=True)
@@ -164,8 +214,10 @@ def fellowship_submit(year: int, data: CalendarData) -> tuple[Dated, Dated]:
     if year in data.fellowship_seasons:
         f = data.fellowship_seasons[year]
         return _pair(f.eras_submit, f.programs_review, "published", f.source)
-    submit = nth_weekday(year, 7, WED, 1)
-    review = submit + dt.timedelta(days=data.pattern.fellowship_review_days_after_submit)
+    submit = working_day(nth_weekday(year, 7, WED, 1))  # 4 July is a holiday
+    review = working_day(
+        submit + dt.timedelta(days=data.pattern.fellowship_review_days_after_submit)
+    )
     return _pair(submit, review, "estimated", data.pattern.source)
 
 

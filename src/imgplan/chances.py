@@ -17,24 +17,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .applications import (
+    APPLICATION_COUNTS,
+    _cas_words,
+    application_fee,
+    fellowship_fee,
+    goal_words,
+    nrmp_extra,
+)
 from .models import vocab
 from .models.outcomes import (
-    ErasFees,
-    Fees,
-    FeeTier,
-    FellowshipMatch,
-    NrmpFees,
     Outcomes,
     SpecialtyOutcome,
 )
 from .models.profile import Profile
 from .models.programs import Dataset
+from .nownext import NowNext
 from .recommend import Assessed, Recommendation
-from .rules.stage import Stage
+from .season import Stage
 
 Z75 = 0.6744897501960817  # the standard normal's 75th percentile
 MIN_SEPARATION = 3  # points between the medians below which the score does not separate
-APPLICATION_COUNTS = (10, 20, 30, 40, 60, 80, 100)
 RANK_COUNTS = (10, 15, 20, 25, 30)
 
 
@@ -69,29 +72,6 @@ def likelihood(score: float, o: SpecialtyOutcome) -> float:
     log_lr = (mu_m - mu_u) / sigma**2 * (score - (mu_m + mu_u) / 2)
     lr = math.exp(max(-50.0, min(50.0, log_lr)))
     return p * lr / (p * lr + (1 - p))
-
-
-def interviews_goal(o: SpecialtyOutcome) -> int:
-    """How many interviews to aim for (imgplan's convention): the matched applicants' median
-    contiguous ranks, divided by the specialty's match rate (fewer matches per applicant call
-    for more interviews)."""
-    return math.ceil(o.ranks[0] / o.rate - 1e-9)
-
-
-def goal_words(o: SpecialtyOutcome) -> str:
-    return (
-        f"imgplan's convention, not a published rule: aim for {o.ranks[0]:g} / "
-        f"{o.rate:.2f} (the match rate) = {interviews_goal(o)} interviews"
-    )
-
-
-def eras_fee(n: int, fees: ErasFees) -> int:
-    """ERAS: a per-program fee by tier, counted per specialty (no flat part)."""
-    return tiered_fee(n, 0, 0, fees.tiers)
-
-
-def nrmp_extra(ranks: int, fees: NrmpFees) -> int:
-    return max(0, ranks - fees.ranks_included) * fees.per_extra_rank
 
 
 # The result -------------------------------------------------------------------------------
@@ -131,6 +111,8 @@ class Chances:
     dataset: Dataset | None = None  # where the eligible programs come from
     stage: Stage | None = None
     fellowship: FellowshipOdds | None = None  # in training: the CI fellowship match instead
+    now: NowNext | None = None  # set by the command (commands.chances)
+    closed: str | None = None  # this season's applications are out: no "how many to apply to"
 
 
 @dataclass
@@ -146,45 +128,37 @@ class FellowshipOdds:
     programs: str
 
 
-def tiered_fee(n: int, flat: int, flat_up_to: int, tiers: list[FeeTier]) -> int:
-    """A flat fee for the first ``flat_up_to`` programs, then a per-program fee by tier."""
-    total, done = (flat, flat_up_to) if n > 0 else (0, 0)
-    for tier in tiers:
-        upto = n if tier.up_to is None else min(n, tier.up_to)
-        if upto > done:
-            total += (upto - done) * tier.per_program
-            done = upto
-    return total
-
-
-def fellowship_fee(n: int, f: FellowshipMatch) -> int:
-    """ERAS fellowship fee: $115 up to 10 programs, then per program (data/outcomes.yaml)."""
-    return tiered_fee(n, f.fee_flat, f.fee_flat_up_to, f.fee_tiers)
-
-
-def application_fee(n: int, specialty: str, fees: Fees) -> tuple[str, int]:
-    """(the application service, its fee for ``n`` programs in ``specialty``): ResidencyCAS
-    for Emergency Medicine, ERAS for the others."""
-    cas = fees.residencycas
-    if specialty in cas.specialties:
-        return "ResidencyCAS", tiered_fee(n, cas.flat, cas.flat_up_to, cas.tiers)
-    return "ERAS", eras_fee(n, fees.eras)
-
-
 def chances(
-    profile: Profile, rec: Recommendation, figures: Outcomes, stage: Stage | None = None
+    profile: Profile,
+    rec: Recommendation,
+    figures: Outcomes,
+    stage: Stage | None = None,
+    *,
+    failed_step2: bool = False,
+    closed: str | None = None,
 ) -> Chances:
     """Residency-match odds by target specialty; for a profile matched or in residency, the
-    CI fellowship match figures instead (residency odds no longer apply)."""
+    CI fellowship match figures instead (residency odds no longer apply), and none for a
+    fellow. ``failed_step2``: the figures apply after a passing retake; ``closed``: why this
+    season's "how many to apply to" is not given."""
     if stage is not None and stage.in_training:
-        return _fellowship_chances(profile, figures, stage)
+        found = _fellowship_chances(profile, figures, stage)
+        found.closed = closed
+        return found
     co = figures.charting_outcomes
     score = profile.step2
     out = []
     for spec in profile.targets.specialties:
         mine = [a for a in rec.programs if a.program.specialty == spec]
-        one = _specialty(spec, co.specialties.get(str(spec)), score, mine, figures)
+        o = co.specialties.get(str(spec))
+        one = _specialty(spec, o, score, mine, figures)
         one.service = application_fee(1, str(spec), figures.fees)[0]
+        if o is not None and closed is None:
+            one.notes.append(
+                f"How many to apply to: {goal_words(o)}. `imgplan recommend PROFILE --signals` "
+                "turns that into applications per tier of your list, signals, and the plan's "
+                "total fee."
+            )
         out.append(one)
     derivation = (
         "Likelihood = Bayes' rule: base rate × f_matched(score) / (base rate × f_matched(score) + "
@@ -196,7 +170,15 @@ def chances(
     first = 1 if profile.visa == vocab.Visa.none and limits[0].startswith("If you are a US") else 0
     limits[first:first] = _risks(profile)
     score_note = ""
-    if profile.step2_planned:
+    if failed_step2:
+        step2ck = profile.usmle.step2ck
+        failed = step2ck.score if step2ck else None
+        score_note = (
+            f"Your Step 2 CK {failed} is a fail: these figures apply only after a passing "
+            f"retake{f' (they use your retake target {score})' if profile.step2_planned else ''}, "
+            "and the failure stays on your transcript, which many programs screen on."
+        )
+    elif profile.step2_planned:
         score_note = f"Step 2 CK not taken: figures use your planned target {score}."
     elif score is None:
         score_note = "No Step 2 CK score or target: percentiles and likelihoods are unknown."
@@ -218,6 +200,7 @@ def chances(
         score_note,
         rec.dataset,
         stage,
+        closed=closed,
     )
 
 
@@ -260,9 +243,7 @@ def _specialty(
         )
     notes.append(
         f"Matched applicants ranked a median of {o.ranks[0]:g} programs in the specialty, "
-        f"unmatched {o.ranks[1]:g} (Charting Outcomes). {goal_words(o)}. "
-        "`imgplan recommend PROFILE --signals` turns that into applications per tier of your "
-        "list, signals, and the plan's total fee."
+        f"unmatched {o.ranks[1]:g} (Charting Outcomes)."
     )
     return SpecialtyChances(
         str(spec),
@@ -284,6 +265,11 @@ def _specialty(
 
 
 def _fellowship_chances(profile: Profile, figures: Outcomes, stage: Stage) -> Chances:
+    if stage.name == "fellow":
+        limits = [
+            "You are in the CI fellowship: no match is ahead of you, so imgplan gives no odds."
+        ]
+        return Chances(profile, [], "", "", limits, [], "", "", "", None, stage)
     f = figures.fellowship_match
     odds = FellowshipOdds(
         f.matched_share,
@@ -299,17 +285,6 @@ def _fellowship_chances(profile: Profile, figures: Outcomes, stage: Stage) -> Ch
         "match figures are published. Verify each program's visa policy and eligibility.",
     ]
     return Chances(profile, [], "", odds.source, limits, [], "", "", "", None, stage, odds)
-
-
-def _cas_words(fees: Fees) -> str:
-    cas = fees.residencycas
-    return (
-        f". {cas.source} ({cas.edition}): ${cas.flat} for programs 1–{cas.flat_up_to}, then "
-        + ", ".join(
-            f"+${t.per_program} each" + (f" to {t.up_to}" if t.up_to else " from there")
-            for t in cas.tiers
-        )
-    )
 
 
 def _risks(profile: Profile) -> list[str]:

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .models import vocab
-from .models.fellowships import CONFIDENCE, Fellowship, FellowshipDirectory, Link
+from .models.fellowships import CONFIDENCE, Fellowship, FellowshipDirectory, Link, city_key
 from .models.profile import Profile
 from .models.programs import Dataset, Program
 
@@ -40,21 +40,6 @@ Coordinates = dict[tuple[str, str], tuple[float, float]]
 
 
 # Cities and distances ---------------------------------------------------------------------
-
-_CITY_ALIASES = {
-    "new york city": "new york",
-    "saint": "st",
-    "sainte": "ste",
-    "fort": "ft",
-    "mount": "mt",
-}
-
-
-def city_key(city: str, state: str) -> tuple[str, str]:
-    """('st louis', 'MO') for 'St. Louis, MO', 'Saint Louis' or 'ST LOUIS'."""
-    words = re.sub(r"[^a-z0-9 ]+", " ", city.lower().replace(".", "")).split()
-    text = " ".join(_CITY_ALIASES.get(w, w) for w in words)
-    return _CITY_ALIASES.get(text, text), state.upper()
 
 
 def miles(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -386,12 +371,20 @@ class FellowshipPlan:
     submit: str  # the July ERAS fellowship cycle, in words
     submit_date: dt.date  # the July cycle's opening
     notes: list[str]
+    closed: str | None = None  # this season's applications are out: what happens instead
 
 
 VISA_ORDER = {"ok": 0, "n/a": 0, "verify": 1, "against-institution": 2, "against": 3}
 
 
 def _visa_fit(f: Fellowship, need: str) -> tuple[str, str]:
+    if f.military_only:
+        if need != "none":
+            return (
+                "against",
+                "a military program: its positions are for uniformed service members, not for applicants on a visa",
+            )
+        return "verify", "a military program: uniformed service members only (verify)"
     if need == "none":
         return "n/a", "you need no visa"
     wanted = {"j1", "h1b"} if need == "any" else {need}
@@ -465,6 +458,8 @@ def rank_fellowships(
         if distance is not None:
             reasons.append(f"{distance:.0f} miles from your residency.")
         reasons.append(f"Directory confidence: {f.confidence}.")
+        if f.notes:
+            reasons.append(f"Directory notes: {f.notes}")
         out.append(Ranked(f, visa, internal, preferred, distance, reasons, warnings))
     out.sort(
         key=lambda r: (
@@ -489,3 +484,27 @@ def rank_fellowships(
     return FellowshipPlan(
         out, directory, applications, fee, fee_source, source, submit_words, submit, notes
     )
+
+
+def link_dataset(
+    dataset: Dataset,
+    directory: FellowshipDirectory,
+    coords: Coordinates,
+) -> dict[int, Link]:
+    """{position: link} for the dataset's linked programs, equal links shared (a
+    13,000-program dataset has a few thousand links and far fewer distinct ones)."""
+    shared: dict[Link, Link] = {}
+    return {
+        i: shared.setdefault(link, link)
+        for i, link in enumerate(links(dataset, directory, coords))
+        if link is not None
+    }
+
+
+def apply_links(dataset: Dataset, found: dict[int, Link]) -> Dataset:
+    """Set each program's link (Program.link) from {position: link}."""
+    programs = dataset.programs
+    for i, link in found.items():
+        if 0 <= i < len(programs):
+            programs[i].link = link
+    return dataset

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .chances import application_fee, goal_words, interviews_goal, nrmp_extra
+from .applications import application_fee, goal_words, interviews_goal, nrmp_extra
 from .models import vocab
 from .models.outcomes import Outcomes
 from .models.profile import ChosenSignal, Profile

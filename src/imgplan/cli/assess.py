@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
+from ..commands import assess as command
 from ..load.session import Run
-from ..rules.stage import stage_of
 from .options import choose_format, today_from
 from .params import AssessFormat, NoCacheOpt, OutputOpt, ProfileArg, TodayOpt
 from .show import show
@@ -27,8 +27,6 @@ def assess(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Informatics-portfolio strength on the guide's four core elements, and next actions."""
-    from ..commands import assess as run
-
     chosen = choose_format("assess", fmt)
     r = Run.start(today_from(today), no_cache)
     if programs is not None:
@@ -36,8 +34,5 @@ def assess(
             "imgplan: note: assess reads only your profile (the portfolio is about you, not "
             "programs): --programs is not needed and was not read\n"
         )
-    person = r.profile(profile)
-    result = run(
-        person, r.bundled.reference, r.today, stage_of(person, r.bundled.calendar, r.today)
-    )
+    result = command.run(r.profile(profile), r.bundled, r.today)
     show("assess", chosen, result, output, (profile,))

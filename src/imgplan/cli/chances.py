@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from ..commands import chances as command
 from ..load.session import Run
-from ..rules.stage import stage_of
+from .inputs import programs as load_programs
 from .options import choose_format, today_from
-from .params import ChancesFormat, NoCacheOpt, OutputOpt, ProfileArg, ProgramsOpt, TodayOpt
+from .params import (
+    ChancesFormat,
+    NoCacheOpt,
+    OutputOpt,
+    ProfileArg,
+    ProgramsOpt,
+    SeasonOpt,
+    TodayOpt,
+)
 from .show import show
 
 
@@ -15,16 +24,12 @@ def chances(
     fmt: ChancesFormat = "table",
     output: OutputOpt = None,
     today: TodayOpt = None,
+    season: SeasonOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Specialty match likelihood and percentile from public figures; programs and fees."""
-    from ..chances import chances as run
-    from ..recommend import recommend as recommend_run
-
     chosen = choose_format("chances", fmt)
     r = Run.start(today_from(today), no_cache)
     person = r.profile(profile)
-    stage = stage_of(person, r.bundled.calendar, r.today)
-    rec = recommend_run(person, r.programs(programs), r.bundled.reference, r.today, stage=stage)
-    result = run(person, rec, r.bundled.outcomes, stage)
+    result = command.run(person, load_programs(r, programs), r.bundled, r.today, season=season)
     show("chances", chosen, result, output, (profile, programs))

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from ..load.session import Run, find_program
-from ..rules.stage import stage_of
+from ..commands import explain as command
+from ..load.session import Run
+from .inputs import programs as load_programs
 from .options import choose_format, today_from
 from .params import (
     ExplainFormat,
@@ -26,7 +27,8 @@ def explain(
     program_id: Annotated[
         str,
         typer.Argument(
-            help="A program: its id, its short id or the start of its id, or its # in your list."
+            help="A program: its id, its short id or the start of its id, or its # in your "
+            "list (for a resident: a CI fellowship's id or its # on your fellowship list)."
         ),
     ],
     programs: ProgramsOpt = None,
@@ -37,19 +39,12 @@ def explain(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Every rule's finding for one program, with the figures and weights used."""
-    from ..commands import explain as run
-    from ..recommend import recommend as rank
-
     chosen = choose_format("explain", fmt)
     r = Run.start(today_from(today), no_cache)
     r.directory_path = fellowships
-    person, dataset, ref = r.profile(profile), r.programs(programs), r.bundled.reference
-    ranked = None
-    if program_id.strip().isdigit() and dataset.by_id(program_id.strip()) is None:
-        ranked = [e[2] for e in rank(person, dataset, ref, r.today).ranked]
-    program = find_program(dataset, program_id, ranked)
-    stage = stage_of(person, r.bundled.calendar, r.today)
-    result = run(person, dataset, program, ref, r.today, stage)
+    person = r.profile(profile)
+    dataset = load_programs(r, programs)
+    result = command.run(person, dataset, program_id, r.bundled, r.today, directory=r.directory)
     note = r.directory_note()
     if note:
         result.notes.append(note)

@@ -44,8 +44,8 @@ def _near(
     text: str, coords: dict[tuple[str, str], tuple[float, float]]
 ) -> tuple[str, tuple[float, float]]:
     """'Boston,MA' -> ('Boston, MA', coordinates); a usage error when the place is unknown."""
-    from ..fellowships import city_key
     from ..models import vocab
+    from ..models.fellowships import city_key
 
     city, _, state = text.rpartition(",")
     if not city.strip() or not state.strip():
@@ -88,7 +88,7 @@ def fellowships_list(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """List the directory's programs (every row with its confidence; unknown = verify)."""
-    from ..commands import list_fellowships
+    from ..commands.fellowships import list_fellowships
     from .show import show
 
     chosen = choose_format("fellowships list", fmt)
@@ -124,7 +124,7 @@ def fellowships_show(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Every fact the directory holds about one program, with its sources and their dates."""
-    from ..commands import FellowshipView
+    from ..commands.fellowships import FellowshipView
     from ..models import vocab
     from .show import show
 
@@ -160,7 +160,7 @@ def fellowships_diff(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """What changed between two directories, entry by entry and field by field."""
-    from ..commands import diff_fellowships
+    from ..commands.fellowships import diff_fellowships
     from ..load.loading import load_directory
     from .show import EXIT_NO, show
 

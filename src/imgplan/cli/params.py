@@ -149,6 +149,16 @@ SignalsOpt = Annotated[
         "how many to apply to, and the fees.",
     ),
 ]
+SeasonOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--season",
+        help="Plan this Match year instead of your profile's targets.match_year (e.g. the next "
+        "season once this season's applications are out).",
+        min=2000,
+        max=2100,
+    ),
+]
 FellowshipsOpt = Annotated[
     Path | None,
     typer.Option(

@@ -10,9 +10,11 @@ from typing import Annotated
 
 import typer
 
+from ..commands.programs import ProgramView, compare, list_programs
 from ..errors import UsageError
 from ..load.files import deliver
-from ..load.session import Run, find_program
+from ..load.session import Run
+from ..lookup import find_program
 from .options import choose_format, parsed, printable, today_from, vocabulary
 from .params import (
     DiffFormat,
@@ -159,8 +161,6 @@ def programs_list(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """List the programs of a dataset (unknown figures shown as '?')."""
-    from ..commands import list_programs
-
     chosen = choose_format("programs list", fmt)
     specialties, states = vocabulary(specialty, state)
     r = Run.start(today_from(today), no_cache)
@@ -177,8 +177,6 @@ def programs_show(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Show every figure of one program (unknown ones said so)."""
-    from ..commands import ProgramView
-
     chosen = choose_format("programs show", fmt)
     dataset = Run.start(today_from(today), no_cache).programs(programs)
     show("programs show", chosen, ProgramView(dataset, find_program(dataset, program_id)), None, ())
@@ -197,8 +195,6 @@ def programs_diff(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """What changed between two datasets, program by program and field by field."""
-    from ..commands import compare
-
     chosen = choose_format("programs diff", fmt)
     r = Run.start(today_from(today), no_cache)
     result = compare(r.programs(old), r.programs(new), str(old), str(new))

@@ -7,11 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
+from ..commands import recommend as command
+from ..commands.recommend import Batch
 from ..errors import UsageError
 from ..load.files import batch_targets, deliver
 from ..load.session import Run
+from ..recommend import with_overrides
 from ..render.formats import EXTENSIONS, Format
-from ..rules.stage import stage_of
+from .inputs import programs as load_programs
 from .options import choose_format, today_from, vocabulary, what_if_of
 from .params import (
     AllOpt,
@@ -23,6 +26,7 @@ from .params import (
     OutputOpt,
     ProgramsOpt,
     RecommendFormat,
+    SeasonOpt,
     SignalsOpt,
     SpecialtyOpt,
     StateOpt,
@@ -45,28 +49,26 @@ def _write_recommendations(
     chosen: Format,
     output: Path | None,
     output_dir: Path | None,
-    inputs: tuple[Path | None, ...],
+    sources: tuple[Path | None, ...],
     include_excluded: bool,
 ) -> None:
     """One file per profile in ``output_dir`` (all rendered before any is written), else one
     output: a single list, or a batch under one document."""
-    from ..commands import Batch
-
     if output_dir is not None:
-        targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], inputs)
+        targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], sources)
         texts = [
             render_for("recommend", chosen, rec, target, include_excluded=include_excluded)
             for rec, target in zip(recs, targets, strict=True)
         ]
         for text, target in zip(texts, targets, strict=True):  # written only when all are ready
-            deliver(text, target, inputs)
+            deliver(text, target, sources)
         return
     result = (
         recs[0]
         if len(recs) == 1
         else Batch([(str(p), x) for p, x in zip(profiles, recs, strict=True)])
     )
-    show("recommend", chosen, result, output, inputs, include_excluded=include_excluded)
+    show("recommend", chosen, result, output, sources, include_excluded=include_excluded)
 
 
 def recommend(
@@ -92,6 +94,7 @@ def recommend(
     output_dir: OutputDirOpt = None,
     signals: SignalsOpt = False,
     fellowships: FellowshipsOpt = None,
+    season: SeasonOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Ranked, tiered, explained program list, with profile findings on top.
@@ -100,10 +103,6 @@ def recommend(
     concatenated on stdout (JSON: one object with a `results` list), or one file per
     profile with --output-dir.
     """
-    from ..commands import add_plans
-    from ..recommend import recommend as run
-    from ..recommend import with_overrides
-
     chosen = choose_format("recommend", fmt)
     if step3 is not None and step3.strip().lower() != "pass":
         raise UsageError(f"--step3 '{step3}' is not understood; expected --step3 pass")
@@ -117,44 +116,27 @@ def recommend(
     # Every profile is read and validated before anything is written.
     people = [r.profile(path) for path in profiles]
     what_if = what_if_of(step2=step2, usce_months=usce_months, step3=step3, ecfmg=ecfmg)
-    dataset, ref = r.programs(programs), r.bundled.reference
-
-    recs = [
-        run(
-            with_overrides(
-                person,
-                step2=step2,
-                usce_months=usce_months,
-                step3_pass=step3 is not None,
-                ecfmg=ecfmg,
-            ),
-            dataset,
-            ref,
-            r.today,
-            specialties=specialties or None,
-            states=states or None,
-            top=top or (TABLE_TOP if chosen is Format.table and not show_all else None),
-            unlock=unlock,
-            what_if=what_if,
-            stage=stage_of(person, r.bundled.calendar, r.today),
+    dataset = load_programs(r, programs)
+    options = command.Options(
+        specialties=specialties or None,
+        states=states or None,
+        top=top or (TABLE_TOP if chosen is Format.table and not show_all else None),
+        unlock=unlock,
+        what_if=what_if,
+        signals=signals,
+        season=season,
+    )
+    results = []
+    for person in people:
+        changed = with_overrides(
+            person, step2=step2, usce_months=usce_months, step3_pass=step3 is not None, ecfmg=ecfmg
         )
-        for person in people
-    ]
-    b = r.bundled
-    for person, rec in zip(people, recs, strict=True):
-        training = rec.stage is not None and rec.stage.in_training
-        if signals or training or fellowships is not None:  # else nothing to add: load nothing
-            add_plans(
-                rec,
-                person,
-                directory=r.directory,
-                coords=lambda: b.cities,
-                outcomes=b.outcomes,
-                calendar=b.calendar,
-                signals=b.signals if signals else None,
-                note=r.directory_note(),
-            )
-    inputs = (*profiles, programs, fellowships)
-    _write_recommendations(profiles, recs, chosen, output, output_dir, inputs, include_excluded)
-    if fail_if_empty and any(not rec.programs for rec in recs):
+        result = command.run(changed, dataset, r.bundled, r.today, options, directory=r.directory)
+        note = r.directory_note()
+        if note:
+            result.notes.append(note)
+        results.append(result)
+    sources = (*profiles, programs, fellowships)
+    _write_recommendations(profiles, results, chosen, output, output_dir, sources, include_excluded)
+    if fail_if_empty and any(not x.rec.ranked for x in results):
         raise typer.Exit(EXIT_NO)

@@ -6,9 +6,10 @@ import sys
 
 import typer
 
+from ..commands import step3 as command
 from ..errors import UsageError
 from ..load.session import Run, resolve_profile
-from ..rules.stage import stage_of
+from .inputs import programs as load_programs
 from .options import choose_format, step3_flags, today_from
 from .params import (
     AttemptsOpt,
@@ -56,8 +57,6 @@ def check_step3(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Step 3 go/no-go verdict with reasons; exit 0 only for 'take it now'."""
-    from ..commands import check_step3 as run
-
     chosen = choose_format("check-step3", fmt)
     r = Run.start(today_from(today), no_cache)
     flags = step3_flags(
@@ -82,9 +81,8 @@ def check_step3(
             "or give the facts as flags (--step1 pass --step2 224 --ecfmg yes ...)"
         )
     person = r.profile(path) if path is not None else None
-    dataset = r.programs(programs) if programs is not None else None
-    stage = stage_of(person, r.bundled.calendar, r.today) if person is not None else None
-    result = run(person, flags, dataset, r.bundled.reference, r.today, stage)
+    dataset = load_programs(r, programs) if programs is not None else None
+    result = command.run(person, flags, dataset, r.bundled, r.today)
     if not quiet:
         if result.example_dataset:
             sys.stderr.write(

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..commands import timeline as command
 from ..load.session import Run, resolve_profile
 from ..render.formats import Format
 from .options import choose_format, today_from
@@ -28,15 +29,11 @@ def timeline(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Dated personal plan from Step 2 CK study to the CI fellowship match and boards."""
-    from ..timeline import build
-
     chosen = choose_format("timeline", fmt)
     r = Run.start(today_from(today), no_cache)
     path = resolve_profile(profile)
     person = r.profile(path) if path is not None else None
-    plan = build(
-        person, r.bundled.reference, r.bundled.calendar, r.today, signals=r.bundled.signals
-    )
+    plan = command.run(person, r.bundled, r.today)
     if plan.generic and chosen in (Format.json, Format.ics):
         sys.stderr.write("imgplan: no profile given: this is the generic roadmap\n")
     show("timeline", chosen, plan, output, (path,))

@@ -25,6 +25,7 @@ RECORDS = {
         "outcomes",
         "signals",
         "fellowships",
+        "advice",
     )
 }
 
@@ -70,11 +71,13 @@ def to_record(value: Any) -> Any:
     return value
 
 
-def profile_from(data: dict[str, Any], today: dt.date) -> Any:
-    """Validate a profile given as data (not a file) and return its record."""
+def profile_from(data: dict[str, Any], today: dt.date, marks: list[Any] | None = None) -> Any:
+    """Validate a profile given as data (not a file) and return its record (``marks``: the
+    Step 2 CK pass marks by date, for a score with a planned retake)."""
     from .profile import Profile
 
-    return to_record(Profile.model_validate(data, context={"today": today}))
+    context = {"today": today, "step2ck_marks": marks}
+    return to_record(Profile.model_validate(data, context=context))
 
 
 def program_from(data: dict[str, Any]) -> Any:

@@ -55,9 +55,9 @@ class Pattern(Strict):
     amia_pattern_note: Text
     ecfmg_source: Text
     ecfmg_pathway_opens: Text  # MM-DD, the year before the Match
+    ecfmg_pathway_deadline: Text  # MM-DD, the Match year (estimated)
     interviews_from: Text  # MM-DD, the year before the Match
     interviews_until: Text  # MM-DD, the Match year
-    step3_in_residency_days: int  # after the residency start (imgplan's estimate)
     fellowship_letters_weeks_before: int  # before the fellowship submission (imgplan's)
     amia_membership_weeks_before: int
     primary_boards_days_after_residency: int

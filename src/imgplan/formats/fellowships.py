@@ -71,6 +71,7 @@ class Fellowship(Strict):
     visa_policy: Text | None = None
     visas: list[ProgramVisaName] | None = None
     visa_scope: VisaScope | None = None
+    military_only: Bool | None = None
     sources: list[Text] = Field(default_factory=list, max_length=50)
     source_dates: list[Text] = Field(default_factory=list, max_length=50)
     confidence: Confidence = "single 2021 source"

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from ..models import values, vocab
+from ..models.values import passing
 from .types import (
     Attempts,
     Bool,
@@ -76,23 +77,35 @@ class Step2CK(Strict):
     target: Score | None = None
 
     @model_validator(mode="after")
-    def _taken_or_planned(self) -> Step2CK:
+    def _taken_or_planned(self, info: ValidationInfo) -> Step2CK:
+        """A score once taken; planned/target before the exam; both only for a failed score
+        with a planned retake (a passed Step cannot be retaken: USMLE)."""
         if self.score is None and self.planned is None:
             raise ValueError(
                 "neither a score nor a planned date; expected {score: N} once taken, "
                 "or {planned: YYYY-MM-DD, target: N}"
             )
-        if self.score is not None and self.planned is not None:
-            raise ValueError(
-                "both a score and a planned date; expected one: the latest score once taken "
-                "(with attempts), or planned/target before the exam"
-            )
+        if self.score is not None and (self.planned is not None or self.target is not None):
+            marks = (info.context or {}).get("step2ck_marks")
+            verdict = passing(self.score, self.date, marks) if marks else "fail"
+            if verdict == "pass":
+                raise ValueError(
+                    f"a retake is planned but Step 2 CK {self.score} is a pass, and USMLE does not "
+                    "allow retaking a passed Step; expected the score alone (with attempts and "
+                    "date), or planned/target only after a failed score"
+                )
+            if self.planned is None:
+                raise ValueError(
+                    "a target with a score but no planned retake date; expected planned: "
+                    "YYYY-MM-DD for the retake (after a failed score), or no target"
+                )
         return self
 
 
 class Step3(Strict):
     result: Annotated[str | int, _step_result(values.STEP3_RESULTS)] = "none"
     attempts: Attempts | None = None
+    date: Date | None = None  # the test date: a numeric score is judged by its date's pass mark
     planned: Date | None = None
 
 
@@ -165,6 +178,14 @@ class Step3Readiness(Strict):
     confident: Bool | None = None
 
 
+class Fellowship(Strict):
+    """The CI fellowship, once matched: without it a residency graduate is not a fellow."""
+
+    start: Date
+    program: Text | None = None
+    end: Date | None = None  # default: two years after the start (ACGME CI fellowships)
+
+
 class Residency(Strict):
     specialty: SpecialtyName
     start: Date
@@ -185,6 +206,7 @@ class Profile(Strict):
     informatics: Informatics = Field(default_factory=Informatics)
     step3_readiness: Step3Readiness | None = None
     residency: Residency | None = None
+    fellowship: Fellowship | None = None
 
     @field_validator("graduation_year")
     @classmethod

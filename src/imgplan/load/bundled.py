@@ -14,6 +14,7 @@ from .cache import Cache
 from .loading import load_file
 
 if TYPE_CHECKING:
+    from ..models.advice import AdviceData
     from ..models.calendar import CalendarData
     from ..models.fellowships import FellowshipDirectory
     from ..models.outcomes import Outcomes
@@ -56,6 +57,10 @@ def signals(cache: Cache | None) -> SignalsData:
     return _load("signals.yaml", "signals:SignalsData", cache)  # type: ignore[return-value]
 
 
+def advice(cache: Cache | None) -> AdviceData:
+    return _load("advice.yaml", "advice:AdviceData", cache)  # type: ignore[return-value]
+
+
 def fellowships(cache: Cache | None) -> FellowshipDirectory:
     from .loading import load_directory
 
@@ -67,7 +72,7 @@ def cities() -> dict[tuple[str, str], tuple[float, float]]:
     CC BY 4.0; see tools/make_cities.py). About 17,000 rows, read in ~20 ms."""
     import csv
 
-    from ..fellowships import city_key
+    from ..models.fellowships import city_key
 
     out: dict[tuple[str, str], tuple[float, float]] = {}
     with data_path("us-cities.csv").open(encoding="utf-8", newline="") as fh:
@@ -99,6 +104,10 @@ class Bundled:
     @cached_property
     def signals(self) -> SignalsData:
         return signals(self.cache)
+
+    @cached_property
+    def advice(self) -> AdviceData:
+        return advice(self.cache)
 
     @cached_property
     def fellowships(self) -> FellowshipDirectory:

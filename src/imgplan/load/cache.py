@@ -36,11 +36,24 @@ import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..errors import InputError, UsageError
+from ..models import (
+    advice,
+    calendar,
+    fellowships,
+    outcomes,
+    profile,
+    programs,
+    reference,
+    signals,
+    vocab,
+)
+from ..models.record import Record
 from .files import read_bytes, replace_atomically
 
 MAGIC = b"IMGPLAN-CACHE 3\n"  # 3: signed entries (2: records, not pydantic models)
@@ -55,17 +68,21 @@ KEY_FILE = ".imgplan-key"  # 0600: signs this user's entries (HMAC-SHA256)
 ENTRY_NAME = re.compile(r"[0-9a-f]{40}\.pickle")
 
 #: The modules whose record classes and enums an entry may construct (with ``datetime.date``):
-#: derived from the code, so a new record class cannot be forgotten here.
-RECORD_MODULES = (
-    "imgplan.models.profile",
-    "imgplan.models.programs",
-    "imgplan.models.reference",
-    "imgplan.models.calendar",
-    "imgplan.models.outcomes",
-    "imgplan.models.signals",
-    "imgplan.models.fellowships",
-    "imgplan.models.vocab",
-)
+#: a record class in them is allowed without being listed one by one.
+RECORD_MODULES = {
+    m.__name__: m
+    for m in (
+        advice,
+        calendar,
+        fellowships,
+        outcomes,
+        profile,
+        programs,
+        reference,
+        signals,
+        vocab,
+    )
+}
 
 
 @functools.cache
@@ -74,14 +91,8 @@ def allowed(module: str, name: str) -> bool:
     one of RECORD_MODULES, or ``datetime.date``; nothing else."""
     if (module, name) == ("datetime", "date"):
         return True
-    if module not in RECORD_MODULES:
-        return False
-    import importlib
-    from enum import Enum
-
-    from ..models.record import Record
-
-    cls = getattr(importlib.import_module(module), name, None)
+    found = RECORD_MODULES.get(module)
+    cls = getattr(found, name, None) if found is not None else None
     return (
         isinstance(cls, type)
         and cls.__module__ == module

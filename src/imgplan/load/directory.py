@@ -53,6 +53,7 @@ _NOT_AFTER = re.compile(r"^\s+(is\s+|are\s+)?not\b", re.I)
 _UNKNOWN_VISA = re.compile(r"conflict|not stated|verify", re.I)
 _ANY = re.compile(r"\bany\b|all residency types|any physician", re.I)
 _ONLY = re.compile(r"[^;.]*\bonly\b[^;.]*", re.I)
+_MILITARY = re.compile(r"uniformed service members only|\bmilitary program\b", re.I)
 
 
 def _negated(text: str, start: int, end: int) -> bool:
@@ -112,6 +113,8 @@ def _row(cells: dict[str, str]) -> dict[str, Any]:
     visas, scope = read_visas(cells.get("visa_policy", ""))
     if visas is not None:
         f["visas"], f["visa_scope"] = visas, scope
+    if _MILITARY.search(cells.get("visa_policy", "") + " " + cells.get("notes", "")):
+        f["military_only"] = True
     open_any, restricted = read_eligibility(cells.get("eligibility", ""))
     if open_any is not None:
         f["open_to_any_specialty"] = open_any
@@ -203,8 +206,10 @@ def import_directory(
         "as_of": as_of.isoformat(),
         "source": source or f"imported from {path.name}",
         "note": (
-            "Incomplete: published counts suggest 55-65 programs; verify every entry on AMIA's "
-            "and ACGME's lists and on the program's own site."
+            "May be incomplete: ACGME's 2026 list has 62 programs housed in Family Medicine, "
+            "Internal Medicine, Pathology and Pediatrics, and EM- or Anesthesiology-housed "
+            "programs may be missing; verify every entry on AMIA's and ACGME's lists and on the "
+            "program's own site."
         ),
         "fellowships": entries,
     }

@@ -39,6 +39,7 @@ def load_file(
     progress: Callable[[float], None] | None = None,
     finish: Callable[[Any], Any] | None = None,
     key_out: list[str] | None = None,
+    context: dict[str, Any] | None = None,
 ) -> Any:
     """A file validated as the format ``fmt`` ("module:Class": ``imgplan.formats.module``) and
     turned into the record of the same name in ``imgplan.models.module`` (see
@@ -59,7 +60,7 @@ def load_file(
     model = getattr(importlib.import_module(f"imgplan.formats.{module}"), name)
     from ..formats import to_record
 
-    result = to_record(validate_as(parsed, model, today, what))
+    result = to_record(validate_as(parsed, model, today, what, context))
     if finish is not None:
         result = finish(result)
     if cache is not None and key is not None:
@@ -67,8 +68,17 @@ def load_file(
     return result
 
 
-def load_profile(path: Path | str, today: dt.date, *, cache: Cache | None = None) -> Profile:
-    # The graduation-year check depends on today's year: it is part of the key.
+def load_profile(
+    path: Path | str,
+    today: dt.date,
+    *,
+    cache: Cache | None = None,
+    marks: list[tuple[dt.date, int]] | None = None,
+) -> Profile:
+    """A profile. ``marks``: the Step 2 CK pass marks by date (the reference figures), which
+    tell a failed score with a planned retake from a passed one (refused)."""
+    # The graduation-year check depends on today's year, the retake check on the marks: both
+    # are part of the key.
     return load_file(
         path,
         PROFILE_MAX_BYTES,
@@ -76,8 +86,9 @@ def load_profile(path: Path | str, today: dt.date, *, cache: Cache | None = None
         today,
         "a profile (see `imgplan init`)",
         kind="profile",
-        salt=str(today.year),
+        salt=f"{today.year}:{marks}",
         cache=cache,
+        context={"step2ck_marks": marks} if marks else None,
     )
 
 

@@ -136,14 +136,14 @@ CHUNK = 2000  # programs validated at a time: pydantic's errors for a chunk are 
 
 
 def _validate(
-    model: type[M], data: dict[str, Any], today: dt.date
+    model: type[M], data: dict[str, Any], today: dt.date, extra: dict[str, Any] | None = None
 ) -> tuple[M | None, list[Any], int]:
     """(the model, errors kept, errors left out). A dataset's programs are validated CHUNK
     at a time and only the first MAX_PROBLEMS errors kept: 200,000 invalid programs would
     otherwise hold 200,000 error objects at once (over 1 GB)."""
     from pydantic import TypeAdapter, ValidationError
 
-    context = {"today": today}
+    context = {"today": today, **(extra or {})}
     programs = data.get("programs")
     if model.__name__ != "Dataset" or not isinstance(programs, list) or len(programs) <= CHUNK:
         try:
@@ -199,8 +199,15 @@ def rows_problems(
     return out
 
 
-def validate_as(parsed: Parsed, model: type[M], today: dt.date, what: str) -> M:
-    """Validate parsed data as ``model``; raise InputError with every problem at once."""
+def validate_as(
+    parsed: Parsed,
+    model: type[M],
+    today: dt.date,
+    what: str,
+    context: dict[str, Any] | None = None,
+) -> M:
+    """Validate parsed data as ``model`` (``context``: what validators may read besides
+    today, e.g. the Step 2 CK pass marks); raise InputError with every problem at once."""
 
     if parsed.data is None:
         raise InputError([Problem(parsed.file, 1, 1, "", f"the file is empty; expected {what}")])
@@ -220,7 +227,7 @@ def validate_as(parsed: Parsed, model: type[M], today: dt.date, what: str) -> M:
             ]
         )
     problems = list(parsed.problems)
-    result, errors, more = _validate(model, parsed.data, today)
+    result, errors, more = _validate(model, parsed.data, today, context)
     if errors or more:
         # A value the parser already refused (a tag, a duplicate key) is not described twice.
         refused = {(p.line, p.column) for p in parsed.problems}

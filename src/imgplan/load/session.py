@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ..models.values import plural
 from .bundled import Bundled
 from .cache import Cache, from_settings
 
 if TYPE_CHECKING:
-    from ..models.fellowships import FellowshipDirectory
+    from ..models.fellowships import FellowshipDirectory, Link
     from ..models.profile import Profile
-    from ..models.programs import Dataset, Program
+    from ..models.programs import Dataset
 
 
 @dataclass
@@ -46,7 +45,8 @@ class Run:
             )
         from .loading import load_profile
 
-        return load_profile(path, self.today, cache=self.cache)
+        marks = self.bundled.reference.marks("step2ck_pass_history")
+        return load_profile(path, self.today, cache=self.cache, marks=marks)
 
     def programs(self, path: Path | None) -> Dataset:
         from .bundled import data_path
@@ -64,7 +64,6 @@ class Run:
                 progress.close()
         if key:
             self.keys[id(dataset)] = (dataset, key[0])
-        self.link(dataset)
         return dataset
 
     @cached_property
@@ -103,94 +102,29 @@ class Run:
         found = self.keys.get(id(record))
         return found[1] if found is not None and found[0] is record else None
 
-    def link(self, dataset: Dataset) -> None:
-        """Set each program's link to the run's fellowship directory (Program.link), read
-        from the cache per dataset x directory when it can be: working them out for 13,000
-        programs takes ~0.1 s."""
+    def links_key(self, dataset: Dataset) -> str | None:
+        """The cache key of the dataset's links to the run's fellowship directory (None: no
+        cache). From the dataset's and the directory's bytes: a hit needs no directory."""
         data_key = self._key(dataset)
-        key = None
-        found = None
-        if self.cache is not None and data_key:
-            # The directory's cache key, from its bytes: a hit needs no directory loaded (the
-            # entry was written after this very file was validated).
-            directory_key = self._directory_key()
-            from .bundled import data_path
-            from .cache import key_for
+        if self.cache is None or not data_key:
+            return None
+        from .bundled import data_path
+        from .cache import key_for
 
-            cities = data_path("us-cities.csv").stat()
-            key = key_for(
-                f"{data_key}:{directory_key}:{cities.st_size}:{cities.st_mtime_ns}".encode(),
-                "links",
-            )
-            found = self.cache.load(key)
-        if not isinstance(found, dict):
-            from ..fellowships import links  # only on a miss: not imported on a warm run
+        cities = data_path("us-cities.csv").stat()
+        seed = f"{data_key}:{self._directory_key()}:{cities.st_size}:{cities.st_mtime_ns}"
+        return key_for(seed.encode(), "links")
 
-            # Stored as {position: link} for the linked programs only, equal links shared: a
-            # 13,000-program dataset has a few thousand links and far fewer distinct ones.
-            shared: dict[object, object] = {}
-            found = {
-                i: shared.setdefault(link, link)
-                for i, link in enumerate(links(dataset, self.directory, self.bundled.cities))
-                if link is not None
-            }
-            if key is not None and self.cache is not None:
-                self.cache.store(key, found)
-        programs = dataset.programs
-        for i, link in found.items():
-            if 0 <= i < len(programs):
-                programs[i].link = link
+    def cached_links(self, key: str | None) -> dict[int, Link] | None:
+        """The links stored under ``key`` ({position: link}), or None."""
+        if key is None or self.cache is None:
+            return None
+        found = self.cache.load(key)
+        return found if isinstance(found, dict) else None
 
-
-def find_program(dataset: Dataset, given: str, ranked: list[str] | None = None) -> Program:
-    """The program ``given`` names: its id, its short id (the table's Id column), the start
-    of exactly one id, or (with ``ranked``, the ids of a ranked list) its # in that list.
-    Otherwise a usage error with a "did you mean" over ids and names."""
-    from ..models import vocab
-    from ..models.programs import short_ids
-
-    text = given.strip()
-    by_id = {p.id: p for p in dataset.programs}
-    if text in by_id:
-        return by_id[text]
-    if ranked is not None and text.isdigit():
-        rank = int(text)
-        if 1 <= rank <= len(ranked):
-            return by_id[ranked[rank - 1]]
-        raise UsageError(
-            f"#{rank} is not on your list, which ranks {plural(len(ranked), 'program')}; expected a "
-            "number from 1 to the list's length, or an id"
-        )
-    shorts = {short: pid for pid, short in short_ids(dataset).items()}
-    if text in shorts:
-        return by_id[shorts[text]]
-    starting = [pid for pid in by_id if pid.startswith(text)] if text else []
-    if len(starting) == 1:
-        return by_id[starting[0]]
-    if len(starting) > 1:
-        few = ", ".join(starting[:5]) + (" …" if len(starting) > 5 else "")
-        raise UsageError(
-            f"'{given}' starts {len(starting)} ids ({few}); expected more of the id to tell "
-            "them apart"
-        )
-    names = {p.name: p.id for p in dataset.programs}
-    hint = vocab.suggest(text, list(by_id)) or _name_hint(text, names)
-    raise UsageError(
-        f"no program with id '{given}' in {dataset.name}{hint}; "
-        "expected an id from `imgplan programs list` (or its start, or a # of your list)"
-    )
-
-
-def _name_hint(text: str, names: dict[str, str]) -> str:
-    """'; did you mean ID (NAME)?' when ``text`` is close to a program's name."""
-    import difflib
-
-    lowered = {name.lower(): name for name in names}
-    close = difflib.get_close_matches(text.lower(), list(lowered), n=1, cutoff=0.6)
-    if not close:
-        return ""
-    name = lowered[close[0]]
-    return f"; did you mean '{names[name]}' ({name})?"
+    def store_links(self, key: str | None, links: dict[int, Link]) -> None:
+        if key is not None and self.cache is not None:
+            self.cache.store(key, links)
 
 
 def resolve_profile(given: Path | None) -> Path | None:

@@ -61,7 +61,16 @@ def validate_file(path: Path, today: dt.date) -> FileResult:
                 "a fellowship directory with a 'fellowships' list",
             )
         else:
-            profile = validate_as(parsed, Profile, today, "a profile (see `imgplan init`)")
+            from .bundled import reference
+
+            marks = reference(None).marks("step2ck_pass_history")
+            profile = validate_as(
+                parsed,
+                Profile,
+                today,
+                "a profile (see `imgplan init`)",
+                {"step2ck_marks": marks},
+            )
             return FileResult(str(path), kind, [], warnings=_profile_warnings(parsed, profile))
     except UnreadableError as exc:
         return FileResult(str(path), kind, exc.problems, unreadable=True)

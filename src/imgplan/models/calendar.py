@@ -60,9 +60,9 @@ class Pattern(Record):
     amia_pattern_note: str
     ecfmg_source: str
     ecfmg_pathway_opens: str  # MM-DD, the year before the Match
+    ecfmg_pathway_deadline: str  # MM-DD, the Match year (estimated)
     interviews_from: str  # MM-DD, the year before the Match
     interviews_until: str  # MM-DD, the Match year
-    step3_in_residency_days: int  # after the residency start (imgplan's estimate)
     fellowship_letters_weeks_before: int  # before the fellowship submission (imgplan's)
     amia_membership_weeks_before: int
     primary_boards_days_after_residency: int

@@ -5,6 +5,7 @@ order), and a residency program's link to it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from . import vocab
@@ -19,8 +20,16 @@ CI_CODES: dict[str, vocab.Specialty] = {
     "111": vocab.Specialty.emergency_medicine,
     "044": vocab.Specialty.anesthesiology,
 }
-#: Confidence grades, best first (FACTS §9).
-CONFIDENCE = ("confirmed 2022+", "confirmed older", "single undated source", "single 2021 source")
+#: Confidence grades, best first (FACTS §9): the 2026 facts file grades by the ACGME 2026 list;
+#: the earlier grades stay valid for directories written before it.
+CONFIDENCE = (
+    "ACGME list 2026",
+    "confirmed 2022+",
+    "confirmed older",
+    "ACGME list 2026 (new; one source)",
+    "single undated source",
+    "single 2021 source",
+)
 
 
 @dataclass(slots=True)
@@ -41,6 +50,7 @@ class Fellowship(Record):
     visa_policy: str | None = None
     visas: list[vocab.ProgramVisa] | None = None
     visa_scope: str | None = None  # "program" | "institution"
+    military_only: bool | None = None  # positions for uniformed service members only
     sources: list[str] = field(default_factory=list)
     source_dates: list[str] = field(default_factory=list)
     confidence: str = "single 2021 source"
@@ -81,3 +91,19 @@ def conflict(stated: vocab.CiFellowship | None, link: Link | None) -> str | None
         f"{link.fellowship_name} at this institution ({link.confidence}; {link.source}); "
         "the dataset's value is used — verify on the program's site."
     )
+
+
+_CITY_ALIASES = {
+    "new york city": "new york",
+    "saint": "st",
+    "sainte": "ste",
+    "fort": "ft",
+    "mount": "mt",
+}
+
+
+def city_key(city: str, state: str) -> tuple[str, str]:
+    """('st louis', 'MO') for 'St. Louis, MO', 'Saint Louis' or 'ST LOUIS'."""
+    words = re.sub(r"[^a-z0-9 ]+", " ", city.lower().replace(".", "")).split()
+    text = " ".join(_CITY_ALIASES.get(w, w) for w in words)
+    return _CITY_ALIASES.get(text, text), state.upper()

@@ -29,8 +29,16 @@ class Step2CK(Record):
         return self.score is not None
 
     @property
+    def retake(self) -> bool:
+        """A score (a failed one: the loader refuses a retake of a pass) and a planned retake."""
+        return self.score is not None and self.planned is not None
+
+    @property
     def effective(self) -> int | None:
-        """The score the rules use: the real one, else the planned target."""
+        """The score the rules use: the planned retake's target, else the real score, else
+        the planned target."""
+        if self.retake and self.target is not None:
+            return self.target
         return self.score if self.score is not None else self.target
 
 
@@ -38,6 +46,7 @@ class Step2CK(Record):
 class Step3(Record):
     result: str | int = "none"
     attempts: int | None = None
+    date: dt.date | None = None
     planned: dt.date | None = None
 
 
@@ -128,6 +137,13 @@ class Residency(Record):
 
 
 @dataclass(slots=True)
+class Fellowship(Record):
+    start: dt.date
+    program: str | None = None
+    end: dt.date | None = None
+
+
+@dataclass(slots=True)
 class Profile(Record):
     format: int
     name: str | None
@@ -140,6 +156,7 @@ class Profile(Record):
     informatics: Informatics = field(default_factory=Informatics)
     step3_readiness: Step3Readiness | None = None
     residency: Residency | None = None
+    fellowship: Fellowship | None = None
 
     # Convenience views used by the rules -------------------------------------------------
 
@@ -153,7 +170,9 @@ class Profile(Record):
 
     @property
     def step2_planned(self) -> bool:
-        return self.usmle.step2ck is not None and not self.usmle.step2ck.taken
+        """The rules use a planned target, not a real score (a first attempt or a retake)."""
+        step2ck = self.usmle.step2ck
+        return step2ck is not None and (not step2ck.taken or step2ck.retake)
 
     @property
     def step3_passed(self) -> bool:

@@ -55,3 +55,11 @@ class Reference(Record):
                 key = self.figures[key].source
             text = self._cites[source_or_figure] = self.sources[key].cite()
         return text
+
+    def marks(self, figure: str) -> list[tuple[dt.date, int]]:
+        """A pass-mark history figure ([from date, passing score] pairs) as sorted pairs."""
+        out = []
+        for start, score in self[figure]:
+            day = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+            out.append((day, int(score)))
+        return sorted(out)

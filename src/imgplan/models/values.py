@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,22 @@ def step_result(value: object, allowed: tuple[str, ...]) -> str | int:
             return value
         raise ValueError(f"{value} is outside the USMLE three-digit scale; expected 1–300")
     raise ValueError(f"{value!r} is not a result; expected {', '.join(allowed)} or a numeric score")
+
+
+def passing(score: int, day: Any, marks: Sequence[tuple[Any, int]]) -> str:
+    """'pass', 'fail' or 'depends' for a USMLE ``score`` taken on ``day`` (None: unknown)
+    against ``marks`` ([from date, passing score], oldest first: the reference figures). A
+    score is judged by the mark in force on its own test date, never by today's."""
+    if day is not None:
+        mark = marks[0][1]
+        for start, value in marks:
+            if start <= day:
+                mark = value
+        return "pass" if score >= mark else "fail"
+    lowest, highest = min(m for _, m in marks), max(m for _, m in marks)
+    if score >= highest:
+        return "pass"
+    return "fail" if score < lowest else "depends"
 
 
 #: The words read as yes and as no (settings, options, spreadsheet cells).

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..commands import Assessment
+from ..commands.assess import Assessment
+from ..nownext import NowNext
 from ..rules.portfolio import ELEMENT_TITLES, ReadinessItem, Strength
-from .common import dumps, md, stage_fields, stage_line
+from .common import dumps, md, now_next_markdown, stage_fields, stage_line
 from .formats import Format, View
-from .richkit import Table, Text, render
+from .richkit import Table, Text, now_next_parts, render
 
 
 def _table(
@@ -22,17 +23,23 @@ def _table(
     width: int = 120,
     color: bool = False,
     stage: Any = None,
+    now: NowNext | None = None,
+    notes: list[str] | None = None,
 ) -> str:
     """The portfolio view; in residency it leads with the fellowship-readiness checklist."""
 
     parts: list[Any] = [Text(f"imgplan assess — {name or 'this profile'}", style="bold")]
-    line = stage_line(stage)
-    if line:
-        parts.append(Text(line, style="bold"))
+    if now is not None:
+        parts += now_next_parts(now, width)
+    else:
+        line = stage_line(stage)
+        if line:
+            parts.append(Text(line, style="bold"))
+    parts += [Text(n, style="yellow") for n in notes or []]
     checklist: list[Any] = []
     if readiness is not None:
-        now = f" — you are in PGY-{pgy}" if pgy else " — residency not started"
-        checklist.append(Text(f"\nFellowship readiness by PGY year{now}", style="bold underline"))
+        where = f" — you are in PGY-{pgy}" if pgy else " — residency not started"
+        checklist.append(Text(f"\nFellowship readiness by PGY year{where}", style="bold underline"))
         for item in readiness:
             mark = "✓" if item.met else ("!" if pgy and item.pgy <= pgy else "·")
             checklist.append(Text(f"{mark} PGY-{item.pgy}: {item.item} — {item.evidence}"))
@@ -77,6 +84,8 @@ def table_view(r: Assessment, view: View) -> str:
         width=view.width,
         color=view.color,
         stage=r.stage,
+        now=r.now,
+        notes=r.notes,
     )
 
 
@@ -115,7 +124,11 @@ def to_json(
 
 def json_view(r: Assessment, view: View) -> str:
     return dumps(
-        {**to_json(r.name, r.strength, r.readiness, r.pgy, r.source), **stage_fields(r.stage)}
+        {
+            **to_json(r.name, r.strength, r.readiness, r.pgy, r.source),
+            **stage_fields(r.stage, r.now),
+            "notes": r.notes,
+        }
     )
 
 
@@ -153,8 +166,8 @@ def _markdown(
 
 def markdown_view(r: Assessment, view: View) -> str:
     text = _markdown(r.name, r.strength, r.readiness, r.pgy, r.source)
-    line = stage_line(r.stage)
-    return f"{md(line)}\n\n{text}" if line else text
+    head = now_next_markdown(r.now) + [f"> {md(n)}\n" for n in r.notes]
+    return "\n".join(head) + "\n" + text if head else text
 
 
 VIEWS = {

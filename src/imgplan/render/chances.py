@@ -8,7 +8,7 @@ from ..chances import Chances
 from ..models import vocab
 from .common import dataset_info, dumps, stage_fields, stage_line
 from .formats import Format, View
-from .richkit import Table, Text, dataset_header, render
+from .richkit import Table, Text, dataset_header, now_next_parts, render
 
 
 def _fellowship_odds(c: Chances) -> list[Any]:
@@ -24,7 +24,9 @@ def _fellowship_odds(c: Chances) -> list[Any]:
             f"({f.source})."
         ),
         Text(
-            f"Applying to {f.median_applications} programs through ERAS costs "
+            c.closed
+            if c.closed
+            else f"Applying to {f.median_applications} programs through ERAS costs "
             f"${f.fee_for_median:,}; {fees} ({f.fee_source}). AMIA membership is required for "
             "the match."
         ),
@@ -44,13 +46,20 @@ def _pct(value: float | None) -> str:
 
 def _table(c: Chances, *, width: int = 120, color: bool = False) -> str:
     who = c.profile.name or "this profile"
-    parts: list[Any] = [
-        Text(f"imgplan chances — {who}", style="bold"),
-        Text(f"Source: {c.source}", style="dim"),
-    ]
-    line = stage_line(c.stage)
-    if line:
-        parts.append(Text(line, style="bold"))
+    parts: list[Any] = [Text(f"imgplan chances — {who}", style="bold")]
+    if c.now is not None:
+        parts += now_next_parts(c.now, width)
+    else:
+        line = stage_line(c.stage)
+        if line:
+            parts.append(Text(line, style="bold"))
+    if c.source:
+        parts.append(Text(f"\nSource: {c.source}", style="dim"))
+    if c.closed and c.fellowship is None:
+        parts.append(Text(f"How many to apply to: {c.closed}", style="yellow"))
+    if not c.specialties and c.fellowship is None:
+        parts += [Text(f"- {limit}") for limit in c.limits]
+        return render(parts, width=width, color=color)
     if c.fellowship is not None:
         return render(parts + _fellowship_odds(c), width=width, color=color)
     if c.dataset is not None:
@@ -120,7 +129,8 @@ def to_json(c: Chances) -> dict[str, Any]:
         "format": 1,
         "command": "chances",
         "profile": c.profile.name,
-        **stage_fields(c.stage),
+        **stage_fields(c.stage, c.now),
+        "closed": c.closed,
         "fellowship": None
         if c.fellowship is None
         else {

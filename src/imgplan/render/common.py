@@ -12,7 +12,9 @@ from ..models.fellowships import FellowshipDirectory, Link
 from ..models.programs import Dataset, Program
 from ..models.record import as_dict
 from ..models.values import looks_like_formula
+from ..nownext import NowNext
 from ..rules.findings import Finding
+from ..season import Stage
 
 
 def example_notice(name: str, as_of: str) -> str:
@@ -23,18 +25,108 @@ def example_notice(name: str, as_of: str) -> str:
     )
 
 
-def stage_line(stage: object) -> str | None:
-    """'Stage: applying (scores in, aiming at the coming 2027 Match)', or None."""
+def stage_line(stage: Stage | None) -> str | None:
+    """'Stage: applying · interviewing (scores in, aiming at the coming 2027 Match)', or None."""
     if stage is None:
         return None
-    return f"Stage: {stage.name} ({stage.why})"  # type: ignore[attr-defined]
+    phase = f" · {stage.phase.replace('_', ' ')}" if stage.phase else ""
+    return f"Stage: {stage.name}{phase} ({stage.why})"
 
 
-def stage_fields(stage: object) -> dict[str, object]:
-    """The JSON keys every command with a profile adds: ``stage`` and ``stage_why``."""
+def stage_json(stage: Stage | None) -> dict[str, object] | None:
     if stage is None:
-        return {"stage": None, "stage_why": None}
-    return {"stage": stage.name, "stage_why": stage.why}  # type: ignore[attr-defined]
+        return None
+    return {
+        "name": stage.name,
+        "phase": stage.phase,
+        "why": stage.why,
+        "coming_match": stage.coming_match,
+        "season": stage.season,
+        "note": stage.note,
+        "warning": stage.warning,
+    }
+
+
+def stage_fields(stage: Stage | None, now: NowNext | None = None) -> dict[str, object]:
+    """The JSON keys every command with a profile adds: ``stage`` (an object: name, phase,
+    why, ...), ``stage_why`` (kept from format 1's first edition) and ``now_next``."""
+    return {
+        "stage": stage_json(stage),
+        "stage_why": None if stage is None else stage.why,
+        "now_next": None if now is None else now_next_json(now),
+    }
+
+
+def now_next_json(now: NowNext) -> dict[str, object]:
+    return {
+        "title": now.title,
+        "now": [{"text": x.text, "source": x.source} for x in now.now],
+        "next": [
+            {
+                "date": u.date.isoformat(),
+                "title": u.title,
+                "certainty": u.certainty,
+                "source": u.source,
+            }
+            for u in now.next
+        ],
+        "warnings": [{"text": x.text, "source": x.source} for x in now.warnings],
+    }
+
+
+def short_source(source: str, limit: int = 90) -> str:
+    """A long source by its name (the part before the first colon); the JSON has it whole."""
+    if len(source) <= limit or ":" not in source:
+        return source
+    return source.split(":", 1)[0]
+
+
+def now_next_lines(now: NowNext | None) -> list[tuple[str, str]]:
+    """The block as (text, style) lines for a terminal: Now, Next, then the warnings about
+    the profile. Each line says its source."""
+    if now is None:
+        return []
+    out: list[tuple[str, str]] = [(now.title, "bold")]
+    for x in now.now:
+        out += [(f"  • {x.text}", ""), (f"      source: {short_source(x.source)}", "dim")]
+    if now.next:
+        out.append(("Next", "bold"))
+        for u in now.next:
+            out += [
+                (f"  • {u.date.isoformat()}  {u.title}", ""),
+                (f"      {u.certainty}; source: {short_source(u.source)}", "dim"),
+            ]
+    if now.warnings:
+        out.append(("About your profile", "bold"))
+        for x in now.warnings:
+            out += [(f"  ! {x.text}", "yellow"), (f"      source: {short_source(x.source)}", "dim")]
+    return out
+
+
+def now_next_markdown(now: NowNext | None) -> list[str]:
+    if now is None:
+        return []
+    out = [f"## {md(now.title)}", ""]
+    out += [f"- {md(x.text)} _(source: {md(x.source)})_" for x in now.now]
+    if now.next:
+        out += ["", "**Next**", ""]
+        out += [
+            f"- {u.date.isoformat()}: {md(u.title)} _({u.certainty}; source: {md(u.source)})_"
+            for u in now.next
+        ]
+    if now.warnings:
+        out += ["", "**About your profile**", ""]
+        out += [f"- **{md(x.text)}** _(source: {md(x.source)})_" for x in now.warnings]
+    return [*out, ""]
+
+
+def write_now_next(w: Writer, now: NowNext | None) -> None:
+    """The block into a plain-text writer (wrapped, continuation lines indented)."""
+    for text, style in now_next_lines(now):
+        indent = " " * (
+            len(text) - len(text.lstrip(" ")) + (2 if text.lstrip().startswith(("•", "!")) else 0)
+        )
+        w.para(text, style, indent=indent)
 
 
 WHAT_IF_OPTIONS = {
@@ -198,7 +290,15 @@ class Writer:
         return f"{ANSI[style]}{text}{RESET}" if self.color and style in ANSI else text
 
     def para(self, text: str, style: str = "", indent: str = "") -> None:
-        for line in textwrap.wrap(text, self.width, subsequent_indent=indent) or [""]:
+        # Never split a word, a hyphenated option or a URL across lines.
+        lines = textwrap.wrap(
+            text,
+            self.width,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+        for line in lines or [""]:
             self.lines.append(self.style(line, style))
 
     def section(self, lines: list[str]) -> None:
@@ -217,9 +317,12 @@ class Writer:
         return "\n".join(self.lines) + "\n"
 
 
-def finding(w: Writer, f: Finding) -> None:
+def finding(w: Writer, f: Finding, *, rule: bool = False) -> None:
+    """A finding as icon + sentence, its source on the next line (the rule id only when asked:
+    explain and --verbose show it; a person reading a list does not need it)."""
     icon, colour = ICONS.get(f.status, ("-", ""))
-    lines = textwrap.wrap(f"{icon} [{f.rule}] {f.message}", w.width, subsequent_indent="  ")
+    label = f"[{f.rule}] " if rule else ""
+    lines = textwrap.wrap(f"{icon} {label}{f.message}", w.width, subsequent_indent="  ")
     if lines:
         lines[0] = w.style(icon, colour) + lines[0][len(icon) :]
     w.lines.extend(lines)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..commands import Explanation
+from ..commands.explain import Explanation, FellowshipExplanation
 from ..fellowships import describe
 from ..models import vocab
 from ..models.fellowships import conflict
 from ..models.programs import Dataset
+from ..models.record import as_dict
 from ..recommend import ESTIMATES, WEIGHTS, Assessed, points
-from .common import dataset_info, dumps, link_json, program_fields, stage_fields, stage_line
+from .common import dataset_info, dumps, link_json, program_fields, stage_fields
 from .formats import Format, View
-from .richkit import Table, Text, dataset_header, finding_line, render
+from .richkit import Table, Text, dataset_header, finding_line, now_next_parts, render
 
 
 def _visa_cell(a: Assessed) -> str:
@@ -22,9 +23,12 @@ def _visa_cell(a: Assessed) -> str:
     return ",".join(v.value.upper() for v in a.program.visas) or "none"
 
 
-def _table(a: Assessed, dataset: Dataset, *, width: int = 120, color: bool = False) -> str:
+def _table(
+    a: Assessed, dataset: Dataset, head: list[Any], *, width: int = 120, color: bool = False
+) -> str:
+    """The program's name first, then ``head`` (the Now / Next block), then every finding."""
     p = a.program
-    parts: list[Any] = [Text(f"{p.name} ({p.id})", style="bold")]
+    parts: list[Any] = [Text(f"{p.name} ({p.id})", style="bold"), *head, Text("")]
     parts.extend(dataset_header(dataset))
     where = ", ".join(x for x in (p.city, p.state) if x) or "location unknown"
     parts.append(
@@ -74,10 +78,34 @@ def _table(a: Assessed, dataset: Dataset, *, width: int = 120, color: bool = Fal
     return render(parts, width=width, color=color)
 
 
-def table_view(result: Explanation, view: View) -> str:
-    text = _table(result.assessed, result.dataset, width=view.width, color=view.color)
-    lines = [x for x in (stage_line(result.stage), *result.notes) if x]
-    return "\n".join([*lines, text]) if lines else text
+def _fellowship_table(r: FellowshipExplanation, *, width: int, color: bool) -> str:
+    f = r.ranked.fellowship
+    parts: list[Any] = [
+        Text(f"#{r.number} on your CI fellowship list: {f.name} ({f.id})", style="bold"),
+        *now_next_parts(r.now, width),
+        Text(""),
+        Text(
+            f"{f.city or 'city: verify'}, {f.state or 'state: verify'} — {f.institution or f.name}"
+        ),
+        Text(f"Visa fit: {r.ranked.visa}", style="bold"),
+    ]
+    parts += [Text(f"  ✓ {x}") for x in r.ranked.reasons]
+    parts += [Text(f"  ! {x}", style="yellow") for x in r.ranked.warnings]
+    if r.plan.closed:
+        parts.append(Text(r.plan.closed, style="yellow"))
+    parts.append(Text(f"Sources: {'; '.join(f.sources) or 'none listed'}", style="dim"))
+    parts.append(Text(r.plan.notes[0], style="dim"))
+    return render(parts, width=width, color=color)
+
+
+def table_view(result: Explanation | FellowshipExplanation, view: View) -> str:
+    if isinstance(result, FellowshipExplanation):
+        return _fellowship_table(result, width=view.width, color=view.color)
+    head = [
+        *now_next_parts(result.now, view.width),
+        *[Text(n, style="yellow") for n in result.notes],
+    ]
+    return _table(result.assessed, result.dataset, head, width=view.width, color=view.color)
 
 
 def assessed(a: Assessed) -> dict[str, Any]:
@@ -128,8 +156,27 @@ def to_json(a: Assessed, dataset: Dataset) -> dict[str, Any]:
     return doc
 
 
-def json_view(result: Explanation, view: View) -> str:
-    doc = {**to_json(result.assessed, result.dataset), **stage_fields(result.stage)}
+def json_view(result: Explanation | FellowshipExplanation, view: View) -> str:
+    if isinstance(result, FellowshipExplanation):
+        r = result.ranked
+        doc: dict[str, Any] = {
+            "format": 1,
+            "command": "explain",
+            **stage_fields(result.now.stage, result.now),
+            "fellowship": {
+                "rank": result.number,
+                **as_dict(r.fellowship),
+                "visa": r.visa,
+                "internal": r.internal,
+                "miles": r.miles,
+                "reasons": r.reasons,
+                "warnings": r.warnings,
+            },
+            "closed": result.plan.closed,
+            "notes": result.notes,
+        }
+        return dumps(doc)
+    doc = {**to_json(result.assessed, result.dataset), **stage_fields(result.now.stage, result.now)}
     doc["notes"] = result.notes
     return dumps(doc)
 

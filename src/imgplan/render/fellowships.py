@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..commands import FellowshipDiff, FellowshipList, FellowshipView
+from ..commands.fellowships import FellowshipDiff, FellowshipList, FellowshipView
 from ..models import vocab
 from ..models.fellowships import Fellowship, FellowshipDirectory
 from ..models.record import as_dict

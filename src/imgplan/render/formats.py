@@ -64,6 +64,7 @@ class View:
     width: int = 120
     color: bool = False
     include_excluded: bool = False  # recommend: list the excluded programs too
+    verbose: bool = False  # rule ids and exit codes in the human output (--verbose)
 
 
 def supported(command: str) -> list[Format]:

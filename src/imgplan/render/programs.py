@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from ..commands import Comparison, ProgramList, ProgramView
+from ..commands.programs import Comparison, ProgramList, ProgramView
 from ..datasets import DatasetDiff, program_dict
 from ..models import vocab
 from ..models.programs import Dataset, Program

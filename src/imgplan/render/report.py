@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..commands import Curve, Report
+from ..commands.report import Curve, Report
 from ..models import vocab
 from .common import link_cell
 from .formats import Format, View
@@ -102,7 +102,7 @@ class Mark:
 
 def _gantt(report: Report) -> dict[str, Any]:
     t = report.timeline
-    events = list(t.events)  # type: ignore[attr-defined]
+    events = list(t.events)
     if not events:
         return {"bands": [], "marks": [], "height": 0}
     first = min(min(e.date for e in events), report.today)
@@ -193,13 +193,13 @@ def _sources(report: Report) -> list[str]:
         if text and text not in found:
             found.append(text)
 
-    rec = report.rec
+    rec, result = report.result.rec, report.result
     for f in rec.findings:
         add(f.source)
     for a in rec.programs[: report.top]:
         for f in a.findings:
             add(f.source)
-    for e in report.timeline.events:  # type: ignore[attr-defined]
+    for e in report.timeline.events:
         add(e.source)
     c = report.chances
     for text in (
@@ -211,16 +211,20 @@ def _sources(report: Report) -> list[str]:
     add(report.assessment.source)
     for f in report.step3.verdict.reasons:
         add(f.source)
-    if rec.plan is not None:
-        add(rec.plan.signals_source)
-        for s in rec.plan.specialties:
+    for line in [*result.now.now, *result.now.warnings]:
+        add(line.source)
+    for u in result.now.next:
+        add(u.source)
+    if result.plan is not None:
+        add(result.plan.signals_source)
+        for s in result.plan.specialties:
             add(s.allowance.source)
             add(s.fee_source)
-        add(rec.plan.nrmp_source)
-    if rec.fellowships is not None:
-        add(f"{rec.fellowships.directory.name}, as of {rec.fellowships.directory.as_of}")
-        add(rec.fellowships.source)
-        add(rec.fellowships.fee_source)
+        add(result.plan.nrmp_source)
+    if result.fellowships is not None:
+        add(f"{result.fellowships.directory.name}, as of {result.fellowships.directory.as_of}")
+        add(result.fellowships.source)
+        add(result.fellowships.fee_source)
     d = rec.dataset
     add(f"Programs: {d.name}, as of {d.as_of.isoformat()} — {d.source}")
     return found
@@ -228,7 +232,7 @@ def _sources(report: Report) -> list[str]:
 
 def context(report: Report) -> dict[str, Any]:
 
-    rec = report.rec
+    rec = report.result.rec
     rows = []
     for n, a in enumerate(rec.programs[: report.top], 1):
         p = a.program
@@ -270,7 +274,10 @@ def context(report: Report) -> dict[str, Any]:
         ],
         "strength": strength.score,
         "actions": strength.actions()[:6],
-        "plan": rec.plan,
+        "plan": report.result.plan,
+        "plan_closed": report.result.plan_closed,
+        "fellowships": report.result.fellowships,
+        "now": report.result.now,
         "sources": _sources(report),
         "script": SCRIPT,
         "script_hash": base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode(),

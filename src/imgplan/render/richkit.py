@@ -4,6 +4,7 @@ only the commands that print such a table load it (~30 ms; benchmarks/README.md)
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,10 +13,11 @@ from rich.table import Table
 from rich.text import Text
 
 from ..models.programs import Dataset
+from ..nownext import NowNext
 from ..rules.findings import Finding
-from .common import ICONS, example_notice
+from .common import ICONS, example_notice, now_next_lines
 
-__all__ = ["Table", "Text", "render", "finding_line", "dataset_header"]
+__all__ = ["Table", "Text", "dataset_header", "finding_line", "now_next_parts", "render"]
 
 
 def render(parts: Iterable[Any], *, width: int = 120, color: bool = False) -> str:
@@ -54,4 +56,17 @@ def dataset_header(dataset: Dataset) -> list[Any]:
         out.append(
             Text(example_notice(dataset.name, dataset.as_of.isoformat()), style="bold yellow")
         )
+    return out
+
+
+def now_next_parts(now: NowNext | None, width: int = 120) -> list[Any]:
+    """The Now / Next block (and the warnings about the profile) as rich Text lines, wrapped
+    here with their continuation lines indented (rich would start them at the margin)."""
+    out: list[Any] = []
+    for text, style in now_next_lines(now):
+        indent = " " * (len(text) - len(text.lstrip(" ")) + (2 if text.lstrip()[:1] in "•!" else 0))
+        pieces = textwrap.wrap(
+            text, width, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
+        )
+        out += [Text(piece, style=style) for piece in pieces or [""]]
     return out

@@ -6,9 +6,11 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from ..commands import Step3Check
+from ..commands.step3 import Step3Check
+from ..nownext import NowNext
 from ..rules.step3 import Step3Facts, Verdict
-from .common import dumps, stage_fields, stage_line
+from ..season import Stage
+from .common import Writer, dumps, finding, stage_fields, write_now_next
 from .formats import Format, View
 
 HEADLINES = {
@@ -17,6 +19,8 @@ HEADLINES = {
     "later": "LATER: take it early in residency",
     "not-eligible": "NOT ELIGIBLE yet",
     "done": "DONE: Step 3 is behind you",
+    "retake": "RETAKE: your Step 3 score is a fail",
+    "verify": "VERIFY: whether your Step 3 score passed depends on its date",
 }
 ICONS = {"ok": "✓", "info": "i", "warn": "!", "fail": "✗"}
 
@@ -27,26 +31,33 @@ def headline(v: Verdict) -> str:
     return HEADLINES[v.verdict]
 
 
-def verdict_text(v: Verdict) -> str:
-    lines = [f"Step 3 verdict: {headline(v)} (exit {v.exit_code})", ""]
+def verdict_text(v: Verdict, w: Writer, *, verbose: bool = False) -> None:
+    """The verdict, the deciding reason once, the other reasons, and what would change it.
+    The exit code and rule ids are for scripts (JSON) and --verbose."""
+    code = f" (exit {v.exit_code})" if verbose else ""
+    w.para(f"Step 3 verdict: {headline(v)}{code}", "bold")
     if v.reasons:
-        lines.append(f"Deciding reason: {v.reasons[0].message}")
-        lines.append("")
-        lines.append("Reasons:")
-        for f in v.reasons:
-            lines.append(f"  {ICONS.get(f.status, '-')} [{f.rule}] {f.message}")
-            lines.append(f"      source: {f.source}")
+        first, *rest = v.reasons
+        w.raw("")
+        w.para(f"Why: {first.message}", indent="     ")
+        w.para(f"     source: {first.source}", "dim", indent="     ")
+        if rest:
+            w.raw("")
+            w.para("Also:")
+            for f in rest:
+                finding(w, f, rule=verbose)
     if v.changes:
-        lines += ["", "What would change the verdict:"]
-        lines += [f"  - {c}" for c in v.changes]
-    return "\n".join(lines) + "\n"
+        w.raw("")
+        w.para("What would change the verdict:")
+        for c in v.changes:
+            w.para(f"  - {c}", indent="    ")
 
 
-def verdict_json(v: Verdict, facts: Step3Facts, stage: object = None) -> str:
+def verdict_json(v: Verdict, facts: Step3Facts, stage: Stage | None, now: NowNext | None) -> str:
     doc = {
         "format": 1,
         "command": "check-step3",
-        **stage_fields(stage),
+        **stage_fields(stage, now),
         "verdict": v.verdict,
         "headline": headline(v),
         "missing_answers": v.missing,
@@ -55,18 +66,21 @@ def verdict_json(v: Verdict, facts: Step3Facts, stage: object = None) -> str:
         "exit_code": v.exit_code,
         "facts": json.loads(json.dumps(dataclasses.asdict(facts), default=str)),
     }
-
     return dumps(doc)
 
 
 def table_view(result: Step3Check, view: View) -> str:
-    text = verdict_text(result.verdict)
-    line = stage_line(result.stage)
-    return f"{line}\n{text}" if line else text
+    """Wrapped to the terminal's width like every other command."""
+    w = Writer(view.width, view.color)
+    write_now_next(w, result.now)
+    if result.now is not None:
+        w.raw("")
+    verdict_text(result.verdict, w, verbose=view.verbose)
+    return w.text()
 
 
 def json_view(result: Step3Check, view: View) -> str:
-    return verdict_json(result.verdict, result.facts, result.stage)
+    return verdict_json(result.verdict, result.facts, result.stage, result.now)
 
 
 VIEWS = {

@@ -12,9 +12,9 @@ from typing import Any
 
 from ..errors import CONTROL
 from ..timeline import PHASES, Timeline
-from .common import dumps, md, stage_fields, stage_line
+from .common import dumps, md, now_next_markdown, stage_fields, stage_line
 from .formats import Format, View
-from .richkit import Table, Text, render
+from .richkit import Table, Text, now_next_parts, render
 
 STATUS_STYLE = {
     "done": "dim",
@@ -33,11 +33,14 @@ def _table(t: Timeline, *, width: int = 120, color: bool = False) -> str:
             style="bold",
         )
     ]
-    line = stage_line(t.stage)
-    if line:
-        parts.append(Text(line, style="bold"))
+    if t.now is not None:
+        parts += now_next_parts(t.now, width)
+    else:
+        line = stage_line(t.stage)
+        if line:
+            parts.append(Text(line, style="bold"))
+        parts += [Text(f"! {w}", style="bold red") for w in t.warnings]
     parts += [Text(note, style="yellow") for note in t.notes]
-    parts += [Text(f"! {w}", style="bold red") for w in t.warnings]
     for phase in PHASES:
         events = [e for e in t.events if e.phase == phase]
         if not events:
@@ -79,7 +82,7 @@ def to_json(t: Timeline) -> dict[str, Any]:
         "command": "timeline",
         "today": t.today.isoformat(),
         "profile": t.name,
-        **stage_fields(t.stage),
+        **stage_fields(t.stage, t.now),
         "generic": t.generic,
         "notes": t.notes,
         "warnings": t.warnings,
@@ -108,11 +111,14 @@ def json_view(result: Timeline, view: View) -> str:
 def _markdown(t: Timeline) -> str:
 
     lines = [f"# Timeline — {md(t.name or 'generic roadmap')}", "", f"As of {t.today.isoformat()}."]
-    line = stage_line(t.stage)
-    if line:
-        lines += ["", f"**{md(line)}**"]
+    if t.now is not None:
+        lines += ["", *now_next_markdown(t.now)]
+    else:
+        line = stage_line(t.stage)
+        if line:
+            lines += ["", f"**{md(line)}**"]
+        lines += [f"\n> **Warning:** {md(w)}" for w in t.warnings]
     lines += [f"\n> {md(note)}" for note in t.notes]
-    lines += [f"\n> **Warning:** {md(w)}" for w in t.warnings]
     for phase in PHASES:
         events = [e for e in t.events if e.phase == phase]
         if not events:

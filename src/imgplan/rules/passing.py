@@ -18,11 +18,7 @@ class PassJudgement:
 
 def marks(ref: Reference) -> list[tuple[dt.date, int]]:
     """(from date, passing score), oldest first, from data/reference.yaml."""
-    out = []
-    for start, score in ref["step2ck_pass_history"]:
-        day = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
-        out.append((day, int(score)))
-    return sorted(out)
+    return ref.marks("step2ck_pass_history")
 
 
 def mark_on(ref: Reference, day: dt.date) -> int | None:

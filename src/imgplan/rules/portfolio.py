@@ -75,6 +75,8 @@ class Element:
 class Strength:
     elements: dict[str, Element]
     resident: bool = False  # in residency or matched: fellowship actions come first
+    # The interview season: the elements an applicant talks about come first (assess).
+    season_first: tuple[str, ...] = ()
 
     @property
     def score(self) -> int:
@@ -92,7 +94,16 @@ class Strength:
                     out.append(Action(name, max(1, round(gain / len(ELEMENTS))), text, key))
         order = {name: i for i, name in enumerate(ELEMENTS)}
         first = self.resident
-        return sorted(out, key=lambda a: (first and not a.fellowship, -a.gain, order[a.element]))
+        season = self.season_first
+        return sorted(
+            out,
+            key=lambda a: (
+                bool(season) and a.element not in season,
+                first and not a.fellowship,
+                -a.gain,
+                order[a.element],
+            ),
+        )
 
 
 def _norm(text: str) -> str:

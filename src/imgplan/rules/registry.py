@@ -151,7 +151,13 @@ STEP2CK_PLANNED = rule(
 
 # Step 3 reasons (rules/step3.py) ----------------------------------------------------------
 
-STEP3_DONE = rule("step3-done", "step3", """Step 3 is already passed or taken.""")
+STEP3_DONE = rule("step3-done", "step3", """Step 3 is already passed.""")
+STEP3_FAILED = rule(
+    "step3-failed",
+    "step3",
+    """A numeric Step 3 under the pass mark of its test date (200 from 1 Jan 2024, 198
+    before) is a failed attempt: verdict retake, a red flag (FACTS §5).""",
+)
 STEP1_FAILED_BEFORE = rule(
     "step1-failed-before",
     "step3",

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 
 from ..models.profile import Profile
 from ..models.reference import Reference
-from ..models.values import plural
+from ..models.values import passing, plural
+from ..season import Stage
 from .findings import Finding
 from .passing import judge
 from .registry import (
@@ -29,12 +30,13 @@ from .registry import (
     STEP2_BORDERLINE,
     STEP3_DONE,
     STEP3_ECFMG,
+    STEP3_FAILED,
     STEP3_STEP1,
     STEP3_STEP2CK,
     STUDY_WEEKS,
 )
 
-VERDICTS = ("take-now", "wait", "later", "not-eligible", "done")
+VERDICTS = ("take-now", "wait", "later", "not-eligible", "done", "retake", "verify")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Step3Facts:
     visa: str | None = None
     step3: str | int = "none"  # none | pass | fail | numeric
     step3_attempts: int | None = None
+    step3_date: dt.date | None = None  # a numeric score is judged by its date's pass mark
     study_weeks: int | None = None
     practice_percent: float | None = None
     confident: bool | None = None
@@ -74,6 +77,7 @@ class Step3Facts:
             visa=str(profile.visa),
             step3=usmle.step3.result,
             step3_attempts=usmle.step3.attempts,
+            step3_date=usmle.step3.date,
             study_weeks=ready.study_weeks if ready else None,
             practice_percent=ready.practice_percent if ready else None,
             confident=ready.confident if ready else None,
@@ -104,9 +108,27 @@ class Verdict:
         return 0 if self.verdict == "take-now" else 1
 
 
-def decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
-    if facts.step3 == "pass" or isinstance(facts.step3, int):
-        what = "passed" if facts.step3 == "pass" else f"taken with a score of {facts.step3}"
+def step3_result(facts: Step3Facts, ref: Reference) -> str:
+    """'pass', 'fail', 'depends' (a numeric score near the mark, no date) or 'none'. A numeric
+    score is judged by the mark in force on its test date (200 from 1 Jan 2024, 198 before)."""
+    if facts.step3 in ("pass", "fail", "none"):
+        return str(facts.step3)
+    assert isinstance(facts.step3, int)
+    return passing(facts.step3, facts.step3_date, ref.marks("step3_pass_history"))
+
+
+def decide(
+    facts: Step3Facts, ref: Reference, today: dt.date, stage: Stage | None = None
+) -> Verdict:
+    """The verdict; ``stage`` words the timing (before applying, before programs' ranking
+    meetings, or too late for this season's rank lists)."""
+    result = step3_result(facts, ref)
+    if result == "pass":
+        what = (
+            "passed"
+            if facts.step3 == "pass"
+            else f"passed: {facts.step3} is at or over the pass mark for its date"
+        )
         return Verdict(
             "done",
             [
@@ -115,6 +137,24 @@ def decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
                 )
             ],
         )
+    if isinstance(facts.step3, int) and result == "depends":
+        return Verdict(
+            "verify",
+            [
+                Finding(
+                    STEP3_FAILED,
+                    "warn",
+                    f"Whether your Step 3 {facts.step3} passed depends on its test date (the pass "
+                    "mark is 200 from 1 Jan 2024, 198 before): add usmle.step3.date. Until then "
+                    "imgplan counts it neither as a pass nor as a fail.",
+                    ref.cite("step3_pass_history"),
+                    fix="Add usmle.step3.date",
+                )
+            ],
+            ["the test date of your Step 3 score"],
+        )
+    if isinstance(facts.step3, int) and result == "fail":
+        return _retake(facts, ref)
     notes = []
     if facts.step1 == "fail" and facts.ecfmg:
         # ECFMG certification needs Step 1 passed: a "fail" here is a failed attempt since passed.
@@ -142,18 +182,44 @@ def decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
                     ref.cite("step2ck_pass"),
                 )
             )
-    verdict = _decide(facts, ref, today)
+    verdict = _decide(facts, ref, today, stage)
     verdict.reasons += notes
     return verdict
 
 
-def _decide(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
+def _retake(facts: Step3Facts, ref: Reference) -> Verdict:
+    """A numeric Step 3 under the pass mark of its date: a failed attempt, to retake."""
+    mark = ref.marks("step3_pass_history")
+    tries = facts.step3_attempts or 1
+    left = ref["attempt_limit"] - tries
+    when = f" on {facts.step3_date.isoformat()}" if facts.step3_date else ""
+    reasons = [
+        Finding(
+            STEP3_FAILED,
+            "fail",
+            f"Your Step 3 {facts.step3}{when} is under the pass mark ({mark[-1][1]} from "
+            f"{mark[-1][0].isoformat()}, {mark[0][1]} before): a failed attempt, and a red flag "
+            "for programs. H-1B-only programs stay conditional until Step 3 is passed.",
+            ref.cite("step3_pass_history"),
+        ),
+        Finding(
+            ATTEMPT_LIMIT,
+            "info" if left > 0 else "fail",
+            f"USMLE allows {ref['attempt_limit']} attempts per Step: {plural(max(left, 0), 'attempt')} "
+            "left. Retake it only when you can pass comfortably (the guide).",
+            ref.cite("attempt_limit"),
+        ),
+    ]
+    return Verdict("retake", reasons, ["a passed retake"])
+
+
+def _decide(facts: Step3Facts, ref: Reference, today: dt.date, stage: Stage | None) -> Verdict:
     missing = _eligibility(facts, ref)
     if missing:
         return Verdict("not-eligible", missing, [m.fix or m.message for m in missing])
     if facts.residency_start is not None:
         return _matched(facts, ref, today)
-    gains = _gains(facts, ref)
+    gains = _gains(facts, ref, _timing(stage))
     if not gains:
         return Verdict(
             "later",
@@ -287,9 +353,39 @@ def _eligibility(facts: Step3Facts, ref: Reference) -> list[Finding]:
     return out
 
 
+def _timing(stage: Stage | None) -> str:
+    """When a Step 3 pass helps, said for the applicant's place in the season."""
+    phase = stage.phase if stage is not None and stage.name == "applying" else None
+    if phase == "interviewing":
+        return "before programs' ranking meetings (January to February)"
+    if phase in ("ranking", "match_week"):
+        return (
+            "now only for later seasons: a result after the rank-list deadline cannot help "
+            "this season's rank lists"
+        )
+    if stage is not None and stage.name == "between-seasons":
+        return "before the next season's applications"
+    return "before applying"
+
+
 def _matched(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
     start = facts.residency_start
     assert start is not None
+    settled = start + dt.timedelta(days=ref["step3_in_residency_days"])
+    if today >= settled:
+        return Verdict(
+            "take-now",
+            [
+                Finding(
+                    MATCHED,
+                    "warn",
+                    f"You are in residency since {start.isoformat()}, past the first months: "
+                    "take Step 3 now. It is required for licensure, an H-1B extension or a "
+                    "fellowship on an H-1B needs it, and it gets no easier later in training.",
+                    ref.cite("guide"),
+                )
+            ],
+        )
     if start > today and facts.visa == "h1b":
         return Verdict(
             "take-now",
@@ -312,8 +408,9 @@ def _matched(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
         )
     else:
         message = (
-            f"You are in residency (since {start.isoformat()}): plan Step 3 early in "
-            "residency, now if you have not yet; it is required for licensure."
+            f"You are in residency (since {start.isoformat()}): plan Step 3 about "
+            f"{ref['step3_in_residency_days'] // 30} months in, from {settled.isoformat()}; "
+            "it is required for licensure."
         )
     return Verdict(
         "later",
@@ -322,7 +419,7 @@ def _matched(facts: Step3Facts, ref: Reference, today: dt.date) -> Verdict:
     )
 
 
-def _gains(facts: Step3Facts, ref: Reference) -> list[Finding]:
+def _gains(facts: Step3Facts, ref: Reference, timing: str = "before applying") -> list[Finding]:
     out = []
     guide = ref.cite("guide")
     if facts.visa == "h1b":
@@ -337,7 +434,7 @@ def _gains(facts: Step3Facts, ref: Reference) -> list[Finding]:
                 "info",
                 (
                     "You can train only on an H-1B, and the H-1B petition needs Step 3 passed: passing it "
-                    f"before applying makes you eligible at H-1B programs from the start.{count}"
+                    f"{timing} makes you eligible at H-1B programs from the start.{count}"
                 ),
                 ref.cite("visa_h1b"),
             )

@@ -1,0 +1,108 @@
+"""One core call per command: a pure function of loaded inputs that returns one result value.
+
+The cli loads the files (``load/``), calls the command's function here and hands the result
+to ``render.render``. Nothing here reads a file, the clock or the environment: the bundled
+figures come in as a `Data` (the loader's `Bundled` reads each file on first use, so a command
+loads only what it reads).
+
+Every command with a profile starts from `situate`: the stage and phase of the season, the
+timeline, and the Now / Next block the output leads with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..models.advice import AdviceData
+from ..models.calendar import CalendarData
+from ..models.fellowships import FellowshipDirectory
+from ..models.outcomes import Outcomes
+from ..models.profile import Profile
+from ..models.reference import Reference
+from ..models.signals import SignalsData
+from ..nownext import Line, NowNext, now_next
+from ..rules.context import Context
+from ..rules.findings import Finding
+from ..rules.profile_findings import profile_findings
+from ..season import Stage, stage_of, step2_failed
+from ..timeline import Timeline, build
+
+Coordinates = dict[tuple[str, str], tuple[float, float]]
+
+
+class Data(Protocol):
+    """The bundled figures a command may read (data/*.yaml), each a record."""
+
+    @property
+    def reference(self) -> Reference: ...
+
+    @property
+    def calendar(self) -> CalendarData: ...
+
+    @property
+    def outcomes(self) -> Outcomes: ...
+
+    @property
+    def signals(self) -> SignalsData: ...
+
+    @property
+    def advice(self) -> AdviceData: ...
+
+    @property
+    def fellowships(self) -> FellowshipDirectory: ...
+
+    @property
+    def cities(self) -> Coordinates: ...
+
+
+@dataclass
+class Situation:
+    """Where the applicant stands today: the stage and phase, the dated plan, and the Now /
+    Next block (with the profile's warnings)."""
+
+    stage: Stage
+    timeline: Timeline
+    now: NowNext
+    failed_step2: bool
+
+
+def warning_lines(findings: Iterable[Finding]) -> list[Line]:
+    """The profile findings that are problems or warnings, as lines said before any list."""
+    return [Line(f.message, f.source) for f in findings if f.status in ("fail", "warn")]
+
+
+def situate(
+    profile: Profile | None,
+    data: Data,
+    today: dt.date,
+    *,
+    findings: list[Finding] | None = None,
+    extra: Iterable[Line] = (),
+    stage: Stage | None = None,
+) -> Situation:
+    """The stage, the timeline and the Now / Next block. ``findings``: the profile findings
+    the command computed (their problems and warnings lead the output); computed here when
+    not given. ``extra``: more Now lines (the tracker's alerts)."""
+    ref = data.reference
+    marks = ref.marks("step2ck_pass_history")
+    stage = stage or stage_of(profile, data.calendar, today, marks)
+    plan = build(profile, ref, data.calendar, today, signals=data.signals, stage=stage)
+    failed = profile is not None and step2_failed(profile, marks)
+    if findings is None and profile is not None and not stage.in_training:
+        findings = profile_findings(Context.of(profile, ref, today))
+    outcomes = data.outcomes if stage.phase == "ranking" else None
+    block = now_next(
+        profile,
+        stage,
+        plan.events,
+        data.advice,
+        today,
+        outcomes=outcomes,
+        failed_step2=failed,
+        warnings=warning_lines(findings or []),
+        extra=extra,
+    )
+    return Situation(stage, plan, block, failed)

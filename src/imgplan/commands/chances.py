@@ -1,0 +1,41 @@
+"""`imgplan chances`: specialty-level odds from public figures (or the CI fellowship match's
+for a resident), led by the Now / Next block."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..chances import Chances, chances
+from ..models.profile import Profile
+from ..models.programs import Dataset
+from ..recommend import recommend
+from ..season import stage_of
+from . import Data, situate
+from .fellowships import fellowship_closed
+from .recommend import closed_words, for_season
+
+
+def run(
+    profile: Profile, dataset: Dataset, data: Data, today: dt.date, *, season: int | None = None
+) -> Chances:
+    """``season`` (--season): the odds for that Match as if the profile aimed at it."""
+    ref = data.reference
+    profile = for_season(profile, season)
+    stage = stage_of(profile, data.calendar, today, ref.marks("step2ck_pass_history"))
+    rec = recommend(profile, dataset, ref, today, stage=stage)
+    situation = situate(profile, data, today, findings=rec.findings, stage=stage)
+    closed = closed_words(stage, data) if stage.applications_closed else None
+    if stage.name == "fellowship-applicant" and profile.residency is not None:
+        years = data.calendar.residency_years.get(str(profile.residency.specialty), 3)
+        final = profile.residency.start.year + years - 1
+        closed = fellowship_closed(final, data.calendar, stage, today)
+    result = chances(
+        rec.profile,
+        rec,
+        data.outcomes,
+        stage,
+        failed_step2=situation.failed_step2,
+        closed=closed,
+    )
+    result.now = situation.now
+    return result

@@ -1,0 +1,125 @@
+"""`imgplan recommend`: the ranked list, with the Now / Next block, the application plan
+(--signals) or, once the residency Match is behind the applicant, the CI fellowship list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..fellowships import FellowshipPlan
+from ..models.fellowships import FellowshipDirectory
+from ..models.profile import Profile
+from ..models.programs import Dataset
+from ..nownext import NowNext
+from ..plan import ApplicationPlan, application_plan
+from ..recommend import Recommendation, recommend
+from ..season import Stage, stage_of
+from . import Data, situate
+from .fellowships import fellowship_plan
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for (README: recommend)."""
+
+    specialties: list[str] | None = None
+    states: list[str] | None = None
+    top: int | None = None
+    unlock: bool = False
+    what_if: dict[str, object] = field(default_factory=dict)
+    signals: bool = False  # add the application plan
+    season: int | None = None  # plan this Match year instead of the profile's (--season)
+
+
+@dataclass
+class RecommendResult:
+    rec: Recommendation
+    now: NowNext
+    plan: ApplicationPlan | None = None  # with --signals, for a season still open
+    plan_closed: str | None = None  # --signals for a season whose applications went out
+    fellowships: FellowshipPlan | None = None  # in training: the CI fellowship list
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def stage(self) -> Stage:
+        return self.now.stage
+
+
+@dataclass
+class Batch:
+    """Several profiles' recommendations (an advisor's list), in the order given."""
+
+    items: list[tuple[str, RecommendResult]]
+
+
+def for_season(profile: Profile, season: int | None) -> Profile:
+    """The profile aimed at ``season`` (--season): a copy, the file untouched."""
+    if season is None or season == profile.targets.match_year:
+        return profile
+    return profile.copy_with(targets=profile.targets.copy_with(match_year=season))
+
+
+def closed_words(stage: Stage, data: Data) -> str:
+    """Why no signals or application plan is proposed for a season whose applications are
+    out (AAMC: signals cannot be changed after submission)."""
+    from ..calendar import match_season
+
+    year = stage.season or stage.coming_match
+    season = match_season(year, data.calendar)
+    return (
+        f"Applications and signals for the {year} Match went out with the applications "
+        f"(submission opened {season.eras_submit.isoformat()}; programs have reviewed them "
+        f"since {season.programs_review.isoformat()}), and a signal cannot be changed after "
+        "an application is submitted (AAMC). What matters now is in the Now / Next block: "
+        f"interviews, then the rank list. To plan the next season: --season {year + 1}."
+    )
+
+
+def run(
+    profile: Profile,
+    dataset: Dataset,
+    data: Data,
+    today: dt.date,
+    options: Options,
+    *,
+    directory: FellowshipDirectory | None = None,
+) -> RecommendResult:
+    """The ranked list (or a resident's fellowship list) and everything the output leads
+    with. ``directory``: the run's fellowship directory (default: the bundled one)."""
+    ref = data.reference
+    person = for_season(profile, options.season)
+    stage = stage_of(person, data.calendar, today, ref.marks("step2ck_pass_history"))
+    rec = recommend(
+        person,
+        dataset,
+        ref,
+        today,
+        specialties=options.specialties,
+        states=options.states,
+        top=options.top,
+        unlock=options.unlock,
+        what_if=options.what_if,
+        stage=stage,
+    )
+    situation = situate(person, data, today, findings=rec.findings, stage=stage)
+    result = RecommendResult(rec, situation.now)
+    if stage.in_training:
+        result.fellowships = fellowship_plan(
+            person,
+            directory or data.fellowships,
+            data.cities,
+            data.outcomes,
+            data.calendar,
+            stage,
+            today,
+        )
+    elif options.signals and stage.applications_closed and options.season is None:
+        result.plan_closed = closed_words(stage, data)
+    elif options.signals:
+        result.plan = application_plan(rec, rec.profile, data.outcomes, data.signals)
+    if options.season is not None:
+        result.notes.append(
+            f"--season {options.season}: this plans the {options.season} Match as if your "
+            f"profile said targets.match_year: {options.season} (your file is unchanged)."
+        )
+    return result

@@ -1,0 +1,19 @@
+"""`imgplan timeline`: the dated plan, led by the Now / Next block."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..models.profile import Profile
+from ..nownext import Line
+from ..timeline import Timeline
+from . import Data, situate
+
+
+def run(profile: Profile | None, data: Data, today: dt.date) -> Timeline:
+    """The timeline, with its Now / Next block (the profile's warnings, then the plan's)."""
+    situation = situate(profile, data, today)
+    plan = situation.timeline
+    situation.now.warnings += [Line(w, "imgplan's reading of your plan") for w in plan.warnings]
+    plan.now = situation.now
+    return plan

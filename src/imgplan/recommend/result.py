@@ -1,0 +1,182 @@
+"""The ranked list as a value: entries become Assessed objects only when read (a table of the
+first 25 programs of a 13,000-program list builds 25 of them, JSON builds all)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..models.profile import Profile
+from ..models.programs import Dataset, Program, short_ids
+from ..rules.findings import Finding
+from ..season import Stage
+from .evaluate import (
+    NO_COMPONENTS,
+    NO_FIT,
+    Assessed,
+    Entry,
+    Failed,
+    assessed_entry,
+    assessed_failure,
+    index_of,
+)
+from .scoring import TIERS, fit_finding, tier
+
+
+@dataclass(slots=True)
+class Shown:
+    """One row of the ranked table (see `Recommendation.shown`)."""
+
+    program: Program
+    tier: str
+    status: str
+    score: int
+    fit: int
+    margin: int | None
+    flags: list[str]
+
+
+@dataclass(slots=True)
+class Listed(Shown):
+    """One program of the ranked list as the JSON list reads it (see `Recommendation.listed`):
+    a table row, plus its tier's reason and its findings (what an Assessed entry says,
+    without the score's components)."""
+
+    tier_reason: str
+    findings: list[dict[str, str]]  # as JSON (`Finding.as_json`)
+
+
+@dataclass
+class Unlock:
+    change: str
+    opens: int
+    program_ids: list[str]
+
+
+@dataclass
+class Recommendation:
+    """The ranked list, its profile findings and what the run changed (what-if, unlock)."""
+
+    profile: Profile
+    dataset: Dataset
+    findings: list[Finding]
+    strength: int
+    ranked: list[Entry] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
+    # Programs outside the target specialties (dataset positions), with the specialty finding.
+    others: list[tuple[list[int], Finding]] = field(default_factory=list)
+    top: int | None = None
+    unlocks: list[Unlock] | None = None
+    unlock_note: str | None = None  # why a taken score is not a lever
+    what_if: dict[str, object] = field(default_factory=dict)  # overridden values, by option
+    stage: Stage | None = None  # where the applicant stands (season.stage_of)
+    notes: list[str] = field(default_factory=list)
+
+    @cached_property
+    def included(self) -> list[Assessed]:
+        """Every program left, ranked."""
+        return [assessed_entry(self.dataset, e) for e in self.ranked]
+
+    @cached_property
+    def programs(self) -> list[Assessed]:
+        """The ranked list as shown: the first ``top`` programs, or all."""
+        if not self.top:
+            return self.included
+        return [assessed_entry(self.dataset, e) for e in self.ranked[: self.top]]
+
+    def _entries(self) -> list[Entry]:
+        return self.ranked[: self.top] if self.top else self.ranked
+
+    def shown(self) -> list[Shown]:
+        """What a table row shows of each program in ``programs``, read straight from the
+        ranked entries (no Assessed entry is built: a 13,000-program list shows thousands)."""
+        programs, index = self.dataset.programs, index_of(self.dataset)
+        return [
+            Shown(
+                programs[e.pos],
+                e.tier,
+                e.status,
+                -e.neg_score,
+                index.fit(e.pos).score,
+                e.margin,
+                e.group.flags(e.slot),
+            )
+            for e in self._entries()
+        ]
+
+    def listed(self) -> list[Listed]:
+        """`programs` as `Listed` rows, read straight from the ranked entries (no Assessed
+        entry, no score components) with each tier's reason worded once per distinct (status,
+        margin, IMG share): a 13,000-program list has about 1,200 for 4,600 programs."""
+        programs, index = self.dataset.programs, index_of(self.dataset)
+        reasons: dict[tuple[str, int | None, float | None], str] = {}
+        out = []
+        for e in self._entries():
+            fit = index.fit(e.pos)
+            findings = e.group.json_of(e.slot)
+            findings.append(fit_finding(fit).as_json())
+            p = programs[e.pos]
+            why_key = (e.status, e.margin, p.img_share)
+            why = reasons.get(why_key)
+            if why is None:
+                why = reasons[why_key] = tier(e.status, e.margin, p)[1]
+            out.append(
+                Listed(
+                    p,
+                    e.tier,
+                    e.status,
+                    -e.neg_score,
+                    fit.score,
+                    e.margin,
+                    e.group.flags(e.slot),
+                    why,
+                    findings,
+                )
+            )
+        return out
+
+    @property
+    def short_ids(self) -> dict[str, str]:
+        """Every program's short id in this dataset (see models.programs.short_ids), worked
+        out once per dataset: a batch of profiles shares it."""
+        index = index_of(self.dataset)
+        if index.short_ids is None:
+            index.short_ids = short_ids(self.dataset)
+        return index.short_ids
+
+    @cached_property
+    def excluded_targets(self) -> list[Assessed]:
+        return [assessed_failure(self.dataset, f) for f in self.failed]
+
+    @cached_property
+    def excluded(self) -> list[Assessed]:
+        """Every excluded program with its reasons, in dataset order."""
+        position = {id(p): n for n, p in enumerate(self.dataset.programs)}
+        items = self.excluded_targets + [
+            Assessed(self.dataset.programs[i], [f], NO_FIT, None, NO_COMPONENTS, excluded=True)
+            for rows, f in self.others
+            for i in rows
+        ]
+        return sorted(items, key=lambda a: position[id(a.program)])
+
+    def excluded_reasons(self) -> list[tuple[Program, list[Finding]]]:
+        """Every excluded program with its failed findings, in dataset order, read straight
+        from the ranking's index (what `excluded` gives, without an Assessed object each: a
+        13,000-program list excludes thousands)."""
+        programs = self.dataset.programs
+        rows: list[tuple[int, list[Finding]]] = [
+            (f.pos, [x for x in f.group.of(f.slot) if x.status == "fail"]) for f in self.failed
+        ]
+        for indices, finding in self.others:
+            reason = [finding]
+            rows.extend((i, reason) for i in indices)
+        rows.sort(key=lambda row: row[0])
+        return [(programs[i], reasons) for i, reasons in rows]
+
+    def summary(self) -> dict[str, int]:
+        """Counts by tier over the whole list (not only the shown ``top``), and excluded."""
+        counts = {name: 0 for name in TIERS}
+        for entry in self.ranked:
+            counts[entry.tier] += 1
+        counts["excluded"] = len(self.failed) + sum(len(rows) for rows, _ in self.others)
+        return counts
