@@ -26,14 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from imgplan.errors import InputError, UsageError
 
-from conftest import DATA, PROFILES, calendar, outcomes, reference, signals
+from conftest import DATA, PROFILES
 
 EXAMPLES = int(os.environ.get("IMGPLAN_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(

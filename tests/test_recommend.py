@@ -577,10 +577,9 @@ def test_json_rows_read_from_entries_equal_the_full_entries(name):
     """The JSON list reads its rows straight from the ranked entries (Recommendation.listed)
     and passes vocabulary members to orjson as they are; once parsed, every program's object
     is exactly what the full Assessed entry gives (render.explain.assessed)."""
-    from imgplan.load.bundled import data_path
-    from imgplan.load.loading import load_dataset
     from imgplan.commands import recommend as command
-    from imgplan.load.bundled import Bundled
+    from imgplan.load.bundled import Bundled, data_path
+    from imgplan.load.loading import load_dataset
     from imgplan.render import explain as explain_views
     from imgplan.render.common import dumps_bytes
     from imgplan.render.recommend.data import to_json

@@ -220,8 +220,9 @@ def test_step2_level_judges_a_score_by_its_test_date():
     september = {**march, "step2ck": {"score": 216, "date": "2025-09-01"}}
     assert found(person(usmle=september), "step2ck-level") == (
         "fail",
-        "Step 2 CK 216 is under the passing score (the passing score on 2025-09-01 was 218): "
-        "that is a fail.",
+        "Step 2 CK 216 (taken 2025-09-01) is under the passing score (the passing score on "
+        "2025-09-01 was 218): a failed attempt, and no ECFMG certificate, no Step 3 and no "
+        "Match until a retake passes. Plan the retake (usmle.step2ck.planned and target).",
     )
     undated = {**march, "step2ck": {"score": 216}}
     status, message = found(person(usmle=undated), "step2ck-level")

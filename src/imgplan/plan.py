@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from .applications import application_fee, goal_words, interviews_goal, nrmp_extra
 from .models import vocab
+from .models.values import plural
 from .models.outcomes import Outcomes
 from .models.profile import ChosenSignal, Profile
 from .models.programs import Program
@@ -150,12 +151,20 @@ def application_plan(
 # Proposing ---------------------------------------------------------------------------------
 
 
+FAR_UNDER = -10  # a margin this far under a program's reference score: signalled last
+
+
 def _order(listed: list[Assessed], profile: Profile) -> list[Assessed]:
+    """Rule 2-3 of the module's docstring; a program 10 or more points under its reference
+    score (FAR_UNDER) comes after every other: a signal is not spent on it while better
+    candidates exist."""
     states = set(profile.targets.states)
 
-    def key(a: Assessed) -> tuple[int, int, int, int, int]:
+    def key(a: Assessed) -> tuple[int, int, int, int, int, int]:
         verify = a.status == "verify"
+        far = a.margin is not None and a.margin <= FAR_UNDER
         return (
+            int(far),
             int(verify),
             TIER_ORDER.index(a.tier) if a.tier in TIER_ORDER else len(TIER_ORDER),
             -a.fit.score,
@@ -283,7 +292,8 @@ def _check(
         used = sum(1 for s in picks if s.tier == tier)
         if limit is not None and used > limit:
             notes.append(
-                f"{used} {tier} signal(s) chosen, the season allows {limit}: remove {used - limit}"
+                f"{plural(used, f'{tier} signal')} chosen, the season allows {limit}: remove "
+                f"{used - limit}"
             )
     if not share.known and picks:
         notes.append("the season's signal count is unknown: verify it before you submit")

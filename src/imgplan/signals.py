@@ -58,7 +58,7 @@ def allowance(year: int, specialty: str, data: SignalsData) -> Allowance:
         count.gold,
         count.silver,
         count.single,
-        season.source,
+        count.source or season.source,
         carried,
         count.note,
     )

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ..commands import assess as command
 from ..load.session import Run
 from .options import choose_format, today_from
 from .params import AssessFormat, NoCacheOpt, OutputOpt, ProfileArg, TodayOpt
@@ -27,6 +26,9 @@ def assess(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Informatics-portfolio strength on the guide's four core elements, and next actions."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..commands import assess as command
+
     chosen = choose_format("assess", fmt)
     r = Run.start(today_from(today), no_cache)
     if programs is not None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from ..commands import chances as command
 from ..load.session import Run
-from .inputs import programs as load_programs
 from .options import choose_format, today_from
 from .params import (
     ChancesFormat,
@@ -28,6 +26,10 @@ def chances(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Specialty match likelihood and percentile from public figures; programs and fees."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..commands import chances as command
+    from .inputs import programs as load_programs
+
     chosen = choose_format("chances", fmt)
     r = Run.start(today_from(today), no_cache)
     person = r.profile(profile)

@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..commands import explain as command
 from ..load.session import Run
-from .inputs import programs as load_programs
 from .options import choose_format, today_from
 from .params import (
     ExplainFormat,
@@ -39,6 +37,10 @@ def explain(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Every rule's finding for one program, with the figures and weights used."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..commands import explain as command
+    from .inputs import programs as load_programs
+
     chosen = choose_format("explain", fmt)
     r = Run.start(today_from(today), no_cache)
     r.directory_path = fellowships

@@ -10,11 +10,9 @@ from typing import Annotated
 
 import typer
 
-from ..commands.programs import ProgramView, compare, list_programs
 from ..errors import UsageError
 from ..load.files import deliver
 from ..load.session import Run
-from ..lookup import find_program
 from .options import choose_format, parsed, printable, today_from, vocabulary
 from .params import (
     DiffFormat,
@@ -161,6 +159,9 @@ def programs_list(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """List the programs of a dataset (unknown figures shown as '?')."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..commands.programs import list_programs
+
     chosen = choose_format("programs list", fmt)
     specialties, states = vocabulary(specialty, state)
     r = Run.start(today_from(today), no_cache)
@@ -177,6 +178,10 @@ def programs_show(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Show every figure of one program (unknown ones said so)."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..commands.programs import ProgramView
+    from ..lookup import find_program
+
     chosen = choose_format("programs show", fmt)
     dataset = Run.start(today_from(today), no_cache).programs(programs)
     show("programs show", chosen, ProgramView(dataset, find_program(dataset, program_id)), None, ())
@@ -195,6 +200,9 @@ def programs_diff(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """What changed between two datasets, program by program and field by field."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..commands.programs import compare
+
     chosen = choose_format("programs diff", fmt)
     r = Run.start(today_from(today), no_cache)
     result = compare(r.programs(old), r.programs(new), str(old), str(new))

@@ -7,14 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from ..commands import recommend as command
-from ..commands.recommend import Batch
 from ..errors import UsageError
 from ..load.files import batch_targets, deliver
 from ..load.session import Run
-from ..recommend import with_overrides
 from ..render.formats import EXTENSIONS, Format
-from .inputs import programs as load_programs
 from .options import choose_format, today_from, vocabulary, what_if_of
 from .params import (
     AllOpt,
@@ -54,6 +50,9 @@ def _write_recommendations(
 ) -> None:
     """One file per profile in ``output_dir`` (all rendered before any is written), else one
     output: a single list, or a batch under one document."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..commands.recommend import Batch
+
     if output_dir is not None:
         targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], sources)
         texts = [
@@ -103,6 +102,11 @@ def recommend(
     concatenated on stdout (JSON: one object with a `results` list), or one file per
     profile with --output-dir.
     """
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..commands import recommend as command
+    from ..recommend import with_overrides
+    from .inputs import programs as load_programs
+
     chosen = choose_format("recommend", fmt)
     if step3 is not None and step3.strip().lower() != "pass":
         raise UsageError(f"--step3 '{step3}' is not understood; expected --step3 pass")

@@ -8,10 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ..commands import report as command
 from ..load.session import Run
 from ..render.formats import Format
-from .inputs import programs as load_programs
 from .options import today_from
 from .params import FellowshipsOpt, NoCacheOpt, OutputOpt, ProfileArg, ProgramsOpt, TodayOpt
 from .show import show
@@ -32,6 +30,10 @@ def report(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Write the plan as one self-contained HTML page (no network, prints on A4/Letter)."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..commands import report as command
+    from .inputs import programs as load_programs
+
     r = Run.start(today_from(today), no_cache)
     r.directory_path = fellowships
     person = r.profile(profile)

@@ -6,10 +6,8 @@ import sys
 
 import typer
 
-from ..commands import step3 as command
 from ..errors import UsageError
 from ..load.session import Run, resolve_profile
-from .inputs import programs as load_programs
 from .options import choose_format, step3_flags, today_from
 from .params import (
     AttemptsOpt,
@@ -57,6 +55,10 @@ def check_step3(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Step 3 go/no-go verdict with reasons; exit 0 only for 'take it now'."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..commands import step3 as command
+    from .inputs import programs as load_programs
+
     chosen = choose_format("check-step3", fmt)
     r = Run.start(today_from(today), no_cache)
     flags = step3_flags(

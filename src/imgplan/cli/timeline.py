@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ..commands import timeline as command
 from ..load.session import Run, resolve_profile
 from ..render.formats import Format
 from .options import choose_format, today_from
@@ -29,6 +28,9 @@ def timeline(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Dated personal plan from Step 2 CK study to the CI fellowship match and boards."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..commands import timeline as command
+
     chosen = choose_format("timeline", fmt)
     r = Run.start(today_from(today), no_cache)
     path = resolve_profile(profile)

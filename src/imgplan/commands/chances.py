@@ -22,7 +22,7 @@ def run(
     ref = data.reference
     profile = for_season(profile, season)
     stage = stage_of(profile, data.calendar, today, ref.marks("step2ck_pass_history"))
-    rec = recommend(profile, dataset, ref, today, stage=stage)
+    rec = recommend(profile, dataset, ref, today, stage=stage, outcomes=data.outcomes)
     situation = situate(profile, data, today, findings=rec.findings, stage=stage)
     closed = closed_words(stage, data) if stage.applications_closed else None
     if stage.name == "fellowship-applicant" and profile.residency is not None:

@@ -100,6 +100,7 @@ def run(
         unlock=options.unlock,
         what_if=options.what_if,
         stage=stage,
+        outcomes=data.outcomes,
     )
     situation = situate(person, data, today, findings=rec.findings, stage=stage)
     result = RecommendResult(rec, situation.now)

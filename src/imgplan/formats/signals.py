@@ -14,6 +14,7 @@ class SignalCount(Strict):
     silver: int | None = Field(default=None, ge=0, le=50)
     single: int | None = Field(default=None, ge=0, le=50)
     note: Text = ""
+    source: Text = ""  # this specialty's own source, when not the season's
 
 
 class SignalSeason(Strict):

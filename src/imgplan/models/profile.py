@@ -176,8 +176,9 @@ class Profile(Record):
 
     @property
     def step3_passed(self) -> bool:
-        result = self.usmle.step3.result
-        return result == "pass" or isinstance(result, int)
+        """Step 3 recorded as "pass". A numeric score is judged by the pass mark of its test
+        date (`rules.passing.step3_passed`), which this record does not know."""
+        return self.usmle.step3.result == "pass"
 
     @property
     def clinical_usce_months(self) -> float:

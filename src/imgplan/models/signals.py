@@ -16,6 +16,7 @@ class SignalCount(Record):
     silver: int | None = None
     single: int | None = None
     note: str = ""
+    source: str = ""  # this specialty's own source, when not the season's
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..models import vocab
+from ..models.outcomes import Outcomes
 from ..models.profile import Profile
 from ..models.programs import Dataset, Program
 from ..models.reference import Reference
@@ -67,6 +68,7 @@ def recommend(
     unlock: bool = False,
     what_if: dict[str, object] | None = None,
     stage: Stage | None = None,
+    outcomes: Outcomes | None = None,
 ) -> Recommendation:
     """The ranked list. ``what_if`` names the values overridden for this run (the profile
     passed in already carries them): every output says they are not the profile's facts.
@@ -78,7 +80,7 @@ def recommend(
         trained.top = top
         return trained
     profile = as_ranked(profile, stage)
-    ctx = Context.of(profile, ref, today, what_if=what_if or {})
+    ctx = Context.of(profile, ref, today, what_if=what_if or {}, outcomes=outcomes)
     programs = dataset.programs
     view = None
     if specialties or states:

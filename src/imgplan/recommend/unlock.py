@@ -13,6 +13,7 @@ from ..models.programs import Dataset
 from ..models.reference import Reference
 from ..models.values import plural
 from ..rules.context import Context
+from ..rules.passing import step3_passed
 from ..season import step2_failed
 from .evaluate import Assessed, evaluate
 from .result import Unlock
@@ -94,7 +95,7 @@ def candidates(profile: Profile, ref: Reference) -> list[tuple[str, str, Profile
         if months > have:
             label = f"{plural(months, 'month')} of hands-on US clinical experience"
             out.append(("usce", label, with_overrides(profile, usce_months=months), None))
-    if not failed and not profile.step3_passed:
+    if not failed and not step3_passed(profile, ref):
         out.append(("step3", "Step 3 passed", with_overrides(profile, step3_pass=True), None))
     if not failed and not profile.certified:
         out.append(("ecfmg", "ECFMG certified", with_overrides(profile, ecfmg=True), None))
@@ -125,7 +126,7 @@ def unlock_note(profile: Profile, ref: Reference) -> str | None:
             "transcript). ECFMG certification and Step 3 come only after it."
         )
     levers = ["hands-on US clinical experience"]
-    if not profile.step3_passed:
+    if not step3_passed(profile, ref):
         levers.append("Step 3")
     if not profile.certified:
         levers.append("ECFMG certification")

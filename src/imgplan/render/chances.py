@@ -143,6 +143,7 @@ def to_json(c: Chances) -> dict[str, Any]:
         },
         "step2ck": c.profile.step2,
         "step2ck_planned": c.profile.step2_planned,
+        "score_note": c.score_note or None,
         "source": c.source,
         "derivation": c.derivation,
         "limits": c.limits,

@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..models.outcomes import Outcomes
 from ..models.profile import Profile
 from ..models.reference import Reference
 from .findings import Finding
+from .passing import step2_failed, step3_passed
 from .portfolio import Strength, strength
 
 
@@ -22,6 +24,8 @@ class Context:
     exceptional_override: bool | None = None
     # The values a what-if run overrides (option -> value): findings name them as such
     what_if: dict[str, object] = field(default_factory=dict)
+    # The outcome figures (NRMP Charting Outcomes), when the command loaded them
+    outcomes: Outcomes | None = None
 
     @classmethod
     def of(
@@ -30,8 +34,9 @@ class Context:
         ref: Reference,
         today: dt.date,
         what_if: dict[str, object] | None = None,
+        outcomes: Outcomes | None = None,
     ) -> Context:
-        return cls(profile, ref, today, strength(profile), what_if=what_if or {})
+        return cls(profile, ref, today, strength(profile), what_if=what_if or {}, outcomes=outcomes)
 
     @property
     def step2_words(self) -> str:
@@ -65,7 +70,22 @@ class Context:
 
     @cached_property
     def most_attempts(self) -> int | None:
-        return self.profile.max_attempts
+        """The most attempts at a Step by the Match: a failed Step 2 CK counts the retake it
+        needs (a first-attempt pass is no longer possible)."""
+        most = self.profile.max_attempts
+        if self.step2_failed:
+            step2ck = self.profile.usmle.step2ck
+            retake = ((step2ck.attempts if step2ck else None) or 1) + 1
+            return max(most or 1, retake)
+        return most
+
+    @cached_property
+    def step2_failed(self) -> bool:
+        return step2_failed(self.profile, self.ref)
+
+    @cached_property
+    def step3_passed(self) -> bool:
+        return step3_passed(self.profile, self.ref)
 
     @cached_property
     def memo(self) -> dict[object, Finding]:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .. import season
+from ..models.profile import Profile
 from ..models.reference import Reference
+from ..models.values import passing
 
 
 @dataclass(frozen=True)
@@ -50,3 +53,29 @@ def judge(ref: Reference, score: int, day: dt.date | None) -> PassJudgement:
         f"with no test date it passes under {', '.join(passes)} but not under "
         f"{', '.join(fails)}: add usmle.step2ck.date",
     )
+
+
+def step2_failed(profile: Profile, ref: Reference) -> bool:
+    """The recorded Step 2 CK score is under the pass mark of its test date."""
+    return season.step2_failed(profile, marks(ref))
+
+
+def step3_passed(profile: Profile, ref: Reference) -> bool:
+    """Step 3 passed: "pass", or a numeric score at or over the mark of its test date (200
+    from 1 Jan 2024, 198 before); a score near the mark without a date is not a pass."""
+    step3 = profile.usmle.step3
+    if step3.result == "pass":
+        return True
+    if isinstance(step3.result, int):
+        return passing(step3.result, step3.date, ref.marks("step3_pass_history")) == "pass"
+    return False
+
+
+def step3_failed(profile: Profile, ref: Reference) -> bool:
+    """A Step 3 recorded as failed, or a numeric score under the mark of its date."""
+    step3 = profile.usmle.step3
+    if step3.result == "fail":
+        return True
+    if isinstance(step3.result, int):
+        return passing(step3.result, step3.date, ref.marks("step3_pass_history")) == "fail"
+    return False

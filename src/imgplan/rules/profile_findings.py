@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..models import vocab
 from ..models.values import plural
 from .context import Context
 from .findings import Finding
-from .passing import judge
+from .passing import judge, step3_failed
 from .registry import (
     ECFMG_STATUS,
     GRADUATION_AGE,
@@ -17,7 +18,9 @@ from .registry import (
     STEP1_PASSED,
     STEP2CK_LEVEL,
     STEP2CK_PLANNED,
+    STEP2CK_SPECIALTY,
     STEP3_POINTER,
+    US_LETTERS,
     USCE_STATUS,
 )
 
@@ -27,8 +30,30 @@ MITIGATIONS = (
 )
 
 
+NO_MATCH = "no ECFMG certificate, no Step 3 and no Match until a retake passes"
+
+
 def step2ck_level(ctx: Context) -> Finding | None:
     score, ref = ctx.profile.step2, ctx.ref
+    step2ck = ctx.profile.usmle.step2ck
+    if ctx.step2_failed and step2ck is not None and step2ck.score is not None:
+        taken_on = f" (taken {step2ck.date.isoformat()})" if step2ck.date else ""
+        judged = judge(ref, step2ck.score, step2ck.date)
+        retake = (
+            f" Your retake is planned for {step2ck.planned.isoformat()}"
+            + (f" with a target of {step2ck.target}" if step2ck.target else "")
+            + ": the list below is judged on that target, and the failure stays on your "
+            "transcript."
+            if step2ck.planned
+            else " Plan the retake (usmle.step2ck.planned and target)."
+        )
+        return Finding(
+            STEP2CK_LEVEL,
+            "fail",
+            f"Step 2 CK {step2ck.score}{taken_on} is under the passing score ({judged.text}): a "
+            f"failed attempt, and {NO_MATCH}.{retake}",
+            ref.cite("step2ck_pass"),
+        )
     if score is None:
         return Finding(
             STEP2CK_LEVEL,
@@ -42,8 +67,7 @@ def step2ck_level(ctx: Context) -> Finding | None:
         ref["step2ck_aim_high"],
         ref["step2ck_min_workable"],
     )
-    step2ck = ctx.profile.usmle.step2ck
-    taken = step2ck is not None and step2ck.taken
+    taken = step2ck is not None and step2ck.taken and not step2ck.retake
     # A taken score is judged by its own test date's mark; a planned target by the mark in
     # force on the planned date (or today's).
     when = (step2ck.date if taken else step2ck.planned or ctx.today) if step2ck else None
@@ -89,6 +113,65 @@ def step2ck_level(ctx: Context) -> Finding | None:
         status,
         f"{who} is {where} the guide's aim of {low}–{high}.",
         ref.cite("guide"),
+    )
+
+
+def step2ck_specialty(ctx: Context) -> Finding | None:
+    """The score against the first target specialty's matched non-US IMGs (NRMP Charting
+    Outcomes): Pathology's matched Q1 is 232, Family Medicine's 222; the guide's 230-240 aim is
+    general. Only with the outcome figures (a command that loads them)."""
+    score, outcomes = ctx.profile.step2, ctx.outcomes
+    if score is None or outcomes is None or not ctx.profile.targets.specialties:
+        return None
+    spec = ctx.profile.targets.specialties[0]
+    co = outcomes.charting_outcomes
+    o = co.specialties.get(str(spec))
+    if o is None:
+        return None
+    q1, median = o.step2_matched[0], o.step2_matched[1]
+    label = vocab.specialty_label(spec)
+    src = f"{co.source} ({co.edition}; secondary)"
+    if score < q1:
+        return Finding(
+            STEP2CK_SPECIALTY,
+            "warn",
+            f"{ctx.step2_words} is under the lowest quarter of matched non-US IMGs in {label} "
+            f"(Q1 {q1:g}, median {median:g}): most who matched scored higher.",
+            src,
+        )
+    where = "at or above the median" if score >= median else "between Q1 and the median"
+    return Finding(
+        STEP2CK_SPECIALTY,
+        "info",
+        f"{ctx.step2_words} is {where} of matched non-US IMGs in {label} (Q1 {q1:g}, "
+        f"median {median:g}).",
+        src,
+    )
+
+
+US_LETTERS_AIM = 3  # imgplan's convention: about three letters from US clinical experience
+
+
+def us_letters(ctx: Context) -> Finding | None:
+    """Letters from US clinical experience (usce[].us_letter), against imgplan's convention of
+    about three."""
+    if ctx.profile.residency is not None:
+        return None
+    count = sum(1 for u in ctx.profile.usce if u.us_letter)
+    src = ctx.ref.cite("imgplan")
+    if count >= US_LETTERS_AIM:
+        return Finding(
+            US_LETTERS, "ok", f"{plural(count, 'letter')} from US clinical experience.", src
+        )
+    need = US_LETTERS_AIM - count
+    status = "warn" if count == 0 else "info"
+    return Finding(
+        US_LETTERS,
+        status,
+        f"{plural(count, 'letter')} from US clinical experience recorded (usce[].us_letter); "
+        f"imgplan's convention is about {US_LETTERS_AIM}: ask for {plural(need, 'more')} where "
+        "a US clinician saw your work.",
+        src,
     )
 
 
@@ -138,9 +221,11 @@ def red_flags(ctx: Context) -> Finding | None:
     if step1 and (step1.result == "fail" or (step1.attempts or 1) > 1):
         tries = f" ({plural(step1.attempts, 'attempt')})" if step1.attempts else ""
         failed.append(f"Step 1{tries}")
-    if step2ck and step2ck.taken and (step2ck.attempts or 1) > 1:
+    if ctx.step2_failed and step2ck is not None:
+        failed.append(f"Step 2 CK (a failed score, {step2ck.score})")
+    elif step2ck and step2ck.taken and (step2ck.attempts or 1) > 1:
         failed.append(f"Step 2 CK ({plural(step2ck.attempts or 0, 'attempt')})")
-    if usmle.step3.result == "fail" or (usmle.step3.attempts or 1) > 1:
+    if step3_failed(ctx.profile, ctx.ref) or (usmle.step3.attempts or 1) > 1:
         failed.append("Step 3")
     if not failed:
         return None
@@ -249,10 +334,12 @@ def informatics_strength(ctx: Context) -> Finding | None:
 PROFILE_RULES: tuple[Callable[[Context], Finding | None], ...] = (
     step1_passed,
     step2ck_level,
+    step2ck_specialty,
     step1_gap,
     red_flags,
     ecfmg_status,
     usce_status,
+    us_letters,
     graduation_age,
     informatics_strength,
 )
@@ -272,21 +359,28 @@ def list_findings(ctx: Context, h1b_only: int) -> list[Finding]:
                 STEP3_POINTER,
                 "info",
                 (
-                    f"{plural(h1b_only, 'program')} on your list sponsor only the H-1B among the visas you can "
-                    "use: passing Step 3 before the petition would make them fully eligible. See "
-                    "`imgplan check-step3`."
+                    (
+                        ""
+                        if ctx.profile.certified
+                        else "First ECFMG certification (after a passed "
+                        "Step 2 CK): IMGs register for Step 3 only once certified. Then: "
+                    )
+                    + f"{plural(h1b_only, 'program')} on your list accept only the H-1B among the "
+                    "visas you can use: passing Step 3 before the petition would make them fully "
+                    "eligible. See `imgplan check-step3`."
                 ),
                 ctx.ref.cite("visa_h1b"),
             )
         )
     if ctx.profile.step2_planned:
+        what = "your Step 2 CK retake" if ctx.step2_failed else "Step 2 CK"
         out.append(
             Finding(
                 STEP2CK_PLANNED,
                 "info",
                 (
-                    f"Step 2 CK is not taken yet: every program is judged on your planned target "
-                    f"{ctx.profile.step2}."
+                    f"{what[0].upper()}{what[1:]} is not taken yet: every program is judged on "
+                    f"your planned target {ctx.profile.step2}."
                 ),
                 ctx.ref.cite("spec"),
             )

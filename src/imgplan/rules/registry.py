@@ -92,6 +92,18 @@ STEP2CK_LEVEL = rule(
     """Step 2 CK against the guide's minimum workable 220 and aim of 230–240, and the passing
     score (FACTS §1, §5).""",
 )
+STEP2CK_SPECIALTY = rule(
+    "step2ck-specialty",
+    "profile",
+    """Step 2 CK against the target specialty's matched non-US IMGs (NRMP Charting Outcomes
+    2026: Q1 and median), not Internal Medicine's for every specialty (FACTS §2).""",
+)
+US_LETTERS = rule(
+    "us-letters",
+    "profile",
+    """Letters from US clinical experience (usce[].us_letter): imgplan's convention of about
+    three US clinical letters.""",
+)
 STEP1_GAP = rule(
     "step1-gap",
     "profile",

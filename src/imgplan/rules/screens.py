@@ -22,6 +22,17 @@ from .registry import ATTEMPTS, ECFMG, FRESHNESS, GRADUATION, SPECIALTY, STEP2CK
 VERIFY = "unknown — verify on the program's site"
 VISA_NAMES = {"j1": "J-1", "h1b": "H-1B"}
 
+
+def takes(visas: object) -> str:
+    """'accepts the J-1 (ECFMG sponsors it) and sponsors the H-1B': a program accepts the
+    J-1, which ECFMG sponsors; it sponsors the H-1B itself (FACTS §5)."""
+    parts = []
+    if vocab.ProgramVisa.j1 in visas:  # type: ignore[operator]
+        parts.append("accepts the J-1 (ECFMG sponsors it)")
+    if vocab.ProgramVisa.h1b in visas:  # type: ignore[operator]
+        parts.append("sponsors the H-1B")
+    return " and ".join(parts) or "takes no visa"
+
 Screen = Callable[[Context, Program, dt.date], Finding]
 
 
@@ -58,27 +69,29 @@ def visa(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     )
     usable = {v for v in p.visas if v in usable_kinds}
     if not usable:
-        offered = ", ".join(VISA_NAMES[v] for v in p.visas) or "no visas"
+        offered = takes(p.visas)
         you = {"j1": "a J-1", "h1b": "an H-1B"}.get(need, "a visa")
         return Finding(
             VISA,
             "fail",
-            lambda: f"Sponsors {offered}; you need {you}.",
+            lambda: f"The program {offered}; you need {you}.",
             ctx.ref.cite("visa_j1" if need == "j1" else "visa_h1b"),
         )
-    if usable == {vocab.ProgramVisa.h1b} and not ctx.profile.step3_passed:
+    if usable == {vocab.ProgramVisa.h1b} and not ctx.step3_passed:
         return Finding(
             VISA,
             "conditional",
             (
-                "Sponsors only the H-1B among the visas you can use, and the H-1B petition needs "
+                "Of the visas you can use, the program takes only the H-1B, and the H-1B petition needs "
                 "Step 3 passed: conditional until you pass Step 3 (see `imgplan check-step3`)."
             ),
             ctx.ref.cite("visa_h1b"),
         )
-    names = " and ".join(sorted("H-1B" if v == "h1b" else "J-1" for v in usable))
     return Finding(
-        VISA, "ok", lambda: f"Sponsors the {names}, which you can use.", ctx.ref.cite("visa_j1")
+        VISA,
+        "ok",
+        lambda: f"The program {takes(usable)}, which you can use.",
+        ctx.ref.cite("visa_j1"),
     )
 
 
