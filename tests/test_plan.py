@@ -236,7 +236,7 @@ def test_chosen_signals_are_checked_not_proposed():
     assert w[5] == ["not in the dataset: check the id (`imgplan programs list`)"]
     assert w[6] == ["listed twice: one program takes one signal"]
     assert any("say which (tier: gold | silver)" in x for x in w[7])
-    assert "4 gold signal(s) chosen, the season allows 3: remove 1" in im.notes
+    assert "4 gold signals chosen, the season allows 3: remove 1" in im.notes
 
 
 def test_recommend_signals_in_every_format(cli, tmp_path):
