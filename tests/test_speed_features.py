@@ -294,7 +294,7 @@ def test_mirror_check_catches_a_changed_default_type_or_optionality():
         changed.__module__ = rec.__name__
         try:
             rec.Step1 = changed
-            from imgplan import formats
+            from imgplan.formats import records as formats
 
             formats._PLANS.clear()
             assert mirror_problems(fmt.Step1), changed

@@ -12,11 +12,11 @@ import sys
 
 def run() -> None:
     if sys.argv[1:] == ["--version"]:
-        from . import __version__
+        from . import __version__  # --version before anything else is imported
 
         sys.stdout.write(f"imgplan {__version__}\n")
         sys.exit(0)
-    from .cli import main
+    from .cli import main  # lazy: --version above costs no more than starting Python
 
     code = main()
     # Leave without the interpreter's teardown, which frees every object one by one: after a

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .fellowships import distinctive, institution_of
 from .models.programs import INFORMATICS_FIELDS, Dataset, Program
 from .models.record import as_dict
 
@@ -256,7 +257,6 @@ def _show(value: Any) -> str:
 def match_keys(p: Program) -> list[tuple[str, ...]]:
     """What identifies a program across files: its ACGME ID, its NRMP code, its institution's
     distinctive name words with city, state and specialty."""
-    from .fellowships import distinctive, institution_of
 
     keys: list[tuple[str, ...]] = []
     if re.fullmatch(r"\d{10}", p.id):
@@ -273,8 +273,6 @@ def _same(name: str, value: Any) -> str:
     """What two values are compared on: a name by its institution's distinctive words
     ('Harborline Medical Center Program' is 'Harborline Medical Center'), others as they are."""
     if name == "name":
-        from .fellowships import distinctive, institution_of
-
         return " ".join(distinctive(institution_of(str(value)))) or str(value)
     return repr(value)
 

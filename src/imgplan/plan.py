@@ -34,11 +34,11 @@ from dataclasses import dataclass, field
 
 from .applications import application_fee, goal_words, interviews_goal, nrmp_extra
 from .models import vocab
-from .models.values import plural
 from .models.outcomes import Outcomes
 from .models.profile import ChosenSignal, Profile
 from .models.programs import Program
 from .models.signals import SignalsData
+from .models.values import plural
 from .recommend import Assessed, Recommendation
 from .rules.findings import Finding
 from .rules.registry import VISA

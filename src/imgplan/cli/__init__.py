@@ -10,7 +10,9 @@ so ``imgplan --version`` and a warm run stay fast (benchmarks/README.md).
 from __future__ import annotations
 
 import gc
+import signal
 import sys
+import traceback
 from typing import Annotated, Any
 
 import typer
@@ -124,8 +126,6 @@ def main(argv: list[str] | None = None) -> int:
         quiet_stdout()
         return 0
     except Exception:
-        import traceback
-
         traceback.print_exc()
         sys.stderr.write(
             f"imgplan {__version__}: internal error (a bug); please report it "
@@ -135,7 +135,5 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         gc.enable()
         if previous is not None:
-            import signal
-
             signal.signal(signal.SIGTERM, previous)
     return EXIT_OK

@@ -10,8 +10,12 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..load.cache import from_settings
 from ..load.files import deliver
+from ..load.loading import load_directory
 from ..load.session import Run
+from ..models import vocab
+from ..models.fellowships import city_key
 from .options import choose_format, parsed, printable, today_from, vocabulary
 from .params import (
     FellowshipsDiffFormat,
@@ -23,6 +27,7 @@ from .params import (
     StateOpt,
     TodayOpt,
 )
+from .show import EXIT_NO, show
 
 app = typer.Typer(
     help="The Clinical Informatics fellowship directory: list, show, compare, import.",
@@ -44,8 +49,6 @@ def _near(
     text: str, coords: dict[tuple[str, str], tuple[float, float]]
 ) -> tuple[str, tuple[float, float]]:
     """'Boston,MA' -> ('Boston, MA', coordinates); a usage error when the place is unknown."""
-    from ..models import vocab
-    from ..models.fellowships import city_key
 
     city, _, state = text.rpartition(",")
     if not city.strip() or not state.strip():
@@ -88,8 +91,8 @@ def fellowships_list(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """List the directory's programs (every row with its confidence; unknown = verify)."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
     from ..commands.fellowships import list_fellowships
-    from .show import show
 
     chosen = choose_format("fellowships list", fmt)
     from ..models import vocab
@@ -124,6 +127,7 @@ def fellowships_show(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Every fact the directory holds about one program, with its sources and their dates."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
     from ..commands.fellowships import FellowshipView
     from ..models import vocab
     from .show import show
@@ -160,9 +164,8 @@ def fellowships_diff(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """What changed between two directories, entry by entry and field by field."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
     from ..commands.fellowships import diff_fellowships
-    from ..load.loading import load_directory
-    from .show import EXIT_NO, show
 
     chosen = choose_format("fellowships diff", fmt)
     r = Run.start(today_from(today), no_cache)
@@ -191,7 +194,7 @@ def fellowships_import(
 ) -> None:
     """Turn a directory spreadsheet (CSV) into a directory YAML for --fellowships; nothing is
     written unless every row is good."""
-    from ..load.cache import from_settings
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
     from ..load.directory import import_directory
 
     from_settings(False)

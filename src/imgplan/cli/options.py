@@ -8,9 +8,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..errors import UsageError
-from ..models import values
-from ..render.formats import Format
+from ..errors import CONTROL, UsageError
+from ..models import values, vocab
+from ..render.formats import Format, choose
 
 TODAY_RANGE = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -36,7 +36,6 @@ def today_from(value: str | None, option: str = "--today / IMGPLAN_TODAY") -> dt
 
 
 def choose_format(command: str, value: str) -> Format:
-    from ..render.formats import choose
 
     try:
         return choose(command, value)
@@ -55,7 +54,6 @@ def parsed(option: str, parse: Any, value: Any) -> Any:
 
 
 def vocabulary(specialties: list[str] | None, states: list[str] | None) -> tuple[list, list]:
-    from ..models import vocab
 
     return (
         [parsed("--specialty", vocab.specialty, s) for s in specialties or []],
@@ -66,7 +64,6 @@ def vocabulary(specialties: list[str] | None, states: list[str] | None) -> tuple
 def printable(text: str) -> str:
     """Option text that goes into a file: no control characters (an escape sequence in a
     dataset's name would later drive the terminal that shows it)."""
-    from ..errors import CONTROL
 
     bad = CONTROL.search(text)
     if bad:
@@ -79,7 +76,6 @@ def printable(text: str) -> str:
 
 def step3_flags(**given: Any) -> dict[str, object]:
     """The Step 3 facts given as flags (None = not given), parsed and checked."""
-    from ..models import vocab
 
     step2, step2_date, start = given["step2"], given["step2_date"], given["residency_start"]
     return {
@@ -122,7 +118,7 @@ def plain_help() -> None:
     """typer < 0.20 escapes '[required]' for rich markup even with markup off, so plain help
     showed '\\[required]'. Help only: the escape exists for HTML export, which imgplan never
     does."""
-    from typer import rich_utils
+    from typer import rich_utils  # lazy: only for --help (rich's help renderer)
 
     if hasattr(rich_utils, "escape_before_html_export"):
         rich_utils.escape_before_html_export = str.strip  # type: ignore[assignment]

@@ -3,6 +3,8 @@ SIGTERM handled like Ctrl-C. Used by the cli's error boundary."""
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from typing import Any
 
@@ -22,7 +24,6 @@ def on_sigterm() -> Any:
     """SIGTERM is handled like Ctrl-C: the write under way removes its temporary file, the run
     stops with a word and exit 143 (SIGKILL cannot be caught: see files._clean_stale).
     Returns the handler it replaced (restored when main returns)."""
-    import signal
 
     def stop(signum: int, frame: object) -> None:
         raise Terminated()
@@ -40,7 +41,6 @@ class Terminated(BaseException):  # not KeyboardInterrupt: click would turn it i
 def quiet_stdout() -> None:
     """After a closed pipe (`| head -1`), point stdout at devnull so that Python's own flush
     at exit does not complain."""
-    import os
 
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)

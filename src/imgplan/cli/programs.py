@@ -11,6 +11,8 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..load.cache import from_settings
+from ..load.cells import PARSERS
 from ..load.files import deliver
 from ..load.session import Run
 from .options import choose_format, parsed, printable, today_from, vocabulary
@@ -31,7 +33,6 @@ app = typer.Typer(help="Browse, import and compare program datasets.", no_args_i
 
 
 def _overrides(items: list[str] | None) -> tuple[tuple[str, str], ...]:
-    from ..load.importing import PARSERS
 
     out = []
     for item in items or []:
@@ -85,7 +86,7 @@ def programs_import(
 ) -> None:
     """Turn a spreadsheet of programs into a dataset; nothing is written unless every row is
     good. Says which column fed which field."""
-    from ..load.cache import from_settings
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
     from ..load.importing import import_programs
 
     from_settings(False)  # a setting that cannot mean anything is refused here too
@@ -128,6 +129,7 @@ def programs_merge(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Read the files again.")] = False,
 ) -> None:
     """Combine datasets about the same programs; every field keeps where it came from."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
     from ..datasets import merge
 
     if len(files) < 2:

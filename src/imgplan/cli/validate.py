@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
+from ..errors import UsageError, clip
+from ..load.bundled import data_path
+from ..load.cache import from_settings
 from ..load.files import deliver, write_output
 from ..render.formats import Format
 from .options import choose_format, today_from
@@ -23,7 +25,7 @@ def validate(
 ) -> None:
     """Check profiles and datasets; report every problem at once, located. Exit 1 on problems,
     2 if a file cannot be read at all (missing, a folder or a pipe, too big)."""
-    from ..load.cache import from_settings
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
     from ..load.validate import validate_files
 
     chosen = choose_format("validate", fmt)
@@ -42,8 +44,6 @@ def init(
     ),
 ) -> None:
     """Write a commented starter profile (never overwrites an existing file)."""
-    from ..errors import clip
-    from ..load.bundled import data_path
 
     text = data_path("starter-profile.yaml").read_text(encoding="utf-8")
     write_output(path, text, overwrite=False)
@@ -57,6 +57,7 @@ def schema(
     output: OutputOpt = None,
 ) -> None:
     """Print the JSON Schema of a file format (for editors' YAML plugins)."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
     from ..formats import json_schema
 
     try:

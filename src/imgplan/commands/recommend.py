@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..calendar import match_season
 from ..fellowships import FellowshipPlan
 from ..models.fellowships import FellowshipDirectory
 from ..models.profile import Profile
@@ -62,7 +63,6 @@ def for_season(profile: Profile, season: int | None) -> Profile:
 def closed_words(stage: Stage, data: Data) -> str:
     """Why no signals or application plan is proposed for a season whose applications are
     out (AAMC: signals cannot be changed after submission)."""
-    from ..calendar import match_season
 
     year = stage.season or stage.coming_match
     season = match_season(year, data.calendar)

@@ -3,15 +3,18 @@ figures. Loaded here, like any input, and handed to the core as records."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..models.fellowships import city_key
 from .cache import Cache
-from .loading import load_file
+from .kinds import Kind
+from .loading import load_directory, load_file
 
 if TYPE_CHECKING:
     from ..models.advice import AdviceData
@@ -29,7 +32,7 @@ def data_path(name: str) -> Path:
     return Path(str(resources.files("imgplan") / "data" / name))
 
 
-def _load(name: str, fmt: str, cache: Cache | None) -> object:
+def _load(name: str, fmt: Kind, cache: Cache | None) -> Any:
     return load_file(
         data_path(name),
         MAX_BYTES,
@@ -42,27 +45,26 @@ def _load(name: str, fmt: str, cache: Cache | None) -> object:
 
 
 def reference(cache: Cache | None) -> Reference:
-    return _load("reference.yaml", "reference:Reference", cache)  # type: ignore[return-value]
+    return _load("reference.yaml", Kind.reference, cache)
 
 
 def calendar(cache: Cache | None) -> CalendarData:
-    return _load("calendar.yaml", "calendar:CalendarData", cache)  # type: ignore[return-value]
+    return _load("calendar.yaml", Kind.calendar, cache)
 
 
 def outcomes(cache: Cache | None) -> Outcomes:
-    return _load("outcomes.yaml", "outcomes:Outcomes", cache)  # type: ignore[return-value]
+    return _load("outcomes.yaml", Kind.outcomes, cache)
 
 
 def signals(cache: Cache | None) -> SignalsData:
-    return _load("signals.yaml", "signals:SignalsData", cache)  # type: ignore[return-value]
+    return _load("signals.yaml", Kind.signals, cache)
 
 
 def advice(cache: Cache | None) -> AdviceData:
-    return _load("advice.yaml", "advice:AdviceData", cache)  # type: ignore[return-value]
+    return _load("advice.yaml", Kind.advice, cache)
 
 
 def fellowships(cache: Cache | None) -> FellowshipDirectory:
-    from .loading import load_directory
 
     return load_directory(data_path("fellowships.yaml"), dt.date.max, cache=cache)
 
@@ -70,9 +72,6 @@ def fellowships(cache: Cache | None) -> FellowshipDirectory:
 def cities() -> dict[tuple[str, str], tuple[float, float]]:
     """US places' coordinates by (folded name, state): data/us-cities.csv (GeoNames,
     CC BY 4.0; see tools/make_cities.py). About 17,000 rows, read in ~20 ms."""
-    import csv
-
-    from ..models.fellowships import city_key
 
     out: dict[tuple[str, str], tuple[float, float]] = {}
     with data_path("us-cities.csv").open(encoding="utf-8", newline="") as fh:

@@ -54,6 +54,7 @@ from ..models import (
     vocab,
 )
 from ..models.record import Record
+from ..models.values import yes_no
 from .files import read_bytes, replace_atomically
 
 MAGIC = b"IMGPLAN-CACHE 3\n"  # 3: signed entries (2: records, not pydantic models)
@@ -127,7 +128,6 @@ def from_settings(no_cache: bool, environ: Mapping[str, str] = os.environ) -> Ca
     folder or a path one can be made at. (The default location, when unusable, is skipped
     silently: a read-only home must not stop a run.)
     """
-    from ..models.values import yes_no
 
     raw = environ.get("IMGPLAN_NO_CACHE", "")
     try:

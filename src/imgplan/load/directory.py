@@ -19,9 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from ..datasets import scalar
 from ..errors import InputError, Problem
+from ..formats.fellowships import FellowshipDirectory
 from ..models import vocab
-from .importing import cell_problem, column_letter, sniff
+from .cells import cell_problem, column_letter
+from .located import rows_problems
+from .rows import sniff
+from .yaml_reader import read_text
 
 MAX_BYTES = 8 << 20
 
@@ -191,10 +198,6 @@ def import_directory(
 ) -> DirectoryImport:
     """Read the CSV, validate it as a directory (every problem located at its row), and
     return the YAML text; InputError (nothing written) on any problem."""
-    from ..datasets import scalar
-    from ..formats.fellowships import FellowshipDirectory
-    from .located import rows_problems
-    from .yaml_reader import read_text
 
     file = str(path)
     entries, problems, rows = read_directory_csv(read_text(path, MAX_BYTES), file)
@@ -213,7 +216,6 @@ def import_directory(
         ),
         "fellowships": entries,
     }
-    from pydantic import ValidationError
 
     try:
         valid = FellowshipDirectory.model_validate(doc)

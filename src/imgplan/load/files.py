@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..errors import OutputError, Problem, UnreadableError, UsageError
+from ..errors import OutputError, Problem, UnreadableError, UsageError, clip
 
 _KINDS = (
     (stat.S_ISDIR, "this is a folder; expected a file"),
@@ -289,7 +289,6 @@ def batch_targets(
     """One output file per profile (NAME.EXT), checked before anything is written: two
     profiles that would write the same file, or a target that is an input or not a regular
     file, refuse the whole run."""
-    from ..errors import clip
 
     targets = [folder / f"{path.stem}.{ext}" for path in profiles]
     seen: dict[Path, Path] = {}

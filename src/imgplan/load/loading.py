@@ -4,14 +4,14 @@ validated and turned into the core's records, through the content-keyed cache.""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..models.programs import share_equal_values
 from .cache import Cache, key_for
 from .files import read_bytes
-from .located import validate_as
+from .kinds import RECORDS, Kind, validated
 from .yaml_reader import build, decode
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ DATASET_MAX_BYTES = 72 << 20
 def load_file(
     path: Path | str,
     max_bytes: int,
-    fmt: str,
+    fmt: Kind,
     today: dt.date,
     what: str,
     *,
@@ -41,11 +41,9 @@ def load_file(
     key_out: list[str] | None = None,
     context: dict[str, Any] | None = None,
 ) -> Any:
-    """A file validated as the format ``fmt`` ("module:Class": ``imgplan.formats.module``) and
-    turned into the record of the same name in ``imgplan.models.module`` (see
+    """A file validated as the format of ``fmt`` (load.kinds) and turned into its record (see
     `formats.to_record`), through the content-keyed cache: a cache hit imports neither PyYAML
     nor pydantic."""
-    module, name = fmt.split(":")
     raw = read_bytes(path, max_bytes)
     key = None
     if cache is not None:
@@ -53,14 +51,10 @@ def load_file(
         if key_out is not None:
             key_out.append(key)
         hit = cache.load(key)
-        record = getattr(importlib.import_module(f"imgplan.models.{module}"), name)
-        if isinstance(hit, record):
+        if isinstance(hit, RECORDS[fmt]):
             return hit
     parsed = build(decode(raw, str(path)), str(path), None, progress)
-    model = getattr(importlib.import_module(f"imgplan.formats.{module}"), name)
-    from ..formats import to_record
-
-    result = to_record(validate_as(parsed, model, today, what, context))
+    result = validated(fmt, parsed, today, what, context)
     if finish is not None:
         result = finish(result)
     if cache is not None and key is not None:
@@ -82,7 +76,7 @@ def load_profile(
     return load_file(
         path,
         PROFILE_MAX_BYTES,
-        "profile:Profile",
+        Kind.profile,
         today,
         "a profile (see `imgplan init`)",
         kind="profile",
@@ -100,12 +94,11 @@ def load_dataset(
     progress: Callable[[float], None] | None = None,
     key_out: list[str] | None = None,
 ) -> Dataset:
-    from ..models.programs import share_equal_values
 
     return load_file(
         path,
         DATASET_MAX_BYTES,
-        "programs:Dataset",
+        Kind.programs,
         today,
         "a program dataset with a 'programs' list",
         kind="programs",
@@ -130,7 +123,7 @@ def load_directory(
     return load_file(
         path,
         DIRECTORY_MAX_BYTES,
-        "fellowships:FellowshipDirectory",
+        Kind.fellowships,
         today,
         "a fellowship directory with a 'fellowships' list",
         kind="fellowships",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
 from ..errors import InputError, Problem
 from ..models import vocab
 from .yaml_reader import Marks, Parsed, Path_, build, display_path
@@ -40,7 +42,6 @@ def locate(parsed: Parsed, path: Path_) -> tuple[int, int]:
 
 def _fields_at(model: type[BaseModel], path: Path_) -> list[str]:
     """The keys the model accepts at ``path`` (for 'did you mean')."""
-    from pydantic import BaseModel
 
     current: Any = model
     for part in path:
@@ -58,7 +59,6 @@ def _fields_at(model: type[BaseModel], path: Path_) -> list[str]:
 
 
 def _inner_model(annotation: Any) -> Any:
-    from pydantic import BaseModel
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
@@ -141,7 +141,6 @@ def _validate(
     """(the model, errors kept, errors left out). A dataset's programs are validated CHUNK
     at a time and only the first MAX_PROBLEMS errors kept: 200,000 invalid programs would
     otherwise hold 200,000 error objects at once (over 1 GB)."""
-    from pydantic import TypeAdapter, ValidationError
 
     context = {"today": today, **(extra or {})}
     programs = data.get("programs")

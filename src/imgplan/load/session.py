@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from .bundled import Bundled
-from .cache import Cache, from_settings
+from .bundled import Bundled, data_path
+from .cache import Cache, from_settings, key_for
+from .files import read_bytes
+from .loading import DIRECTORY_MAX_BYTES, load_dataset, load_directory, load_profile
 
 if TYPE_CHECKING:
     from ..models.fellowships import FellowshipDirectory, Link
@@ -43,14 +45,11 @@ class Run:
             raise UsageError(
                 "a profile from standard input ('-') is not read; expected a profile file path"
             )
-        from .loading import load_profile
 
         marks = self.bundled.reference.marks("step2ck_pass_history")
         return load_profile(path, self.today, cache=self.cache, marks=marks)
 
     def programs(self, path: Path | None) -> Dataset:
-        from .bundled import data_path
-        from .loading import load_dataset
 
         target = path or data_path("programs.yaml")
         progress = Progress(target, self.cache is not None) if sys.stderr.isatty() else None
@@ -69,8 +68,6 @@ class Run:
     @cached_property
     def directory(self) -> FellowshipDirectory:
         """The run's fellowship directory: --fellowships FILE, else the bundled one."""
-        from .bundled import data_path
-        from .loading import load_directory
 
         key: list[str] = []
         target = self.directory_path or data_path("fellowships.yaml")
@@ -90,10 +87,6 @@ class Run:
         )
 
     def _directory_key(self) -> str:
-        from .bundled import data_path
-        from .cache import key_for
-        from .files import read_bytes
-        from .loading import DIRECTORY_MAX_BYTES
 
         path = self.directory_path or data_path("fellowships.yaml")
         return key_for(read_bytes(path, DIRECTORY_MAX_BYTES), "fellowships")
@@ -108,8 +101,6 @@ class Run:
         data_key = self._key(dataset)
         if self.cache is None or not data_key:
             return None
-        from .bundled import data_path
-        from .cache import key_for
 
         cities = data_path("us-cities.csv").stat()
         seed = f"{data_key}:{self._directory_key()}:{cities.st_size}:{cities.st_mtime_ns}"

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Problem, UnreadableError
+from ..formats.fellowships import FellowshipDirectory
 from ..formats.profile import Profile
 from ..formats.programs import Dataset
 from ..models.values import plural
+from .bundled import reference
 from .files import read_head, size_of
 from .loading import DATASET_MAX_BYTES, PROFILE_MAX_BYTES
 from .located import kind_of, locate, validate_as
@@ -52,8 +54,6 @@ def validate_file(path: Path, today: dt.date) -> FileResult:
         if kind == "programs":
             validate_as(parsed, Dataset, today, "a program dataset with a 'programs' list")
         elif kind == "fellowships":
-            from ..formats.fellowships import FellowshipDirectory
-
             validate_as(
                 parsed,
                 FellowshipDirectory,
@@ -61,8 +61,6 @@ def validate_file(path: Path, today: dt.date) -> FileResult:
                 "a fellowship directory with a 'fellowships' list",
             )
         else:
-            from .bundled import reference
-
             marks = reference(None).marks("step2ck_pass_history")
             profile = validate_as(
                 parsed,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
-from .importing import ImportResult, Options, read_rows
+from .rows import ImportResult, Options, read_rows
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted workbook, or a legacy .xls
 MAX_BYTES = 64 << 20

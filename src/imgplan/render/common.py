@@ -185,7 +185,7 @@ def dumps(doc: dict[str, Any]) -> str:
 
 def dumps_bytes(doc: dict[str, Any]) -> bytes:
     """`dumps` as UTF-8 bytes."""
-    import orjson
+    import orjson  # lazy: only JSON output needs it (~40 ms to import: dataclasses, uuid)
 
     options = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS
     return orjson.dumps(doc, default=str, option=options)

@@ -43,7 +43,6 @@ def _table(
                 style="bold",
             )
         )
-    from ..models.fellowships import conflict
 
     parts.append(Text(describe(p.link)))
     if p.provenance:  # a merged dataset: where each figure came from

@@ -287,7 +287,7 @@ def context(report: Report) -> dict[str, Any]:
 
 
 def report_view(report: Report, view: View) -> str:
-    import jinja2
+    import jinja2  # lazy: only the report needs the template engine (~0.1 s)
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("imgplan.render", "templates"),

@@ -33,6 +33,7 @@ def takes(visas: object) -> str:
         parts.append("sponsors the H-1B")
     return " and ".join(parts) or "takes no visa"
 
+
 Screen = Callable[[Context, Program, dt.date], Finding]
 
 
