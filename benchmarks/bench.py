@@ -143,7 +143,7 @@ def main() -> int:
     for count in (small, large):
         path = work / f"programs-{count}.yaml"
         subprocess.run(
-            [PY, "-m", "imgplan.datagen", "--count", str(count), "--output", str(path)],
+            [PY, str(ROOT / "tools" / "datagen.py"), "--count", str(count), "--output", str(path)],
             check=True,
             env=env,
         )

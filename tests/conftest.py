@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))  # the generator of fictional datasets (tools/datagen.py)
 DATA = ROOT / "tests" / "data"
 GOLDEN = ROOT / "tests" / "golden"
 PROFILES = ROOT / "profiles"

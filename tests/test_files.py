@@ -279,14 +279,13 @@ def test_sigterm_during_a_large_write_leaves_no_temporary_file(tmp_path):
     import sys
     import time
 
-    from imgplan import datagen  # noqa: F401  (the generator writes the big dataset)
+    from conftest import ROOT
 
     big = tmp_path / "big.yaml"
     subprocess.run(
         [
             sys.executable,
-            "-m",
-            "imgplan.datagen",
+            str(ROOT / "tools" / "datagen.py"),
             "--count",
             "20000",
             "--seed",

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from imgplan.datagen import dataset_yaml, programs
+from datagen import dataset_yaml, programs  # tools/datagen.py (conftest puts tools/ on the path)
 from imgplan.load.loading import load_dataset
 from imgplan.models.vocab import FEEDER_SPECIALTIES
 
