@@ -1,4 +1,5 @@
-"""Mutation testing of rules/ with a listed set of mutants (no extra tool needed).
+"""Mutation testing of the rules and every threshold, with a listed set of mutants (no extra tool
+needed).
 
 Each mutant changes one rule the way a careless edit would: delete it, move its threshold,
 flip a comparison. The script applies it to a copy of src/, runs the test suite against the
@@ -23,22 +24,67 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = "src/imgplan/rules"
+REFERENCE = "src/imgplan/data/reference.yaml"
+FIRST = ("tests/test_thresholds.py", "tests/test_rules.py", "tests/test_season.py")
+SCORING = "src/imgplan/recommend/scoring.py"
 
 # (name, file, text to find (once), replacement)
 MUTANTS = [
+    # Profile findings deleted or moved (rules/profile_findings.py)
     ("step1_passed deleted", f"{RULES}/profile_findings.py", "    step1_passed,\n", ""),
     ("ecfmg_status deleted", f"{RULES}/profile_findings.py", "    ecfmg_status,\n", ""),
     ("usce_status deleted", f"{RULES}/profile_findings.py", "    usce_status,\n", ""),
     ("graduation_age deleted", f"{RULES}/profile_findings.py", "    graduation_age,\n", ""),
-    (
-        "graduation_age threshold 5 -> 6",
-        f"{RULES}/profile_findings.py",
-        "if years <= 5:",
-        "if years <= 6:",
-    ),
-    ("freshness > -> >=", f"{RULES}/screens.py", "if months > limit:", "if months >= limit:"),
     ("red_flags deleted", f"{RULES}/profile_findings.py", "    red_flags,\n", ""),
     ("step1_gap deleted", f"{RULES}/profile_findings.py", "    step1_gap,\n", ""),
+    ("us_letters deleted", f"{RULES}/profile_findings.py", "    us_letters,\n", ""),
+    ("step2ck_specialty deleted", f"{RULES}/profile_findings.py", "    step2ck_specialty,\n", ""),
+    ("graduation_age 5 -> 6", f"{RULES}/profile_findings.py", "if years <= 5:", "if years <= 6:"),
+    (
+        "workable < -> <=",
+        f"{RULES}/profile_findings.py",
+        "    if score < workable:",
+        "    if score <= workable:",
+    ),
+    ("aim < -> <=", f"{RULES}/profile_findings.py", "    if score < low:", "    if score <= low:"),
+    (
+        "aim high <= -> <",
+        f"{RULES}/profile_findings.py",
+        'where = "within" if score <= high',
+        'where = "within" if score < high',
+    ),
+    (
+        "step1 low >= -> >",
+        f"{RULES}/profile_findings.py",
+        'if step1.result >= ref["step1_low_below"]:',
+        'if step1.result > ref["step1_low_below"]:',
+    ),
+    (
+        "step1 +20 >= -> >",
+        f"{RULES}/profile_findings.py",
+        "if score is not None and score >= needed:",
+        "if score is not None and score > needed:",
+    ),
+    (
+        "us letters >= -> >",
+        f"{RULES}/profile_findings.py",
+        "    if count >= US_LETTERS_AIM:",
+        "    if count > US_LETTERS_AIM:",
+    ),
+    (
+        "specialty Q1 < -> <=",
+        f"{RULES}/profile_findings.py",
+        "    if score < q1:",
+        "    if score <= q1:",
+    ),
+    (
+        "failed step 3 not a red flag",
+        f"{RULES}/profile_findings.py",
+        "    if step3_failed(ctx.profile, ctx.ref) or",
+        "    if False or",
+    ),
+    # Screens (rules/screens.py)
+    ("freshness > -> >=", f"{RULES}/screens.py", "if months > limit:", "if months >= limit:"),
     (
         "graduation screen <= -> <",
         f"{RULES}/screens.py",
@@ -46,11 +92,121 @@ MUTANTS = [
         "if years < p.yog_max_years:",
     ),
     (
-        "visa over-the-limit warning deleted",
-        "src/imgplan/timeline/visa.py",
-        'p.warnings.append(f"{name}: {used} years',
-        'print(f"{name}: {used} years',
+        "attempts <= -> <",
+        f"{RULES}/screens.py",
+        "    if most <= p.max_attempts:",
+        "    if most < p.max_attempts:",
     ),
+    (
+        "unknown attempts: limit >= -> >",
+        f"{RULES}/screens.py",
+        'p.max_attempts >= ctx.ref["attempt_limit"]',
+        'p.max_attempts > ctx.ref["attempt_limit"]',
+    ),
+    (
+        "step 2 minimum >= -> >",
+        f"{RULES}/screens.py",
+        "    if score >= p.step2ck_min:",
+        "    if score > p.step2ck_min:",
+    ),
+    (
+        "exception gap <= -> <",
+        f"{RULES}/screens.py",
+        "    if gap <= few and strong and ctx.exceptional:",
+        "    if gap < few and strong and ctx.exceptional:",
+    ),
+    (
+        "usce months >= -> >",
+        f"{RULES}/screens.py",
+        "    if months >= need:",
+        "    if months > need:",
+    ),
+    (
+        "usce default month 1 -> 0",
+        f"{RULES}/screens.py",
+        "        need = 1\n",
+        "        need = 0\n",
+    ),
+    (
+        "exceptional >= -> >",
+        f"{RULES}/context.py",
+        'return self.strength.score >= self.ref["exceptional_strength"]',
+        'return self.strength.score > self.ref["exceptional_strength"]',
+    ),
+    # The reference figures (data/reference.yaml)
+    (
+        "exception 5 -> 6 points",
+        REFERENCE,
+        "exception_points: {value: 5,",
+        "exception_points: {value: 6,",
+    ),
+    (
+        "exceptional 70 -> 71",
+        REFERENCE,
+        "exceptional_strength: {value: 70,",
+        "exceptional_strength: {value: 71,",
+    ),
+    (
+        "workable 220 -> 221",
+        REFERENCE,
+        "step2ck_min_workable: {value: 220,",
+        "step2ck_min_workable: {value: 221,",
+    ),
+    ("aim 230 -> 231", REFERENCE, "step2ck_aim_low: {value: 230,", "step2ck_aim_low: {value: 231,"),
+    (
+        "aim 240 -> 241",
+        REFERENCE,
+        "step2ck_aim_high: {value: 240,",
+        "step2ck_aim_high: {value: 241,",
+    ),
+    ("step1 gap 20 -> 21", REFERENCE, "step1_gap: {value: 20,", "step1_gap: {value: 21,"),
+    (
+        "step1 low 220 -> 221",
+        REFERENCE,
+        "step1_low_below: {value: 220,",
+        "step1_low_below: {value: 221,",
+    ),
+    ("stale 18 -> 19 months", REFERENCE, "stale_months: {value: 18,", "stale_months: {value: 19,"),
+    (
+        "study weeks 6 -> 7",
+        REFERENCE,
+        "step3_study_weeks_min: {value: 6,",
+        "step3_study_weeks_min: {value: 7,",
+    ),
+    (
+        "practice 65 -> 66",
+        REFERENCE,
+        "step3_practice_min: {value: 65,",
+        "step3_practice_min: {value: 66,",
+    ),
+    (
+        "step 3 in residency 183 -> 184 days",
+        REFERENCE,
+        "step3_in_residency_days: {value: 183,",
+        "step3_in_residency_days: {value: 184,",
+    ),
+    ("step 3 pass 200 -> 201", REFERENCE, "[2024-01-01, 200]]", "[2024-01-01, 201]]"),
+    ("step 2 pass 218 -> 219", REFERENCE, "[2025-07-01, 218]]", "[2025-07-01, 219]]"),
+    # Scoring and tiers (recommend/scoring.py)
+    ("safety margin 10 -> 11", SCORING, "SAFETY_MARGIN = 10 ", "SAFETY_MARGIN = 11 "),
+    ("target margin 0 -> 1", SCORING, "TARGET_MARGIN = 0 ", "TARGET_MARGIN = 1 "),
+    ("few IMGs 0.15 -> 0.16", SCORING, "FEW_IMGS = 0.15 ", "FEW_IMGS = 0.16 "),
+    ("margin floor -10 -> -9", SCORING, "MARGIN_FLOOR = -10 ", "MARGIN_FLOOR = -9 "),
+    ("margin span 25 -> 26", SCORING, "MARGIN_SPAN = 25 ", "MARGIN_SPAN = 26 "),
+    ("IMG share full 0.5 -> 0.6", SCORING, "IMG_SHARE_FULL = 0.5 ", "IMG_SHARE_FULL = 0.6 "),
+    (
+        "visa unknown penalty 10 -> 9",
+        SCORING,
+        "VISA_UNKNOWN_PENALTY = 10",
+        "VISA_UNKNOWN_PENALTY = 9",
+    ),
+    (
+        "few IMGs < -> <= (tier)",
+        SCORING,
+        "downs = (img_share is not None and img_share < FEW_IMGS)",
+        "downs = (img_share is not None and img_share <= FEW_IMGS)",
+    ),
+    # Step 3 (rules/step3.py)
     (
         "step3: lock-in deleted",
         f"{RULES}/step3.py",
@@ -64,18 +220,62 @@ MUTANTS = [
         "    if False:",
     ),
     (
-        "informatics fit ignores the track",
-        f"{RULES}/fit.py",
-        '"informatics_track": (20,',
-        '"informatics_track": (0,',
+        "step3: study weeks < -> <=",
+        f"{RULES}/step3.py",
+        "    elif facts.study_weeks < weeks_min:",
+        "    elif facts.study_weeks <= weeks_min:",
     ),
-    # issue #16-#19: signals, the fellowship link, the merge, the report
+    (
+        "step3: practice < -> <=",
+        f"{RULES}/step3.py",
+        "    elif facts.practice_percent < practice_min:",
+        "    elif facts.practice_percent <= practice_min:",
+    ),
+    (
+        "step3: in residency >= -> >",
+        f"{RULES}/step3.py",
+        "    if today >= settled:",
+        "    if today > settled:",
+    ),
+    # The timeline and the season
+    (
+        "visa over-the-limit warning deleted",
+        "src/imgplan/timeline/visa.py",
+        '        p.warnings.append(\n            Note(f"{name}: {used}',
+        '        print(\n            (f"{name}: {used}',
+    ),
+    (
+        "six months of study 182 -> 181",
+        "src/imgplan/timeline/exams.py",
+        "SIX_MONTHS = 182",
+        "SIX_MONTHS = 181",
+    ),
+    (
+        "the 45-day gap 45 -> 46",
+        "src/imgplan/timeline/training.py",
+        "MEANWHILE_DAYS = 45 ",
+        "MEANWHILE_DAYS = 46 ",
+    ),
+    (
+        "final residency year >= -> >",
+        "src/imgplan/season.py",
+        "    if today >= final:",
+        "    if today > final:",
+    ),
+    (
+        "petition 31 May -> 1 Jun",
+        "src/imgplan/timeline/exams.py",
+        "late = dt.date(p.start.year, 5, 31)",
+        "late = dt.date(p.start.year, 6, 1)",
+    ),
+    # The application plan, the fellowship link, the merge, the report
     (
         "signal: unknown visa policy not last",
         "src/imgplan/plan.py",
         "            int(verify),\n",
         "            0,\n",
     ),
+    ("signal: far under -10 -> -11", "src/imgplan/plan.py", "FAR_UNDER = -10 ", "FAR_UNDER = -11 "),
     (
         "signal: over-allowance not said",
         "src/imgplan/plan.py",
@@ -89,8 +289,14 @@ MUTANTS = [
         "            if False:\n",
     ),
     (
+        "informatics fit ignores the track",
+        f"{RULES}/fit.py",
+        '"informatics_track": (20,',
+        '"informatics_track": (0,',
+    ),
+    (
         "fit: the directory overrides the dataset",
-        "src/imgplan/rules/fit.py",
+        f"{RULES}/fit.py",
         "    if info.ci_fellowship is not None:\n",
         "    if False:\n",
     ),
@@ -112,6 +318,12 @@ MUTANTS = [
         "        autoescape=True,",
         "        autoescape=False,",
     ),
+    (
+        "one path: conditional before exception",
+        "src/imgplan/recommend/evaluate.py",
+        'MARKS = ("fail", "exception", "conditional")',
+        'MARKS = ("fail", "conditional", "exception")',
+    ),
 ]
 
 
@@ -128,7 +340,8 @@ def run(mutant: tuple[str, str, str, str], python: str) -> tuple[str, float]:
         env = {**os.environ, "PYTHONPATH": str(copy), "IMGPLAN_CACHE_DIR": str(Path(tmp) / "c")}
         start = time.perf_counter()
         proc = subprocess.run(
-            [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"],
+            # The threshold and rule tests first: most mutants fail there within seconds.
+            [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *FIRST, "tests"],
             cwd=ROOT,
             env=env,
             capture_output=True,

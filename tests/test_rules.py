@@ -50,7 +50,7 @@ def test_an_id_is_registered_once():
 
 def test_every_rule_has_a_family_and_a_doc():
     for r in RULES.values():
-        assert r.family in {"screen", "profile", "ranking", "step3"}
+        assert r.family in {"screen", "profile", "ranking", "step3", "plan", "timeline"}
         assert len(r.doc) > 20, r.id
 
 

@@ -40,8 +40,17 @@ from .models.programs import Program
 from .models.signals import SignalsData
 from .models.values import plural
 from .recommend import Assessed, Recommendation
-from .rules.findings import Finding
-from .rules.registry import VISA
+from .rules.findings import Finding, Note
+from .rules.registry import (
+    SIGNAL_SAFETY,
+    SIGNAL_SCREENED_OUT,
+    SIGNAL_TIER_WORD,
+    SIGNAL_TWICE,
+    SIGNAL_UNKNOWN_ID,
+    SIGNAL_VISA_UNKNOWN,
+    SIGNAL_WASTED,
+    VISA,
+)
 from .signals import Allowance, allowance
 
 #: Assumed interviews per application by list tier: imgplan's convention, not a published
@@ -65,7 +74,7 @@ class Signal:
     tier: str  # gold | silver | signal
     why: str
     list_tier: str | None = None  # safety/target/reach when on the list
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Note] = field(default_factory=list)
 
 
 @dataclass
@@ -214,13 +223,19 @@ def _pick(a: Assessed, tier: str) -> Signal:
     warnings = []
     if a.status == "verify":
         warnings.append(
-            "its visa policy is unknown and you need a visa: verify it on the program's site "
-            "before spending this signal"
+            Note(
+                "its visa policy is unknown and you need a visa: verify it on the program's "
+                "site before spending this signal",
+                SIGNAL_VISA_UNKNOWN,
+            )
         )
     if a.tier == "safety":
         warnings.append(
-            f"a safety program would probably interview you anyway ({CONVENTION}, FACTS §8): "
-            "signal it only if it is a top choice"
+            Note(
+                f"a safety program would probably interview you anyway ({CONVENTION}, FACTS "
+                "§8): signal it only if it is a top choice",
+                SIGNAL_SAFETY,
+            )
         )
     return Signal(p.id, p, tier, why, a.tier, warnings)
 
@@ -263,9 +278,13 @@ def _check(
         p = known.programs.get(c.program)
         s = Signal(c.program, p, tier, "your choice (targets.signals)")
         if p is None:
-            s.warnings.append("not in the dataset: check the id (`imgplan programs list`)")
+            s.warnings.append(
+                Note(
+                    "not in the dataset: check the id (`imgplan programs list`)", SIGNAL_UNKNOWN_ID
+                )
+            )
         elif c.program in seen:
-            s.warnings.append("listed twice: one program takes one signal")
+            s.warnings.append(Note("listed twice: one program takes one signal", SIGNAL_TWICE))
         elif c.program in listed:
             a = listed[c.program]
             s.list_tier = a.tier
@@ -276,16 +295,26 @@ def _check(
             visa = [f for f in failed if f.rule == VISA]
             if visa:
                 s.warnings.append(
-                    f"WASTED: this program's visa policy rules you out — {visa[0].message}"
+                    Note(
+                        f"WASTED: this program's visa policy rules you out — {visa[0].message}",
+                        SIGNAL_WASTED,
+                    )
                 )
             elif failed:
-                s.warnings.append(f"this program screens you out — {failed[0].message}")
+                s.warnings.append(
+                    Note(f"this program screens you out — {failed[0].message}", SIGNAL_SCREENED_OUT)
+                )
         if two_tier and tier not in ("gold", "silver"):
             s.warnings.append(
-                "this specialty has gold and silver signals: say which (tier: gold | silver)"
+                Note(
+                    "this specialty has gold and silver signals: say which (tier: gold | silver)",
+                    SIGNAL_TIER_WORD,
+                )
             )
         if not two_tier and tier in ("gold", "silver"):
-            s.warnings.append("this specialty has one kind of signal: tier: signal")
+            s.warnings.append(
+                Note("this specialty has one kind of signal: tier: signal", SIGNAL_TIER_WORD)
+            )
         seen.add(c.program)
         picks.append(s)
     for tier, limit in (("gold", share.gold), ("silver", share.silver), ("signal", share.single)):

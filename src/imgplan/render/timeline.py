@@ -86,6 +86,7 @@ def to_json(t: Timeline) -> dict[str, Any]:
         "generic": t.generic,
         "notes": t.notes,
         "warnings": t.warnings,
+        "warning_rules": [getattr(w, "rule", None) for w in t.warnings],
         "events": [
             {
                 "date": e.date.isoformat(),

@@ -64,3 +64,16 @@ class Finding:
                 "source": self.source,
             }
         return self._json
+
+
+class Note(str):
+    """A warning sentence that knows the rule it comes from: the application plan's signal
+    checks and the timeline's checks say plain sentences (a list of text in JSON, with the
+    rule ids beside them), and each is still one registered rule."""
+
+    rule: str
+
+    def __new__(cls, text: str, rule: str) -> Note:
+        note = super().__new__(cls, text)
+        note.rule = rule
+        return note

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FAMILIES = ("screen", "profile", "ranking", "step3")
+FAMILIES = ("screen", "profile", "ranking", "step3", "plan", "timeline")
 
 
 @dataclass(frozen=True)
@@ -234,4 +234,77 @@ CONFIDENCE = rule(
     "confidence",
     "step3",
     """The guide: take Step 3 only with confidence to pass comfortably (FACTS §1).""",
+)
+
+
+# The application plan's signal checks (plan.py) ----------------------------------------
+
+SIGNAL_VISA_UNKNOWN = rule(
+    "signal-visa-unknown",
+    "plan",
+    """A signal to a program whose visa policy is unknown while the applicant needs a visa:
+    verify before spending it (imgplan's convention).""",
+)
+SIGNAL_SAFETY = rule(
+    "signal-safety",
+    "plan",
+    """A signal to a safety program, which would probably interview the applicant anyway
+    (imgplan's convention, FACTS §8).""",
+)
+SIGNAL_UNKNOWN_ID = rule(
+    "signal-unknown-id", "plan", """A chosen signal names a program not in the dataset."""
+)
+SIGNAL_TWICE = rule("signal-twice", "plan", """One program takes one signal.""")
+SIGNAL_WASTED = rule(
+    "signal-wasted",
+    "plan",
+    """A chosen signal to a program whose known visa policy rules the applicant out is
+    wasted (FACTS §8, advising consensus).""",
+)
+SIGNAL_SCREENED_OUT = rule(
+    "signal-screened-out", "plan", """A chosen signal to a program another screen excludes."""
+)
+SIGNAL_TIER_WORD = rule(
+    "signal-tier-word",
+    "plan",
+    """A signal's tier must be the specialty's kind: gold or silver for a two-tier specialty,
+    a plain signal otherwise (data/signals.yaml).""",
+)
+
+# The timeline's checks (timeline/) ------------------------------------------------------
+
+STUDY_SHORT = rule(
+    "study-short",
+    "timeline",
+    """Less than six months until the Step 2 CK date: shorter than the guide's 6-9 months of
+    study for IMGs (FACTS §1).""",
+)
+SCORE_AFTER_SUBMISSION = rule(
+    "score-after-submission",
+    "timeline",
+    """The Step 2 CK score would come after ERAS submission opens: programs screen on it.""",
+)
+EXAM_PAST = rule(
+    "exam-past",
+    "timeline",
+    """Your own exam date is past: the score is pending (about four weeks), else record it or
+    a new date (FACTS §5).""",
+)
+STEP3_LATE_FOR_RANKS = rule(
+    "step3-late-for-ranks",
+    "timeline",
+    """A Step 3 result after the rank-list deadline cannot help that season's rank lists,
+    whatever the visa or the reason (FACTS §4, §5).""",
+)
+STEP3_LATE_FOR_PETITION = rule(
+    "step3-late-for-petition",
+    "timeline",
+    """A Step 3 result after about 31 May is late for an H-1B petition before a 1 July start
+    (FACTS §5).""",
+)
+VISA_LIMIT = rule(
+    "visa-limit",
+    "timeline",
+    """Residency + CI fellowship years against the J-1 cap (7) and the H-1B limit (6)
+    (FACTS §5).""",
 )

@@ -8,6 +8,14 @@ import datetime as dt
 
 from ..calendar import month_day, working_day
 from ..models import vocab
+from ..rules.findings import Note
+from ..rules.registry import (
+    EXAM_PAST,
+    SCORE_AFTER_SUBMISSION,
+    STEP3_LATE_FOR_PETITION,
+    STEP3_LATE_FOR_RANKS,
+    STUDY_SHORT,
+)
 from ..rules.step3 import Step3Facts, decide
 from .model import Plan
 
@@ -41,12 +49,12 @@ def _months(days: int) -> str:
 
 def study_plan(
     today: dt.date, exam: dt.date
-) -> tuple[list[tuple[str, dt.date, dt.date, str]], list[str]]:
+) -> tuple[list[tuple[str, dt.date, dt.date, str]], list[Note]]:
     """The four phases sized to the time between today and the exam (guide: 6–9 months)."""
     lo = sum(p[1] for p in STUDY_PHASES)
     hi = sum(p[2] for p in STUDY_PHASES)
     available = (exam - today).days
-    warnings: list[str] = []
+    warnings: list[Note] = []
     if available <= 0:
         return [], warnings
     if available >= hi:
@@ -63,8 +71,11 @@ def study_plan(
     durations[-1] += (exam - start).days - sum(durations) if available < hi else 0
     if available < SIX_MONTHS:
         warnings.append(
-            f"Only {_months(max(available, 0))} until the Step 2 CK date {exam.isoformat()}: "
-            "shorter than the guide's 6–9 months of study for IMGs. Consider a later date."
+            Note(
+                f"Only {_months(max(available, 0))} until the Step 2 CK date {exam.isoformat()}: "
+                "shorter than the guide's 6–9 months of study for IMGs. Consider a later date.",
+                STUDY_SHORT,
+            )
         )
     out = []
     cursor = start
@@ -94,14 +105,20 @@ def step2ck(p: Plan) -> None:
     if certainty == "personal" and exam < p.today:
         if p.today <= score_back + dt.timedelta(weeks=2):
             p.warnings.append(
-                f"Your Step 2 CK of {exam.isoformat()}: the score is pending (most within four "
-                f"weeks: about {score_back.isoformat()}). When it comes, record it "
-                "(usmle.step2ck.score, date and attempts)."
+                Note(
+                    f"Your Step 2 CK of {exam.isoformat()}: the score is pending (most within "
+                    f"four weeks: about {score_back.isoformat()}). When it comes, record it "
+                    "(usmle.step2ck.score, date and attempts).",
+                    EXAM_PAST,
+                )
             )
         else:
             p.warnings.append(
-                f"The planned Step 2 CK date {exam.isoformat()} is past: record the score "
-                "(usmle.step2ck.score) or a new planned date."
+                Note(
+                    f"The planned Step 2 CK date {exam.isoformat()} is past: record the score "
+                    "(usmle.step2ck.score) or a new planned date.",
+                    EXAM_PAST,
+                )
             )
     phases, study_warnings = study_plan(p.today, exam)
     p.warnings += study_warnings
@@ -147,9 +164,12 @@ def step2ck(p: Plan) -> None:
     )
     if score_back > p.season.eras_submit:
         p.warnings.append(
-            f"The {word} score would arrive about {score_back.isoformat()}, after ERAS "
-            f"submission opens ({p.season.eras_submit.isoformat()}) for the {p.match_year} "
-            "Match: programs screen on it, so apply with the score or move the exam earlier."
+            Note(
+                f"The {word} score would arrive about {score_back.isoformat()}, after ERAS "
+                f"submission opens ({p.season.eras_submit.isoformat()}) for the {p.match_year} "
+                "Match: programs screen on it, so apply with the score or move the exam earlier.",
+                SCORE_AFTER_SUBMISSION,
+            )
         )
 
 
@@ -293,9 +313,12 @@ def step3_result(p: Plan, exam: dt.date) -> None:
     deadline = p.season.rank_list_deadline
     if p.in_residency_start is None and result > deadline:
         p.warnings.append(
-            f"The Step 3 result would arrive about {result.isoformat()}, after the rank-list "
-            f"deadline ({deadline.isoformat()}): programs rank knowing only that you sat it, so "
-            "it cannot help this season's rank lists. Sit it earlier for it to count."
+            Note(
+                f"The Step 3 result would arrive about {result.isoformat()}, after the rank-list "
+                f"deadline ({deadline.isoformat()}): programs rank knowing only that you sat it, "
+                "so it cannot help this season's rank lists. Sit it earlier for it to count.",
+                STEP3_LATE_FOR_RANKS,
+            )
         )
     if p.profile.visa in (vocab.Visa.h1b, vocab.Visa.any):
         petition = result + dt.timedelta(days=1)
@@ -312,7 +335,10 @@ def step3_result(p: Plan, exam: dt.date) -> None:
         late = dt.date(p.start.year, 5, 31)
         if result > late:
             p.warnings.append(
-                f"The Step 3 result would arrive about {result.isoformat()}, after 31 May: "
-                f"late for an H-1B petition before residency starts on {p.start.isoformat()} "
-                "(the petition needs Step 3 passed)."
+                Note(
+                    f"The Step 3 result would arrive about {result.isoformat()}, after 31 May: "
+                    f"late for an H-1B petition before residency starts on {p.start.isoformat()} "
+                    "(the petition needs Step 3 passed).",
+                    STEP3_LATE_FOR_PETITION,
+                )
             )

@@ -13,6 +13,7 @@ from ..models.profile import Profile
 from ..models.reference import Reference
 from ..models.signals import SignalsData
 from ..nownext import NowNext
+from ..rules.findings import Note
 from ..season import Stage
 
 KINDS = (
@@ -54,7 +55,7 @@ class Event:
 @dataclass
 class Timeline:
     events: list[Event]
-    warnings: list[str]
+    warnings: list[Note]
     generic: bool
     today: dt.date
     name: str | None = None
@@ -78,7 +79,7 @@ class Plan:
     stage: Stage
     failed_step2: bool = False
     events: list[Event] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Note] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.season = match_season(self.match_year, self.data)

@@ -8,6 +8,8 @@ import datetime as dt
 
 from ..calendar import add_years, working_day
 from ..models import vocab
+from ..rules.findings import Note
+from ..rules.registry import VISA_LIMIT
 from .model import Plan
 
 
@@ -41,7 +43,9 @@ def limit(p: Plan, key: str, name: str, figure: str, word: str, detail: str) -> 
         detail=detail,
     )
     if used > cap:
-        p.warnings.append(f"{name}: {used} years of training exceed the {cap}-year {word}.")
+        p.warnings.append(
+            Note(f"{name}: {used} years of training exceed the {cap}-year {word}.", VISA_LIMIT)
+        )
 
 
 def steps(p: Plan) -> None:

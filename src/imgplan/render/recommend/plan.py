@@ -17,6 +17,7 @@ def _signal_json(s: Signal) -> dict[str, Any]:
         "list_tier": s.list_tier,
         "why": s.why,
         "warnings": s.warnings,
+        "warning_rules": [w.rule for w in s.warnings],
     }
 
 
