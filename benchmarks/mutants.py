@@ -303,8 +303,8 @@ MUTANTS = [
     (
         "link: no distance limit",
         "src/imgplan/fellowships.py",
-        "near[1] <= NEARBY_MILES",
-        "near[1] <= NEARBY_MILES * 100",
+        'kind = "nearby" if distance <= NEARBY_MILES else "far"',
+        'kind = "nearby"',
     ),
     (
         "merge: --prefer ignored",

@@ -22,6 +22,9 @@ UPDATE = os.environ.get("IMGPLAN_UPDATE_GOLDEN") == "1"
 # The tests never touch the user's cache: one fresh cache folder per test session, inherited
 # by the console-script subprocesses.
 os.environ["IMGPLAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="imgplan-test-cache-")
+# The suite's default dataset is the fictional example, whose figures put every rule to work;
+# the tests of the real ERAS list (the users' default) name it: --programs eras.
+os.environ["IMGPLAN_PROGRAMS"] = "example"
 
 
 @dataclass

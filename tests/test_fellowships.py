@@ -167,7 +167,18 @@ def test_nearby_stops_at_the_limit():
     )
     assert F.NEARBY_MILES == 60
     springfield = F.where("Springfield", "MA", COORDS)
-    assert F.miles(springfield, F.where("Brookline", "MA", COORDS)) > 60 and far == [None]
+    assert F.miles(springfield, F.where("Brookline", "MA", COORDS)) > 60
+    # beyond the limit: not 'nearby' and no fit points, but the miles are said
+    assert [x.kind for x in far] == ["far"] and 76 < far[0].miles < 78  # type: ignore[union-attr]
+    assert informatics_fit_for(far[0]).score == 0
+
+
+def informatics_fit_for(link):
+    from imgplan.formats import program_from
+
+    p = program_from({"id": "x", "name": "X", "specialty": "internal_medicine"})
+    p.link = link
+    return informatics_fit(p)
 
 
 def test_dataset_names_the_fellowship():

@@ -185,7 +185,7 @@ def test_plan_total_matches_the_published_fee_schedules(specialty, n, fee):
     prof = person(specialties=(specialty,))
     _, plan = plan_for(prof, programs([{"specialty": specialty}] * n))
     s = plan.specialties[0]
-    assert s.applications == n and [t.suggested for t in s.tiers] == [0, n, 0]
+    assert s.applications == n and [t.suggested for t in s.tiers] == [0, n, 0, 0]
     assert s.fee == fee
     assert plan.ranks == round(n * YIELD["target"] + 0.4999)
     assert plan.total == fee + 80 + plan.nrmp_extra
@@ -199,8 +199,9 @@ def test_goal_comes_from_ranks_and_match_rate_and_safeties_count_first():
     figures = OUTCOMES.charting_outcomes.specialties["internal_medicine"]
     goal = -(-figures.ranks[0] * figures.ranked // figures.matched)  # ceil(ranks / rate)
     assert im.interviews_goal == goal == 11
-    safety, target, reach = im.tiers
+    safety, target, unknown, reach = im.tiers
     assert safety.suggested == 55 and target.suggested == 0  # 55 x 0.20 = 11
+    assert target.available == 100 and unknown.available == 0
     assert im.shortfall is None and "imgplan's convention" in im.goal_why
 
 
@@ -267,7 +268,7 @@ def test_recommend_signals_in_every_format(cli, tmp_path):
 def test_bundled_profiles_never_signal_an_excluding_program():
     from imgplan.load.loading import load_dataset
 
-    data = load_dataset(bundled.data_path("programs.yaml"), TODAY)
+    data = load_dataset(bundled.data_path("example-programs.yaml"), TODAY)
     for name in ("strong-scores", "needs-h1b", "step1-failed-once", "borderline-informatics"):
         prof = load_profile(PROFILES / f"{name}.yaml", TODAY)
         _, plan = plan_for(prof, data)

@@ -16,7 +16,7 @@ from imgplan.models.vocab import FEEDER_SPECIALTIES
 from conftest import DATA, ROOT, golden
 
 TODAY = dt.date(2026, 11, 25)
-BUNDLED = ROOT / "data" / "programs.yaml"
+BUNDLED = ROOT / "data" / "example-programs.yaml"
 
 
 # Generator ---------------------------------------------------------------------------------

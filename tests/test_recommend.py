@@ -371,7 +371,7 @@ def test_json_contract_keys(cli):
     } <= set(entry)
     assert {"rule", "status", "message", "source"} <= set(doc["findings"][0])
     assert {"id", "name", "reasons"} <= set(doc["excluded"][0])
-    assert set(doc["summary"]) == {"safety", "target", "reach", "excluded"}
+    assert set(doc["summary"]) == {"safety", "target", "reach", "unknown", "excluded"}
     assert {"name", "as_of", "example", "count"} <= set(doc["dataset"])
 
 
@@ -540,7 +540,7 @@ def test_a_batch_shares_only_what_no_profile_changes():
     from imgplan.load.loading import load_dataset
     from imgplan.recommend.evaluate import assessed_all, evaluate
 
-    data = load_dataset(data_path("programs.yaml"), TODAY)
+    data = load_dataset(data_path("example-programs.yaml"), TODAY)
     everything = list(range(len(data.programs)))
     for name in ("strong-scores", "needs-h1b", "step1-failed-once", "low-step1-legacy"):
         ctx = Context.of(profile(name), REF, TODAY)
@@ -560,7 +560,7 @@ def test_table_rows_read_from_entries_equal_the_full_entries(name):
     from imgplan.load.bundled import data_path
     from imgplan.load.loading import load_dataset
 
-    data = load_dataset(data_path("programs.yaml"), TODAY)
+    data = load_dataset(data_path("example-programs.yaml"), TODAY)
     rec = recommend(profile(name), data, REF, TODAY)
     rows = [
         (s.program.id, s.tier, s.status, s.score, s.fit, s.margin, s.flags) for s in rec.shown()
@@ -584,7 +584,7 @@ def test_json_rows_read_from_entries_equal_the_full_entries(name):
     from imgplan.render.common import dumps_bytes
     from imgplan.render.recommend.data import to_json
 
-    data = load_dataset(data_path("programs.yaml"), TODAY)
+    data = load_dataset(data_path("example-programs.yaml"), TODAY)
     result = command.run(profile(name), data, Bundled(None), TODAY, command.Options())
     rec = result.rec
     doc = json.loads(dumps_bytes(to_json(result)))

@@ -277,7 +277,7 @@ def test_programs_count_h1b_only():
         "check-step3",
         "profiles/needs-h1b.yaml",
         "--programs",
-        "data/programs.yaml",
+        "example",
         "--format",
         "json",
     )

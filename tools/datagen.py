@@ -1,7 +1,7 @@
 """Deterministic generator of fictional program datasets (the bundled example, benchmarks):
 a tool, not part of the installed package.
 
-    python tools/datagen.py --count 400 --seed 2026 --output src/imgplan/data/programs.yaml
+    python tools/datagen.py --count 400 --seed 2026 --output src/imgplan/data/example-programs.yaml
 
 The same (count, seed) always gives the same bytes. Distributions follow the public aggregates
 in shared/reference/FACTS.md; where no aggregate exists the assumption is named below and in

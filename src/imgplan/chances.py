@@ -212,7 +212,9 @@ def _specialty(
     figures: Outcomes,
 ) -> SpecialtyChances:
     """One target specialty: base rate, percentiles, likelihood, tiers on the list, fees."""
-    tiers = {t: sum(1 for a in mine if a.tier == t) for t in ("safety", "target", "reach")}
+    tiers = {
+        t: sum(1 for a in mine if a.tier == t) for t in ("safety", "target", "reach", "unknown")
+    }
     counts = sorted({*APPLICATION_COUNTS, len(mine)} - {0})
     fees = [(n, application_fee(n, str(spec), figures.fees)[1]) for n in counts]
     if o is None:

@@ -25,6 +25,8 @@ FIELD_ORDER = (
     "specialty",
     "state",
     "city",
+    "institution",
+    "flags",
     "setting",
     "positions",
     "img_share",
@@ -206,6 +208,13 @@ def diff(old: Dataset, new: Dataset) -> DatasetDiff:
     ]
     if old.as_of != new.as_of:
         notes.append(f"as_of {old.as_of.isoformat()} → {new.as_of.isoformat()}")
+    acgme = re.compile(r"\d{10}")
+    if all(acgme.fullmatch(pid) for pid in [*before, *after]):
+        renamed = sum(1 for _, changes in changed if any(c.field == "name" for c in changes))
+        notes.append(
+            f"by ACGME ID: {len(added)} new, {len(removed)} closed (not in the newer list), "
+            f"{renamed} renamed, {len(changed) - renamed} otherwise changed"
+        )
     return DatasetDiff(added, removed, changed, unchanged, notes)
 
 
@@ -235,12 +244,21 @@ class Merged:
     groups: list[tuple[str, list[str]]]  # merged id, the "source: id" it combines
     conflicts: list[Conflict]
 
-    def report(self) -> list[str]:
-        joined = sum(1 for _, members in self.groups if len(members) > 1)
-        lines = [f"merged {self.count} programs ({joined} found in more than one file)"]
-        for pid, members in self.groups:
-            if len(members) > 1:
-                lines.append(f"  {pid} <- {', '.join(members)}")
+    def report(self, limit: int = 20) -> list[str]:
+        """What the merge did, counted: programs read, programs written, how many were found
+        in more than one input (the first ``limit`` named), and every conflict."""
+        read = sum(len(members) for _, members in self.groups)
+        joined = [(pid, members) for pid, members in self.groups if len(members) > 1]
+        lines = [
+            f"read {read:,} programs; wrote {self.count:,}: {len(joined):,} found in more than "
+            "one input were combined (the same ACGME ID, NRMP code, or name, city, state and "
+            f"specialty), none dropped ({read:,} = {self.count:,} + "
+            f"{read - self.count:,} combined)"
+        ]
+        for pid, members in joined[:limit]:
+            lines.append(f"  {pid} <- {', '.join(members)}")
+        if len(joined) > limit:
+            lines.append(f"  … and {len(joined) - limit:,} more")
         lines.append(f"conflicts: {len(self.conflicts)}")
         for c in self.conflicts:
             said = "; ".join(f"{src}: {_show(v)} (as of {d})" for src, v, d in c.values)
@@ -269,6 +287,38 @@ def match_keys(p: Program) -> list[tuple[str, ...]]:
     return keys
 
 
+def _distinct(p: Program, members: list[tuple[int, str, Dataset, Program]]) -> bool:
+    """``p`` can never be the same program as a group's members: a different ACGME ID, a
+    different NRMP code (another track), or a preliminary track beside a categorical one. One
+    input's programs are never merged with each other (the caller checks it)."""
+    mine = _acgme(p)
+    track = _track(p)
+    for _, _, _, other in members:
+        theirs = _acgme(other)
+        if mine and theirs and mine != theirs:
+            return True
+        if p.nrmp_code and other.nrmp_code and p.nrmp_code != other.nrmp_code:
+            return True
+        if track != _track(other):
+            return True
+    return False
+
+
+def _acgme(p: Program) -> str | None:
+    return p.id if re.fullmatch(r"\d{10}", p.id) else None
+
+
+_PRELIM = re.compile(r"\bprelim(inary)?\b", re.I)
+
+
+def _track(p: Program) -> str:
+    """'P' for a preliminary track (its NRMP code's letter, or 'Preliminary' in its name),
+    else 'C'."""
+    if p.nrmp_code and len(p.nrmp_code) >= 8:
+        return "P" if p.nrmp_code[7] == "P" else "C"
+    return "P" if _PRELIM.search(p.name) else "C"
+
+
 def _same(name: str, value: Any) -> str:
     """What two values are compared on: a name by its institution's distinctive words
     ('Harborline Medical Center Program' is 'Harborline Medical Center'), others as they are."""
@@ -291,18 +341,31 @@ def merge(
     decided for the ``preferred`` file's value if it has one, else the newest dated figure
     (the row's ``verified``, else its dataset's ``as_of``; a tie goes to the later file)."""
     groups: list[list[tuple[int, str, Dataset, Program]]] = []
-    index: dict[tuple[str, ...], int] = {}
+    inputs: list[set[int]] = []  # per group: the inputs (by position) it already holds
+    index: dict[tuple[str, ...], list[int]] = {}
     order = 0
-    for source, data in datasets:
+    for position, (source, data) in enumerate(datasets):
         for p in data.programs:
             keys = match_keys(p)
-            found = next((index[k] for k in keys if k in index), None)
+            found = next(
+                (
+                    g
+                    for k in keys
+                    for g in index.get(k, ())
+                    if position not in inputs[g] and not _distinct(p, groups[g])
+                ),
+                None,
+            )
             if found is None:
                 found = len(groups)
                 groups.append([])
+                inputs.append(set())
             groups[found].append((order, source, data, p))
+            inputs[found].add(position)
             for k in keys:
-                index.setdefault(k, found)
+                index.setdefault(k, [])
+                if found not in index[k]:
+                    index[k].append(found)
             order += 1
     conflicts: list[Conflict] = []
     programs, summary = [], []

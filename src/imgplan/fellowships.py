@@ -29,7 +29,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .models import vocab
-from .models.fellowships import CONFIDENCE, Fellowship, FellowshipDirectory, Link, city_key
+from .models.fellowships import (
+    CONFIDENCE,
+    Fellowship,
+    FellowshipDirectory,
+    Link,
+    city_key,
+    city_variants,
+)
 from .models.profile import Profile
 from .models.programs import Dataset, Program
 
@@ -53,9 +60,14 @@ def miles(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def where(city: str | None, state: str | None, coords: Coordinates) -> tuple[float, float] | None:
+    """A city's coordinates (None: the city cannot be placed: distance unknown, never 0)."""
     if not city or not state:
         return None
-    return coords.get(city_key(city, state))
+    for key in city_variants(city, state):
+        found = coords.get(key)
+        if found is not None:
+            return found
+    return None
 
 
 # Institution names ------------------------------------------------------------------------
@@ -201,6 +213,7 @@ class _Places:
     by_state: dict[str, list[Fellowship]] = field(default_factory=dict)
     by_city: dict[tuple[str, str], list[Fellowship]] = field(default_factory=dict)
     located: list[tuple[Fellowship, tuple[float, float]]] = field(default_factory=list)
+    code_states: dict[str, str] = field(default_factory=dict)  # ACGME state code -> state
     # per state: (distinctive words -> fellowship, an acronym sponsor -> fellowship,
     # a sponsor's initials -> fellowship)
     names: dict[
@@ -209,6 +222,8 @@ class _Places:
 
     def __post_init__(self) -> None:
         for f in self.directory.fellowships:
+            if f.acgme_id and f.state:
+                self.code_states.setdefault(f.acgme_id[3:5], f.state)
             if f.state:
                 self.by_state.setdefault(f.state, []).append(f)
                 words, acronyms, initials = self.names.setdefault(f.state, ({}, {}, {}))
@@ -235,6 +250,35 @@ class _Places:
         return best
 
 
+def _in_house(p: Program, places: _Places) -> Link | None:
+    """Rule 1: the program's sponsor (its ``institution``, else read from its name; each of
+    joint sponsors 'A/B') is a fellowship's institution, in the program's state, or in the
+    state its ACGME ID's state code stands for (a sponsor across a state line)."""
+    states = [p.state] if p.state else []
+    if re.fullmatch(r"\d{10}", p.id):
+        coded = places.code_states.get(p.id[3:5])
+        if coded and coded not in states:
+            states.append(coded)
+    owns = [p.institution] if p.institution else [institution_of(p.name)]
+    owns += [part.strip() for own in list(owns) for part in own.split("/") if "/" in own]
+    for state in states:
+        index = places.names.get(state)
+        if index is None:
+            continue
+        words, acronyms, initials = index
+        for own in owns:
+            if _ACRONYM.match(own):
+                f = initials.get(own.lower())
+            else:
+                d = distinctive(own)
+                f = words.get(d) if d != ("university",) else None
+                f = f or acronyms.get(_initials(own))
+            if f is not None:
+                why = f"'{own}' is the fellowship's institution ({f.institution or f.name})"
+                return _link("in_house", f, None, why)
+    return None
+
+
 def link_of(p: Program, places: _Places, by_id: dict[str, Fellowship]) -> Link | None:
     """One program's link (see the module's rules), or None when none is known."""
     info = p.informatics
@@ -246,19 +290,9 @@ def link_of(p: Program, places: _Places, by_id: dict[str, Fellowship]) -> Link |
                 "in_house", f, None, "the dataset names this fellowship (ci_fellowship_id)"
             )
     point = where(p.city, p.state, places.coords)
-    index = places.names.get(p.state or "")
-    if index is not None:
-        own = institution_of(p.name)
-        words, acronyms, initials = index
-        if _ACRONYM.match(own):
-            f = initials.get(own.lower())
-        else:
-            d = distinctive(own)
-            f = words.get(d) if d != ("university",) else None
-            f = f or acronyms.get(_initials(own))
-        if f is not None:
-            why = f"'{own}' is the fellowship's institution ({f.institution or f.name})"
-            return _link("in_house", f, None, why)
+    found = _in_house(p, places)
+    if found is not None:
+        return found
     if p.city and p.state:
         here = places.by_city.get(city_key(p.city, p.state))
         if here:
@@ -266,10 +300,11 @@ def link_of(p: Program, places: _Places, by_id: dict[str, Fellowship]) -> Link |
             return _link("same_city", f, 0.0, f"a CI fellowship in {p.city}, {p.state}")
     if point is not None:
         near = places.nearest(point)
-        if near is not None and near[1] <= NEARBY_MILES:
+        if near is not None:
             f, distance = near
+            kind = "nearby" if distance <= NEARBY_MILES else "far"
             return _link(
-                "nearby",
+                kind,
                 f,
                 distance,
                 f"the nearest CI fellowship, {distance:.0f} miles away ({f.city}, {f.state})",
@@ -288,7 +323,15 @@ def links(
     out = []
     for p in dataset.programs:
         info = p.informatics
-        key = (p.name, p.city, p.state, info.ci_fellowship, info.ci_fellowship_id)
+        key = (
+            p.name,
+            p.institution,
+            p.id[3:5],
+            p.city,
+            p.state,
+            info.ci_fellowship,
+            info.ci_fellowship_id,
+        )
         if key not in memo:
             memo[key] = link_of(p, places, by_id)
         out.append(memo[key])
@@ -299,13 +342,15 @@ def describe(link: Link | None) -> str:
     """The link in one sentence, with its confidence and source."""
     if link is None:
         return (
-            "CI fellowship link: none known in the directory within "
-            f"{NEARBY_MILES} miles (the directory is incomplete: verify)."
+            "CI fellowship link: none known (the program's city cannot be placed, or the "
+            "directory has none: distance unknown; the directory is incomplete: verify)."
         )
+    away = "an unknown distance" if link.miles is None else f"{link.miles:.0f} miles"
     kind = {
         "in_house": "in house",
         "same_city": "in the same city",
-        "nearby": f"nearby, {link.miles:.0f} miles" if link.miles is not None else "nearby",
+        "nearby": f"nearby, {away}",
+        "far": f"none within {NEARBY_MILES} miles; the nearest is {away} away",
     }[link.kind]
     return (
         f"CI fellowship link: {kind} — {link.fellowship_name} ({link.fellowship_id}); "

@@ -44,6 +44,7 @@ class NowNext:
     now: list[Line] = field(default_factory=list)
     next: list[Upcoming] = field(default_factory=list)
     warnings: list[Line] = field(default_factory=list)  # about the profile: said before any list
+    ages: list[Line] = field(default_factory=list)  # figures older than the season (ages.py)
 
     @property
     def title(self) -> str:

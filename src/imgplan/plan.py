@@ -55,9 +55,11 @@ from .signals import Allowance, allowance
 
 #: Assumed interviews per application by list tier: imgplan's convention, not a published
 #: figure (no interview rates by tier exist for IMGs, FACTS §8).
-YIELD = {"safety": 0.20, "target": 0.10, "reach": 0.04}
-TIER_ORDER = ("target", "reach", "safety")  # the order signals are given in (rule 2)
-APPLY_ORDER = ("safety", "target", "reach")  # the order applications are counted in
+#: A program whose figures are unknown is counted at the target yield (neither the worst case
+#: nor a pass).
+YIELD = {"safety": 0.20, "target": 0.10, "unknown": 0.10, "reach": 0.04}
+TIER_ORDER = ("target", "unknown", "reach", "safety")  # the order signals are given in (rule 2)
+APPLY_ORDER = ("safety", "target", "unknown", "reach")  # the order applications are counted in
 CONVENTION = "imgplan's convention"
 SIGNAL_SOURCE = (
     "FACTS §8: a signal raised interview odds 2.7-9.1x (9 specialties, 2023); in IM the "

@@ -19,7 +19,18 @@ import typer
 
 from .. import __version__
 from ..errors import InputError, OutputError, UsageError
-from . import assess, chances, explain, fellowships, programs, recommend, report, step3, timeline
+from . import (
+    assess,
+    chances,
+    data,
+    explain,
+    fellowships,
+    programs,
+    recommend,
+    report,
+    step3,
+    timeline,
+)
 from . import validate as files
 from .options import plain_help
 from .process import Terminated, on_sigterm, quiet_stdout, say
@@ -46,6 +57,7 @@ app.command()(report.report)
 app.command()(files.validate)
 app.command()(files.init)
 app.command()(files.schema)
+app.command()(data.data)
 app.add_typer(programs.app, name="programs")
 app.add_typer(fellowships.app, name="fellowships")
 

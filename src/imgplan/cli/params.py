@@ -17,7 +17,10 @@ OptionalProfileArg = Annotated[
 ProgramsOpt = Annotated[
     Path | None,
     typer.Option(
-        "--programs", help="Program dataset (default: the bundled example data/programs.yaml)."
+        "--programs",
+        help="Program dataset: a file, or 'eras' (the bundled 2,137 real ERAS 2026 programs, "
+        "every figure unknown: the default) or 'example' (fictional programs with figures). "
+        "Default also from IMGPLAN_PROGRAMS.",
     ),
 ]
 OutputOpt = Annotated[
@@ -138,6 +141,7 @@ FellowshipsDiffFormat = Annotated[str, _format("fellowships diff")]
 ListFormat = Annotated[str, _format("programs list")]
 ShowFormat = Annotated[str, _format("programs show")]
 DiffFormat = Annotated[str, _format("programs diff")]
+DataFormat = Annotated[str, _format("data")]
 
 
 # Output -----------------------------------------------------------------------------------

@@ -10,11 +10,12 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
+from ..errors import UsageError, clip
 from ..load.cache import from_settings
 from ..load.cells import PARSERS
 from ..load.files import deliver
 from ..load.session import Run
+from ..models.programs import Dataset
 from .options import choose_format, parsed, printable, today_from, vocabulary
 from .params import (
     DiffFormat,
@@ -111,9 +112,39 @@ def programs_import(
         sys.stderr.write(f"imgplan: {note}{where if note.startswith('imported') else ''}\n")
 
 
+SHEETS = (".csv", ".tsv", ".psv", ".txt", ".xlsx", ".xlsm")
+
+
+def _merged_input(r: Run, path: Path) -> Dataset:
+    """A dataset to merge: a spreadsheet is imported first (its notes said on stderr)."""
+    if path.suffix.lower() not in SHEETS:
+        return r.programs(path)
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..load.importing import import_programs
+
+    imported = import_programs(
+        path,
+        name=path.stem,
+        source=f"imported from {path.name}",
+        as_of=r.today,
+        skip_bad_rows=False,
+        ignore_unknown_columns=True,
+    )
+    for note in imported.notes:
+        sys.stderr.write(f"imgplan: {clip(str(path))}: {note}\n")
+    return imported.dataset
+
+
 @app.command("merge")
 def programs_merge(
-    files: Annotated[list[Path], typer.Argument(help="Datasets about the same programs (YAML).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Datasets about the same programs: YAML datasets, 'eras' or 'example' (the "
+            "bundled ones), or spreadsheets (CSV, .xlsx: imported as `programs import` reads "
+            "them, unknown columns dropped)."
+        ),
+    ],
     output: OutputOpt = None,
     prefer: Annotated[
         Path | None,
@@ -138,7 +169,7 @@ def programs_merge(
         raise UsageError(f"--prefer {prefer} is not one of the files merged; expected one of them")
     parsed("--name", printable, name)
     r = Run.start(today_from(today), no_cache)
-    datasets = [(str(f), r.programs(f)) for f in files]
+    datasets = [(str(f), _merged_input(r, f)) for f in files]
     preferred = (
         None if prefer is None else next(str(f) for f in files if f.resolve() == prefer.resolve())
     )

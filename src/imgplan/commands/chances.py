@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..ages import age_lines
 from ..chances import Chances, chances
 from ..models.profile import Profile
 from ..models.programs import Dataset
@@ -37,5 +38,9 @@ def run(
         failed_step2=situation.failed_step2,
         closed=closed,
     )
+    if not stage.in_training:
+        situation.now.ages = age_lines(
+            rec.profile.targets.match_year, dataset=dataset, outcomes=data.outcomes
+        )
     result.now = situation.now
     return result

@@ -27,6 +27,7 @@ class Explanation:
     dataset: Dataset
     now: NowNext
     notes: list[str] = field(default_factory=list)
+    service: str = "ERAS"  # the application service: ERAS, or ResidencyCAS (Emergency Medicine)
 
 
 @dataclass
@@ -73,4 +74,6 @@ def run(
     program = find_program(dataset, given.strip().lstrip("#") if ranked_ids else given, ranked_ids)
     position = next(i for i, p in enumerate(dataset.programs) if p is program)
     ctx = Context.of(as_ranked(profile, stage), ref, today)
-    return Explanation(assess_one(ctx, dataset, position), dataset, situation.now)
+    cas = data.calendar.residencycas.specialties
+    service = "ResidencyCAS" if str(program.specialty) in cas else "ERAS"
+    return Explanation(assess_one(ctx, dataset, position), dataset, situation.now, service=service)

@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..ages import age_lines
 from ..calendar import match_season
+from ..chances import likelihood
 from ..fellowships import FellowshipPlan
+from ..models import vocab
 from ..models.fellowships import FellowshipDirectory
 from ..models.profile import Profile
 from ..models.programs import Dataset
@@ -75,6 +78,49 @@ def closed_words(stage: Stage, data: Data) -> str:
     )
 
 
+MERGE = "imgplan programs merge eras my-freida.csv --output my-programs.yaml"
+
+
+def real_list_notes(rec: Recommendation, data: Data) -> list[str]:
+    """For a list of real programs whose figures are mostly unknown (the bundled ERAS list):
+    how many there are, that their policies are not public, the one command that fills them;
+    and each target specialty's odds from NRMP Charting Outcomes (imgplan's model)."""
+    dataset = rec.dataset
+    if dataset.example:
+        return []
+    known = sum(
+        1
+        for p in dataset.programs
+        if p.reference_score is not None or p.visas is not None or p.img_share is not None
+    )
+    if known * 2 >= len(dataset.programs):
+        return []
+    notes = [
+        f"{len(dataset.programs):,} real programs ({dataset.name}, as of "
+        f"{dataset.as_of.isoformat()}): their cutoffs, visa policies, IMG shares and "
+        f"graduation limits are not public here, so {len(dataset.programs) - known:,} of them "
+        "are 'figures unknown'. Fill them from your FREIDA export or your own sheet: "
+        f"`{MERGE}`, then `--programs my-programs.yaml`."
+    ]
+    co = data.outcomes.charting_outcomes
+    score = rec.profile.step2
+    for spec in rec.profile.targets.specialties:
+        o = co.specialties.get(str(spec))
+        if o is None:
+            continue
+        mine = ""
+        if score is not None:
+            mine = (
+                f"; at Step 2 CK {score} imgplan's model puts it at "
+                f"{likelihood(score, o):.0%} (`imgplan chances`)"
+            )
+        notes.append(
+            f"{vocab.specialty_label(spec)}: {o.rate:.1%} of non-US IMGs who ranked it first "
+            f"matched (NRMP Charting Outcomes, {co.edition}; secondary){mine}."
+        )
+    return notes
+
+
 def run(
     profile: Profile,
     dataset: Dataset,
@@ -104,6 +150,14 @@ def run(
     )
     situation = situate(person, data, today, findings=rec.findings, stage=stage)
     result = RecommendResult(rec, situation.now)
+    if not stage.in_training:
+        situation.now.ages = age_lines(
+            rec.profile.targets.match_year,
+            dataset=dataset,
+            outcomes=data.outcomes,
+            signals=data.signals if options.signals and not stage.applications_closed else None,
+            specialties=[str(s) for s in rec.profile.targets.specialties],
+        )
     if stage.in_training:
         result.fellowships = fellowship_plan(
             person,
@@ -118,6 +172,8 @@ def run(
         result.plan_closed = closed_words(stage, data)
     elif options.signals:
         result.plan = application_plan(rec, rec.profile, data.outcomes, data.signals)
+    if not stage.in_training:
+        result.notes[:0] = real_list_notes(rec, data)
     if options.season is not None:
         result.notes.append(
             f"--season {options.season}: this plans the {options.season} Match as if your "

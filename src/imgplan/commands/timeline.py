@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..ages import age_lines
 from ..models.profile import Profile
 from ..nownext import Line
 from ..timeline import Timeline
@@ -15,5 +16,11 @@ def run(profile: Profile | None, data: Data, today: dt.date) -> Timeline:
     situation = situate(profile, data, today)
     plan = situation.timeline
     situation.now.warnings += [Line(w, "imgplan's reading of your plan") for w in plan.warnings]
+    if profile is not None and not situation.stage.in_training and situation.stage.season:
+        situation.now.ages = age_lines(
+            situation.stage.season,
+            signals=data.signals,
+            specialties=[str(s) for s in profile.targets.specialties],
+        )
     plan.now = situation.now
     return plan

@@ -90,12 +90,26 @@ class FieldSource(Strict):
     as_of: Date | None = None
 
 
+ERAS_FLAGS = ("osteopathic_recognition", "new_program")
+
+
+def _eras_flag(value: str) -> str:
+    if value not in ERAS_FLAGS:
+        raise ValueError(f"'{value}' is not an ERAS flag; expected one of: {', '.join(ERAS_FLAGS)}")
+    return value
+
+
+ErasFlag = Annotated[Text, AfterValidator(_eras_flag)]
+
+
 class Program(Strict):
     id: ProgramId
     name: Text
     specialty: SpecialtyName
     state: StateCode | None = None
     city: Text | None = None
+    institution: Text | None = None  # the sponsoring institution, as ERAS or ACGME names it
+    flags: list[ErasFlag] | None = Field(default=None, max_length=5)  # ERAS participants list
     setting: enum_of(vocab.Setting, "setting") | None = None  # type: ignore[valid-type]
     positions: Positions | None = None
     img_share: Share | None = None

@@ -69,16 +69,29 @@ def fellowships(cache: Cache | None) -> FellowshipDirectory:
     return load_directory(data_path("fellowships.yaml"), dt.date.max, cache=cache)
 
 
-def cities() -> dict[tuple[str, str], tuple[float, float]]:
-    """US places' coordinates by (folded name, state): data/us-cities.csv (GeoNames,
-    CC BY 4.0; see tools/make_cities.py). About 17,000 rows, read in ~20 ms."""
+def cities_source() -> str:
+    """The city table's first line: where its places come from."""
+    with data_path("us-cities.csv").open(encoding="utf-8") as fh:
+        return fh.readline().lstrip("# ").strip()
 
+
+def cities() -> dict[tuple[str, str], tuple[float, float]]:
+    """US and Puerto Rico places' coordinates by (folded name, state): data/us-cities.csv
+    (GeoNames, CC BY 4.0; see tools/make_cities.py), plus the places data/city-aliases.csv
+    reads as one of them. About 17,000 rows, read in ~20 ms."""
     out: dict[tuple[str, str], tuple[float, float]] = {}
     with data_path("us-cities.csv").open(encoding="utf-8", newline="") as fh:
         rows = csv.reader(line for line in fh if not line.startswith("#"))
         next(rows)
         for name, state, lat, lon in rows:
             out.setdefault(city_key(name, state), (float(lat), float(lon)))
+    with data_path("city-aliases.csv").open(encoding="utf-8", newline="") as fh:
+        rows = csv.reader(line for line in fh if not line.startswith("#"))
+        next(rows)
+        for name, state, place, _ in rows:
+            found = out.get(city_key(place, state))
+            if found is not None:
+                out.setdefault(city_key(name, state), found)
     return out
 
 

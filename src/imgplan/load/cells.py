@@ -22,6 +22,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "specialty": ("specialty", "speciality"),
     "state": ("state", "us state"),
     "city": ("city", "town"),
+    "institution": ("institution", "sponsoring institution", "sponsor"),
+    "flags": ("flags", "eras flags"),
     "setting": ("setting", "program type", "type"),
     "positions": ("positions", "pgy1 positions", "pgy 1 positions", "spots", "slots"),
     "img_share": ("img %", "img percent", "img share", "% img", "imgs", "img", "img residents"),
@@ -252,6 +254,20 @@ def _setting(text: str) -> str:
     return vocab.choose(text, vocab.Setting, "setting")
 
 
+def _flags(text: str) -> list[str]:
+    """ERAS flags, ';', ',' or space separated: osteopathic_recognition, new_program."""
+    known = ("osteopathic_recognition", "new_program")
+    out = []
+    for word in re.split(r"[;,\s]+", text.strip()):
+        flag = word.strip().lower().replace("-", "_")
+        if not flag:
+            continue
+        if flag not in known:
+            raise ValueError(f"'{word}' is not an ERAS flag; expected one of: {', '.join(known)}")
+        out.append(flag)
+    return out
+
+
 def _nrmp(text: str) -> str:
     code = text.strip().upper()
     if not layouts.NRMP_CODE.match(code):
@@ -289,6 +305,8 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "verified": _date,
     "notes": lambda t: t.strip(),
     "my_notes": lambda t: t.strip(),
+    "institution": lambda t: " ".join(t.split()),
+    "flags": _flags,
     "nrmp_code": _nrmp,
     "h1b_visa": _bool,
     "j1_visa": _bool,

@@ -104,7 +104,19 @@ class DirectoryImport:
 
 
 def _split(cell: str) -> list[str]:
-    return [part.strip() for part in cell.split(";") if part.strip()]
+    """A ';'-separated list; a ';' inside parentheses belongs to its item ('(ACGME's report;
+    read through an extract)')."""
+    parts: list[str] = []
+    depth, current = 0, list[str]()
+    for ch in cell:
+        depth += (ch == "(") - (ch == ")")
+        if ch == ";" and depth <= 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()]
 
 
 def _row(cells: dict[str, str]) -> dict[str, Any]:

@@ -65,6 +65,7 @@ class Imported:
     yaml_text: str
     count: int
     notes: list[str]
+    dataset: Dataset  # the same programs as a record (merge reads a spreadsheet directly)
 
 
 def import_programs(
@@ -141,4 +142,5 @@ def import_programs(
         text,
         len(result.programs),
         notes + [f"imported {plural(len(result.programs), 'program')}{skipped}"],
+        dataset,
     )

@@ -85,6 +85,24 @@ ACGME = Layout(
         "specialty": "specialty",
         "program code": "id",
         "program id": "id",
+        "program number": "id",
+        "acgme id": "id",
+        "sponsoring institution name": "institution",
+        "sponsoring institution": "institution",
+    },
+    True,
+)
+ERAS_PARTICIPANTS = Layout(
+    "eras-participants",
+    "ERAS participating-programs list (facts only: every policy figure stays unknown)",
+    {
+        "acgme id": "id",
+        "specialty": "specialty",
+        "institution": "institution",
+        "city": "city",
+        "state": "state",
+        "flags": "flags",
+        "notes": "notes",
     },
     True,
 )
@@ -94,6 +112,7 @@ SIGNATURES = (
     (FREIDA_LEGACY, {"h1b visa", "j1 visa", "freida info last updated"}),
     (FREIDA_CURRENT, {"pct img", "visa statuses accepted"}),
     (ACGME, {"sponsoring institution name", "accreditation status"}),
+    (ERAS_PARTICIPANTS, {"acgme id", "institution", "flags"}),
 )
 
 #: A hand-kept sheet's plain-word columns beyond importing.HEADERS.

@@ -200,7 +200,7 @@ def _map_headers(
             seen[name] = i
             columns[i] = name
             result.mapping.append((raw.strip().replace("\n", " "), column_letter(i), name))
-    if "name" not in seen:
+    if "name" not in seen and "institution" not in seen:
         message = f"no name column; expected a header such as '{HEADERS['name'][0].title()}'"
         result.header_problems.append(Problem(file, 1, 1, "", message))
     if "specialty" not in seen and options.specialty is None and layout is not ACGME_LAYOUT:
@@ -248,8 +248,12 @@ def _read_row(
     program, bad = _parse_cells(row, columns, problem)
     if not bad:
         bad = not _fill_specialty(program, seen, options, problem, row_no, file, result)
+    if "name" not in program and "institution" in program and not bad:
+        # A list that names the sponsor, not the program (ERAS participants): the program is
+        # the sponsor's residency in the specialty.
+        program["name"] = f"{program['institution']} {vocab.specialty_label(program['specialty'])}"
     if "name" not in program and not bad:
-        problem(seen["name"], "empty; expected the program's name")
+        problem(seen.get("name", seen.get("institution", 0)), "empty; expected the program's name")
         bad = True
     pid = None if bad else _unique_id(program, seen, used_ids, problem)
     if pid is None:

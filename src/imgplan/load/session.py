@@ -50,8 +50,9 @@ class Run:
         return load_profile(path, self.today, cache=self.cache, marks=marks)
 
     def programs(self, path: Path | None) -> Dataset:
-
-        target = path or data_path("programs.yaml")
+        """The dataset at ``path``, or a bundled one by name (NAMED_DATASETS; none given:
+        $IMGPLAN_PROGRAMS, else the real ERAS 2026 list)."""
+        target = dataset_path(path)
         progress = Progress(target, self.cache is not None) if sys.stderr.isatty() else None
         key: list[str] = []
         try:
@@ -116,6 +117,21 @@ class Run:
     def store_links(self, key: str | None, links: dict[int, Link]) -> None:
         if key is not None and self.cache is not None:
             self.cache.store(key, links)
+
+
+#: The bundled datasets a user can name instead of a file (--programs NAME, IMGPLAN_PROGRAMS).
+NAMED_DATASETS = {
+    "eras": "programs.yaml",  # the real ERAS 2026 participants (the default)
+    "example": "example-programs.yaml",  # fictional, with figures: every rule at work
+}
+
+
+def dataset_path(given: Path | None) -> Path:
+    """--programs: a bundled dataset's name, else a file; none: $IMGPLAN_PROGRAMS, else eras."""
+    text = str(given) if given is not None else os.environ.get("IMGPLAN_PROGRAMS", "") or "eras"
+    if text in NAMED_DATASETS:
+        return data_path(NAMED_DATASETS[text])
+    return Path(os.path.expanduser(text)) if given is None else given
 
 
 def resolve_profile(given: Path | None) -> Path | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from . import vocab
@@ -70,7 +71,8 @@ class FellowshipDirectory(Record):
 @dataclass(frozen=True, slots=True)
 class Link(Record):
     """A residency program's relation to the directory: ``in_house`` (its sponsoring
-    institution hosts the fellowship), ``same_city`` or ``nearby`` (within NEARBY_MILES)."""
+    institution hosts the fellowship), ``same_city``, ``nearby`` (within NEARBY_MILES), or
+    ``far`` (the nearest fellowship, further away: its miles are shown, it adds no points)."""
 
     kind: str
     fellowship_id: str
@@ -99,11 +101,29 @@ _CITY_ALIASES = {
     "sainte": "ste",
     "fort": "ft",
     "mount": "mt",
+    "hts": "heights",
 }
 
 
 def city_key(city: str, state: str) -> tuple[str, str]:
-    """('st louis', 'MO') for 'St. Louis, MO', 'Saint Louis' or 'ST LOUIS'."""
-    words = re.sub(r"[^a-z0-9 ]+", " ", city.lower().replace(".", "")).split()
+    """('st louis', 'MO') for 'St. Louis, MO', 'Saint Louis', 'St.Louis' or 'ST LOUIS';
+    accents and apostrophes folded ('Española' is 'espanola', "Lee's" is 'lees')."""
+    plain = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode("ascii")
+    plain = plain.lower().replace("'", "").replace("\u2019", "").replace(".", " ")
+    words = re.sub(r"[^a-z0-9 ]+", " ", plain).split()
     text = " ".join(_CITY_ALIASES.get(w, w) for w in words)
     return _CITY_ALIASES.get(text, text), state.upper()
+
+
+def city_variants(city: str, state: str) -> list[tuple[str, str]]:
+    """The keys to try for a city as a list writes it: as written, then without a
+    parenthetical ('Oak Lawn (Chicago)'), without a trailing state ('Mesa, AZ') and each part
+    of a joint name ('Sugar Land/Houston')."""
+    found = [city_key(city, state)]
+    bare = re.sub(r"\s*\(.*?\)\s*", " ", city).strip()
+    bare = re.sub(rf",\s*{re.escape(state)}\s*$", "", bare, flags=re.I).strip()
+    for part in [bare, *bare.split("/")]:
+        key = city_key(part, state)
+        if part and key not in found:
+            found.append(key)
+    return found

@@ -42,6 +42,8 @@ class Program(Record):
     specialty: vocab.Specialty
     state: str | None = None
     city: str | None = None
+    institution: str | None = None  # the sponsoring institution, as ERAS or ACGME names it
+    flags: list[str] | None = None  # ERAS participants list: osteopathic_recognition, new_program
     setting: vocab.Setting | None = None
     positions: int | None = None
     img_share: float | None = None

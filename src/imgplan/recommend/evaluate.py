@@ -20,9 +20,8 @@ from ..rules.context import Context
 from ..rules.findings import Finding
 from ..rules.fit import Fit, informatics_fit
 from ..rules.screens import KEYS, PROFILE_FREE, SCREENS, Screen
-from .scoring import FEW_IMGS as _FEW_IMGS
 from .scoring import (
-    TIERS,
+    ALL_TIERS,
     VISA_UNKNOWN_PENALTY,
     WEIGHTS,
     competitiveness,
@@ -35,6 +34,7 @@ from .scoring import (
     tier_of,
     visa_unknown,
 )
+from .scoring import FEW_IMGS as _FEW_IMGS
 
 #: Finding statuses listed as a program's flags (things to verify on its site).
 FLAGGED = ("verify", "warn")
@@ -287,7 +287,7 @@ def _rank_group(
     w_pref = WEIGHTS["preference"]
     group_preference = specialty_part.get(specialty, 0.0)  # type: ignore[call-overload]
     group_term = w_pref * group_preference if group_preference else 0.0
-    tier_rank = {name: n for n, name in enumerate(TIERS)}
+    tier_rank = {name: n for n, name in enumerate(ALL_TIERS)}
     by_status: dict[tuple[object, ...], tuple[str, int | None, float, str, int]] = {}
     by_place: dict[tuple[object, object], tuple[float, float]] = {}
     for n, i in enumerate(rows):

@@ -20,7 +20,7 @@ from .evaluate import (
     assessed_failure,
     index_of,
 )
-from .scoring import TIERS, fit_finding, tier
+from .scoring import ALL_TIERS, fit_finding, tier
 
 
 @dataclass(slots=True)
@@ -175,7 +175,7 @@ class Recommendation:
 
     def summary(self) -> dict[str, int]:
         """Counts by tier over the whole list (not only the shown ``top``), and excluded."""
-        counts = {name: 0 for name in TIERS}
+        counts = {name: 0 for name in ALL_TIERS}
         for entry in self.ranked:
             counts[entry.tier] += 1
         counts["excluded"] = len(self.failed) + sum(len(rows) for rows, _ in self.others)

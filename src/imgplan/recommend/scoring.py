@@ -30,6 +30,10 @@ SAFETY_MARGIN = 10  # margin >= this: safety
 TARGET_MARGIN = 0  # margin >= this: target; below: reach
 FEW_IMGS = 0.15  # an IMG share below this moves the tier one step towards reach
 TIERS = ("safety", "target", "reach")
+#: The tier of a program with no Step 2 CK figure to measure against: its figures are unknown,
+#: so imgplan does not guess safety, target or reach (it ranks it by what is known).
+UNKNOWN_TIER = "unknown"
+ALL_TIERS = (*TIERS, UNKNOWN_TIER)
 VISA_UNKNOWN_PENALTY = 10
 FIT_SOURCE = "imgplan weighting of the guide's residency-choice features (README: Scoring)"
 
@@ -102,7 +106,9 @@ def tier_of(
 ) -> str:
     if status == "exception":
         return "reach"
-    if margin is None or TARGET_MARGIN <= margin < SAFETY_MARGIN:
+    if margin is None:
+        return UNKNOWN_TIER
+    if TARGET_MARGIN <= margin < SAFETY_MARGIN:
         tier = "target"
     elif margin >= SAFETY_MARGIN:
         tier = "safety"
@@ -119,8 +125,14 @@ def tier(status: str, margin: int | None, p: Program) -> tuple[str, str]:
     if status == "exception":
         return name, "kept by the guide's informatics exception"
     if margin is None:
-        why = "no Step 2 CK reference score to measure against (verify)"
-    elif margin >= SAFETY_MARGIN:
+        why = (
+            "figures unknown: no Step 2 CK minimum or preference to measure against, so no "
+            "tier is guessed (verify on the program's site, or fill it: programs merge)"
+        )
+        if unknown_visa:
+            why += "; its visa policy is unknown too and you need a visa"
+        return name, why
+    if margin >= SAFETY_MARGIN:
         why = f"margin +{margin} is at least +{SAFETY_MARGIN}"
     elif margin >= TARGET_MARGIN:
         why = f"margin {margin:+d} is between {TARGET_MARGIN} and +{SAFETY_MARGIN - 1}"

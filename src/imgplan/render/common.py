@@ -71,6 +71,7 @@ def now_next_json(now: NowNext) -> dict[str, object]:
             for u in now.next
         ],
         "warnings": [{"text": x.text, "source": x.source} for x in now.warnings],
+        "ages": [{"text": x.text, "source": x.source} for x in now.ages],
     }
 
 
@@ -96,6 +97,10 @@ def now_next_lines(now: NowNext | None) -> list[tuple[str, str]]:
                 (f"  • {u.date.isoformat()}  {u.title}", ""),
                 (f"      {u.certainty}; source: {short_source(u.source)}", "dim"),
             ]
+    if now.ages:
+        out.append(("About the figures", "bold"))
+        for x in now.ages:
+            out += [(f"  • {x.text}", ""), (f"      source: {short_source(x.source)}", "dim")]
     if now.warnings:
         out.append(("About your profile", "bold"))
         for x in now.warnings:
@@ -114,6 +119,9 @@ def now_next_markdown(now: NowNext | None) -> list[str]:
             f"- {u.date.isoformat()}: {md(u.title)} _({u.certainty}; source: {md(u.source)})_"
             for u in now.next
         ]
+    if now.ages:
+        out += ["", "**About the figures**", ""]
+        out += [f"- {md(x.text)} _(source: {md(x.source)})_" for x in now.ages]
     if now.warnings:
         out += ["", "**About your profile**", ""]
         out += [f"- **{md(x.text)}** _(source: {md(x.source)})_" for x in now.warnings]
@@ -277,7 +285,7 @@ ICONS = {
 }
 
 
-TIER_STYLE = {"safety": "green", "target": "cyan", "reach": "yellow"}
+TIER_STYLE = {"safety": "green", "target": "cyan", "reach": "yellow", "unknown": "magenta"}
 
 
 class Writer:

@@ -24,7 +24,13 @@ def _visa_cell(a: Assessed) -> str:
 
 
 def _table(
-    a: Assessed, dataset: Dataset, head: list[Any], *, width: int = 120, color: bool = False
+    a: Assessed,
+    dataset: Dataset,
+    head: list[Any],
+    *,
+    width: int = 120,
+    color: bool = False,
+    service: str = "ERAS",
 ) -> str:
     """The program's name first, then ``head`` (the Now / Next block), then every finding."""
     p = a.program
@@ -45,6 +51,7 @@ def _table(
         )
 
     parts.append(Text(describe(p.link)))
+    parts.append(Text(f"Applications go through {service}.", style="dim"))
     if p.provenance:  # a merged dataset: where each figure came from
         origins = "; ".join(
             f"{k} {v.source}" + (f" ({v.as_of.isoformat()})" if v.as_of else "")
@@ -104,7 +111,14 @@ def table_view(result: Explanation | FellowshipExplanation, view: View) -> str:
         *now_next_parts(result.now, view.width),
         *[Text(n, style="yellow") for n in result.notes],
     ]
-    return _table(result.assessed, result.dataset, head, width=view.width, color=view.color)
+    return _table(
+        result.assessed,
+        result.dataset,
+        head,
+        width=view.width,
+        color=view.color,
+        service=result.service,
+    )
 
 
 def assessed(a: Assessed) -> dict[str, Any]:
@@ -177,6 +191,7 @@ def json_view(result: Explanation | FellowshipExplanation, view: View) -> str:
         return dumps(doc)
     doc = {**to_json(result.assessed, result.dataset), **stage_fields(result.now.stage, result.now)}
     doc["notes"] = result.notes
+    doc["service"] = result.service
     return dumps(doc)
 
 

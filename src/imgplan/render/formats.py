@@ -54,6 +54,7 @@ FORMATS: dict[str, tuple[Format, ...]] = {
     "fellowships show": (T, J),
     "fellowships diff": (T, J),
     "report": (HTML,),
+    "data": (T, J),
 }
 
 

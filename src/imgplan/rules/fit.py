@@ -25,6 +25,7 @@ FIT_POINTS: dict[str, tuple[int, str]] = {
     "directory_in_house": (35, "in-house CI fellowship"),
     "directory_same_city": (10, "a CI fellowship in the same city"),
     "directory_nearby": (5, "a CI fellowship nearby"),
+    "directory_far": (0, "the nearest CI fellowship"),
 }
 
 
@@ -72,7 +73,7 @@ def _directory(
     if info.ci_fellowship is not None:
         return None, conflict(info.ci_fellowship, link)
     points, label = FIT_POINTS[f"directory_{link.kind}"]
-    if link.kind == "nearby":
+    if link.kind in ("nearby", "far"):
         label = f"a CI fellowship {link.miles:.0f} miles away"
     return (f"{label} ({where})", points), None
 

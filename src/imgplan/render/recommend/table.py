@@ -70,6 +70,55 @@ def _grid_rows(rec: Recommendation, shown: list[Shown]) -> list[list[str]]:
     ]
 
 
+def facts_only(shown: list[Shown]) -> bool:
+    """A list whose every row has no known figure (the real ERAS list before a merge): the
+    tier, margin and visa columns would all say '?', so the facts table is shown instead."""
+    return bool(shown) and all(
+        a.margin is None and a.program.visas is None and a.program.img_share is None for a in shown
+    )
+
+
+def link_short(p: Program) -> str:
+    """'in house', 'same city', '12 mi' (the nearest CI fellowship), or '?' (not placed)."""
+    link = p.link
+    if link is None:
+        return "?"
+    if link.kind in ("in_house", "same_city"):
+        return link.kind.replace("_", " ")
+    return f"{link.miles:.0f} mi" if link.miles is not None else "?"
+
+
+FACT_HEADERS = ("#", "Id", "Program", "Spec.", "City", "St", "CI fellowship", "Score", "Fit")
+
+
+def _fact_rows(rec: Recommendation, shown: list[Shown]) -> list[list[str]]:
+    ids = rec.short_ids
+    return [
+        [
+            str(i),
+            ids[a.program.id],
+            a.program.name,
+            vocab.SPECIALTY_SHORT[a.program.specialty],
+            a.program.city or "?",
+            a.program.state or "?",
+            link_short(a.program),
+            str(a.score),
+            str(a.fit),
+        ]
+        for i, a in enumerate(shown, 1)
+    ]
+
+
+FACTS_LEGEND = (
+    "Every program's figures are unknown (cutoffs, visa policy, IMG share, graduation limit): "
+    "no tier is guessed. The list ranks what is known: the CI fellowship link (in house, same "
+    "city, or the miles to the nearest one; ? = the city cannot be placed) and your "
+    "preferences. Score = "
+    + " + ".join(f"{v}×{k}" for k, v in WEIGHTS.items())
+    + " (unknown figures count a neutral estimate)."
+)
+
+
 HEADERS = (
     "#",
     "Id",
@@ -125,31 +174,48 @@ def _table(
     shown, total = rec.shown(), len(rec.ranked)
     more = "" if len(shown) == total else f"; showing the first {len(shown)}"
     w.para(f"Ranked programs ({total}{more})", "bold")
-    rows = _grid_rows(rec, shown)
-    if width < NARROW:
-        _cards(w, rows)
-    else:
-        w.raw(
-            grid(
-                HEADERS,
-                rows,
-                right={0, 7, 8, 9},
-                flex=(11, 2),
-                width=width,
-                styles={5: TIER_STYLE} if color else None,
-                wrap=frozenset({2, 11}),
+    facts = facts_only(shown)
+    if facts:
+        rows = _fact_rows(rec, shown)
+        if width < NARROW:
+            _fact_cards(w, rows)
+        else:
+            w.raw(
+                grid(
+                    FACT_HEADERS,
+                    rows,
+                    right={0, 7, 8},
+                    flex=(2, 4),
+                    width=width,
+                    wrap=frozenset({2, 4}),
+                )
             )
-        )
+    else:
+        rows = _grid_rows(rec, shown)
+        if width < NARROW:
+            _cards(w, rows)
+        else:
+            w.raw(
+                grid(
+                    HEADERS,
+                    rows,
+                    right={0, 7, 8, 9},
+                    flex=(11, 2),
+                    width=width,
+                    styles={5: TIER_STYLE} if color else None,
+                    wrap=frozenset({2, 11}),
+                )
+            )
     s = rec.summary()
     if len(shown) < total:
         w.para(f"{total - len(shown)} more: --all for every program, or --top N.")
     w.para(
-        f"{s['safety']} safety, {s['target']} target, {s['reach']} reach; {s['excluded']} "
+        f"{s['safety']} safety, {s['target']} target, {s['reach']} reach, {s['unknown']} figures unknown; {s['excluded']} "
         "excluded. `imgplan explain PROFILE ID` (an id, the start of one, or the # of this "
         "list) shows every finding for a program.",
         "dim",
     )
-    w.para(LEGEND, "dim")
+    w.para(FACTS_LEGEND if facts else LEGEND, "dim")
     _excluded_lines(w, rec, include_excluded)
     _plan(w, result)
     rest = [f for f in rec.findings if f.status not in ("fail", "warn")]
@@ -173,6 +239,18 @@ def _cards(w: Writer, rows: list[list[str]]) -> None:
         facts += f" {status}" if status else ""
         facts += f" · score {score} · fit {fit} · margin {margin} · visas {visas}"
         facts += f" · verify: {flags}" if flags else ""
+        w.lines.extend(
+            textwrap.wrap(facts, w.width, initial_indent=" " * 5, subsequent_indent=" " * 5)
+        )
+
+
+def _fact_cards(w: Writer, rows: list[list[str]]) -> None:
+    """The facts table for a narrow terminal: '#  id  name' then where and the link."""
+    for number, pid, name, spec, city, state, link, score, fit in rows:
+        w.lines.extend(
+            textwrap.wrap(f"{number:>3}  {pid}  {name}", w.width, subsequent_indent=" " * 5)
+        )
+        facts = f"{spec} · {city}, {state} · CI fellowship: {link} · score {score} · fit {fit}"
         w.lines.extend(
             textwrap.wrap(facts, w.width, initial_indent=" " * 5, subsequent_indent=" " * 5)
         )

@@ -130,7 +130,7 @@ def _markdown(result: RecommendResult) -> str:
     s = rec.summary()
     lines += [
         "",
-        f"{s['safety']} safety, {s['target']} target, {s['reach']} reach; "
+        f"{s['safety']} safety, {s['target']} target, {s['reach']} reach, {s['unknown']} figures unknown; "
         f"{s['excluded']} excluded.",
         "",
     ]
