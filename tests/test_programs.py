@@ -9,11 +9,11 @@ from collections import Counter
 
 import pytest
 
-from datagen import dataset_yaml, programs  # tools/datagen.py (conftest puts tools/ on the path)
 from imgplan.load.loading import load_dataset
 from imgplan.models.vocab import FEEDER_SPECIALTIES
 
 from conftest import DATA, ROOT, golden
+from datagen import dataset_yaml, programs  # tools/datagen.py (conftest puts tools/ on the path)
 
 TODAY = dt.date(2026, 11, 25)
 BUNDLED = ROOT / "data" / "example-programs.yaml"

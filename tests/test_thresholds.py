@@ -117,7 +117,9 @@ def test_graduation_limit_counts_years_to_the_match(limit, status):
 
 @pytest.mark.parametrize(("limit", "status"), [(2, "ok"), (1, "fail")])
 def test_attempt_limit(limit, status):
-    prof = person(usmle={"step1": {"result": "pass", "attempts": 2}, "step2ck": {"score": 240, "attempts": 1}})
+    prof = person(
+        usmle={"step1": {"result": "pass", "attempts": 2}, "step2ck": {"score": 240, "attempts": 1}}
+    )
     assert screens.attempts(ctx(prof), program(max_attempts=limit), AS_OF).status == status
 
 
@@ -198,18 +200,37 @@ def test_exceptional_from_70():
     )
 
 
-@pytest.mark.parametrize(("score", "date", "status"), [(218, "2025-07-01", "ok"), (217, "2025-07-01", "fail")])
+@pytest.mark.parametrize(
+    ("score", "date", "status"), [(218, "2025-07-01", "ok"), (217, "2025-07-01", "fail")]
+)
 def test_step2_pass_mark_218_from_july_2025(score, date, status):
-    prof = person(usmle={"step1": {"result": "pass", "attempts": 1}, "step2ck": {"score": score, "attempts": 1, "date": date}})
+    prof = person(
+        usmle={
+            "step1": {"result": "pass", "attempts": 1},
+            "step2ck": {"score": score, "attempts": 1, "date": date},
+        }
+    )
     found = finding(prof, "step2ck-level")
     assert ("under the passing score" in found.message) == (status == "fail")
 
 
 def test_a_failed_step3_is_a_red_flag():
-    prof = person(usmle={"step1": {"result": "pass", "attempts": 1}, "step2ck": {"score": 240, "attempts": 1}, "step3": {"result": 199, "date": "2024-02-01"}})
+    prof = person(
+        usmle={
+            "step1": {"result": "pass", "attempts": 1},
+            "step2ck": {"score": 240, "attempts": 1},
+            "step3": {"result": 199, "date": "2024-02-01"},
+        }
+    )
     flag = finding(prof, "red-flag")
     assert flag is not None and "Step 3" in flag.message
-    passed = person(usmle={"step1": {"result": "pass", "attempts": 1}, "step2ck": {"score": 240, "attempts": 1}, "step3": {"result": 200, "date": "2024-02-01"}})
+    passed = person(
+        usmle={
+            "step1": {"result": "pass", "attempts": 1},
+            "step2ck": {"score": 240, "attempts": 1},
+            "step3": {"result": 200, "date": "2024-02-01"},
+        }
+    )
     assert finding(passed, "red-flag") is None
 
 
@@ -245,7 +266,15 @@ def test_step3_is_now_from_six_months_into_residency(day, verdict):
     assert decide(facts, reference(), TODAY).verdict == verdict
 
 
-@pytest.mark.parametrize(("result", "date", "verdict"), [(200, "2024-01-01", "done"), (199, "2024-01-01", "retake"), (198, "2023-12-31", "done"), (197, "2023-12-31", "retake")])
+@pytest.mark.parametrize(
+    ("result", "date", "verdict"),
+    [
+        (200, "2024-01-01", "done"),
+        (199, "2024-01-01", "retake"),
+        (198, "2023-12-31", "done"),
+        (197, "2023-12-31", "retake"),
+    ],
+)
 def test_step3_pass_mark_200_from_2024_and_198_before(result, date, verdict):
     facts = Step3Facts(**{**STEP3, "step3": result, "step3_date": dt.date.fromisoformat(date)})
     assert decide(facts, reference(), TODAY).verdict == verdict
@@ -263,7 +292,12 @@ def _timeline(prof, today=TODAY):
 @pytest.mark.parametrize(("days", "warned"), [(182, False), (181, True)])
 def test_six_months_of_study(days, warned):
     exam = TODAY + dt.timedelta(days=days)
-    prof = person(usmle={"step1": {"result": "pass", "attempts": 1}, "step2ck": {"planned": exam.isoformat(), "target": 240}})
+    prof = person(
+        usmle={
+            "step1": {"result": "pass", "attempts": 1},
+            "step2ck": {"planned": exam.isoformat(), "target": 240},
+        }
+    )
     notes = [w for w in _timeline(prof).warnings if getattr(w, "rule", "") == "study-short"]
     assert bool(notes) == warned
 
@@ -273,13 +307,25 @@ def test_the_45_day_gap_gets_suggestions(gap, suggested):
     from imgplan.timeline import model, training
 
     prof = person()
-    p = model.Plan(prof, reference(), calendar(), TODAY, 2027, "internal_medicine", None, signals(), None)  # type: ignore[arg-type]
-    p.add("x", TODAY + dt.timedelta(days=gap), "next milestone", "application", "estimated", "s", "Residency application")
+    p = model.Plan(
+        prof, reference(), calendar(), TODAY, 2027, "internal_medicine", None, signals(), None
+    )  # type: ignore[arg-type]
+    p.add(
+        "x",
+        TODAY + dt.timedelta(days=gap),
+        "next milestone",
+        "application",
+        "estimated",
+        "s",
+        "Residency application",
+    )
     training.meanwhile(p)
     assert any(e.key == "meanwhile" for e in p.events) == suggested
 
 
-@pytest.mark.parametrize(("day", "stage"), [("2026-07-01", "fellowship-applicant"), ("2026-06-30", "resident")])
+@pytest.mark.parametrize(
+    ("day", "stage"), [("2026-07-01", "fellowship-applicant"), ("2026-06-30", "resident")]
+)
 def test_the_final_residency_year_begins_on_its_first_day(day, stage):
     from imgplan.season import stage_of
 
@@ -295,7 +341,17 @@ def test_a_step3_result_after_31_may_is_late_for_the_petition(day, late):
     from imgplan.season import stage_of
 
     stage = stage_of(prof, calendar(), TODAY)
-    p = model.Plan(prof, reference(), calendar(), TODAY, 2027, "internal_medicine", dt.date(2027, 7, 1), signals(), stage)
+    p = model.Plan(
+        prof,
+        reference(),
+        calendar(),
+        TODAY,
+        2027,
+        "internal_medicine",
+        dt.date(2027, 7, 1),
+        signals(),
+        stage,
+    )
     weeks = reference()["step3_result_weeks"]
     exams.step3_result(p, dt.date.fromisoformat(day) - dt.timedelta(weeks=weeks))
     assert any(getattr(w, "rule", "") == "step3-late-for-petition" for w in p.warnings) == late
