@@ -25,6 +25,9 @@ os.environ["IMGPLAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="imgplan-test-cache-")
 # The suite's default dataset is the fictional example, whose figures put every rule to work;
 # the tests of the real ERAS list (the users' default) name it: --programs eras.
 os.environ["IMGPLAN_PROGRAMS"] = "example"
+# Nor the user's tracker: the default database of every command is a path in a fresh folder
+# (no file: the advice commands find no tracker). Tracker tests pass their own --db.
+os.environ["IMGPLAN_DB"] = str(Path(tempfile.mkdtemp(prefix="imgplan-test-db-")) / "tracker.sqlite3")
 
 
 @dataclass

@@ -107,8 +107,10 @@ def test_format_help_and_refusal_follow_the_renderer_table(cli):
             assert "--format" not in cli(*command.split(), "--help").out
             continue
         page = cli(*command.split(), "--help")
-        listed = ", ".join(f.value for f in supported(command))
-        assert f"Output format: {listed} (default table)" in " ".join(page.out.split()), command
+        assert set(supported(command)) == set(formats), command
+        listed = ", ".join(f.value for f in formats)
+        default = formats[0].value
+        assert f"Output format: {listed} (default {default})" in " ".join(page.out.split()), command
     for command in FORMATS:  # no view module renders a command the table does not list
         assert {cmd for cmd, _ in views_of(command)} <= set(FORMATS)
 

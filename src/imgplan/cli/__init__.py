@@ -30,6 +30,7 @@ from . import (
     report,
     step3,
     timeline,
+    track,
 )
 from . import validate as files
 from .options import plain_help
@@ -60,6 +61,7 @@ app.command()(files.schema)
 app.command()(data.data)
 app.add_typer(programs.app, name="programs")
 app.add_typer(fellowships.app, name="fellowships")
+app.add_typer(track.app, name="track")
 
 
 def _version(value: bool) -> None:

@@ -36,5 +36,6 @@ def assess(
             "imgplan: note: assess reads only your profile (the portfolio is about you, not "
             "programs): --programs is not needed and was not read\n"
         )
-    result = command.run(r.profile(profile), r.bundled, r.today)
+    person = r.profile(profile)
+    result = command.run(person, r.bundled, r.today, tracker=r.tracker(person, profile))
     show("assess", chosen, result, output, (profile,))

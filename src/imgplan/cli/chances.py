@@ -33,5 +33,12 @@ def chances(
     chosen = choose_format("chances", fmt)
     r = Run.start(today_from(today), no_cache)
     person = r.profile(profile)
-    result = command.run(person, load_programs(r, programs), r.bundled, r.today, season=season)
+    result = command.run(
+        person,
+        load_programs(r, programs),
+        r.bundled,
+        r.today,
+        season=season,
+        tracker=r.tracker(person, profile),
+    )
     show("chances", chosen, result, output, (profile, programs))

@@ -46,7 +46,15 @@ def explain(
     r.directory_path = fellowships
     person = r.profile(profile)
     dataset = load_programs(r, programs)
-    result = command.run(person, dataset, program_id, r.bundled, r.today, directory=r.directory)
+    result = command.run(
+        person,
+        dataset,
+        program_id,
+        r.bundled,
+        r.today,
+        directory=r.directory,
+        tracker=r.tracker(person, profile),
+    )
     note = r.directory_note()
     if note:
         result.notes.append(note)

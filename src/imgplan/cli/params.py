@@ -142,6 +142,29 @@ ListFormat = Annotated[str, _format("programs list")]
 ShowFormat = Annotated[str, _format("programs show")]
 DiffFormat = Annotated[str, _format("programs diff")]
 DataFormat = Annotated[str, _format("data")]
+TrackListFormat = Annotated[str, _format("track list")]
+TrackShowFormat = Annotated[str, _format("track show")]
+TrackHistoryFormat = Annotated[str, _format("track history")]
+TrackExportFormat = Annotated[str, _format("track export")]
+TrackChangeFormat = Annotated[str, _format("track add")]
+
+# The tracker --------------------------------------------------------------------------------
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="The tracker database (default $IMGPLAN_DB, else tracker.sqlite3 in your user "
+        "data folder).",
+    ),
+]
+ApplicantOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--applicant",
+        help="Whose tracker (default: the profile's name, else the profile file's name): "
+        "one database holds an advisor's applicants.",
+    ),
+]
 
 
 # Output -----------------------------------------------------------------------------------

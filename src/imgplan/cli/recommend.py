@@ -131,11 +131,14 @@ def recommend(
         season=season,
     )
     results = []
-    for person in people:
+    for person, path in zip(people, profiles, strict=True):
         changed = with_overrides(
             person, step2=step2, usce_months=usce_months, step3_pass=step3 is not None, ecfmg=ecfmg
         )
-        result = command.run(changed, dataset, r.bundled, r.today, options, directory=r.directory)
+        tracker = r.tracker(person, path)
+        result = command.run(
+            changed, dataset, r.bundled, r.today, options, directory=r.directory, tracker=tracker
+        )
         note = r.directory_note()
         if note:
             result.notes.append(note)

@@ -38,7 +38,10 @@ def report(
     r.directory_path = fellowships
     person = r.profile(profile)
     dataset = load_programs(r, programs)
-    result = command.run(person, dataset, r.bundled, r.today, top=top, directory=r.directory)
+    tracker = r.tracker(person, profile)
+    result = command.run(
+        person, dataset, r.bundled, r.today, top=top, directory=r.directory, tracker=tracker
+    )
     note = r.directory_note()
     if note:
         result.result.notes.append(note)

@@ -84,7 +84,8 @@ def check_step3(
         )
     person = r.profile(path) if path is not None else None
     dataset = load_programs(r, programs) if programs is not None else None
-    result = command.run(person, flags, dataset, r.bundled, r.today)
+    tracker = r.tracker(person, path) if person is not None and path is not None else None
+    result = command.run(person, flags, dataset, r.bundled, r.today, tracker=tracker)
     if not quiet:
         if result.example_dataset:
             sys.stderr.write(

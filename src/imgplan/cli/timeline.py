@@ -35,7 +35,8 @@ def timeline(
     r = Run.start(today_from(today), no_cache)
     path = resolve_profile(profile)
     person = r.profile(path) if path is not None else None
-    plan = command.run(person, r.bundled, r.today)
+    tracker = r.tracker(person, path) if person is not None and path is not None else None
+    plan = command.run(person, r.bundled, r.today, tracker=tracker)
     if plan.generic and chosen in (Format.json, Format.ics):
         sys.stderr.write("imgplan: no profile given: this is the generic roadmap\n")
     show("timeline", chosen, plan, output, (path,))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..models.advice import AdviceData
@@ -23,12 +23,14 @@ from ..models.outcomes import Outcomes
 from ..models.profile import Profile
 from ..models.reference import Reference
 from ..models.signals import SignalsData
+from ..models.tracker import Tracker
 from ..nownext import Line, NowNext, now_next
 from ..rules.context import Context
 from ..rules.findings import Finding
 from ..rules.profile_findings import profile_findings
 from ..season import Stage, stage_of, step2_failed
 from ..timeline import Timeline, build
+from ..tracking.alerts import Alert, alerts
 
 Coordinates = dict[tuple[str, str], tuple[float, float]]
 
@@ -67,6 +69,7 @@ class Situation:
     timeline: Timeline
     now: NowNext
     failed_step2: bool
+    alerts: list[Alert] = field(default_factory=list)  # the tracker's (tracking.alerts)
 
 
 def warning_lines(findings: Iterable[Finding]) -> list[Line]:
@@ -82,18 +85,31 @@ def situate(
     findings: list[Finding] | None = None,
     extra: Iterable[Line] = (),
     stage: Stage | None = None,
+    tracker: Tracker | None = None,
 ) -> Situation:
     """The stage, the timeline and the Now / Next block. ``findings``: the profile findings
     the command computed (their problems and warnings lead the output); computed here when
-    not given. ``extra``: more Now lines (the tracker's alerts)."""
+    not given. ``extra``: more Now lines. ``tracker``: the applicant's tracked programs (their
+    interviews join the timeline, their alerts lead the Now block)."""
     ref = data.reference
     marks = ref.marks("step2ck_pass_history")
     stage = stage or stage_of(profile, data.calendar, today, marks)
-    plan = build(profile, ref, data.calendar, today, signals=data.signals, stage=stage)
+    plan = build(
+        profile, ref, data.calendar, today, signals=data.signals, stage=stage, tracker=tracker
+    )
     failed = profile is not None and step2_failed(profile, marks)
     if findings is None and profile is not None and not stage.in_training:
         findings = profile_findings(Context.of(profile, ref, today))
     outcomes = data.outcomes if stage.phase == "ranking" else None
+    found: list[Alert] = []
+    extra = list(extra)
+    if tracker is not None:
+        found = alerts(tracker, today, events=plan.events, outcomes=data.outcomes)
+        extra = [Line(a.text, a.source) for a in found] + extra
+        if tracker.problem:
+            extra.append(Line(tracker.problem, f"your tracker ({tracker.path})"))
+        if any(a.kind == "contiguous" for a in found):
+            outcomes = None  # said with the applicant's own count
     block = now_next(
         profile,
         stage,
@@ -105,4 +121,4 @@ def situate(
         warnings=warning_lines(findings or []),
         extra=extra,
     )
-    return Situation(stage, plan, block, failed)
+    return Situation(stage, plan, block, failed, found)

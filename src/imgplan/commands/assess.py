@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..models.profile import Profile
+from ..models.tracker import Tracker
 from ..nownext import NowNext
 from ..rules.portfolio import ReadinessItem, Strength, current_pgy, fellowship_readiness, strength
 from ..season import Stage
@@ -33,10 +34,12 @@ SEASON_NOTE = (
 )
 
 
-def run(profile: Profile, data: Data, today: dt.date) -> Assessment:
+def run(
+    profile: Profile, data: Data, today: dt.date, *, tracker: Tracker | None = None
+) -> Assessment:
     """A fellow gets no PGY readiness items (the fellowship is under way); an applicant in
     the interview season gets the portfolio's talking points first, not "join AMIA"."""
-    situation = situate(profile, data, today)
+    situation = situate(profile, data, today, tracker=tracker)
     stage = situation.stage
     found = strength(profile)
     readiness = None

@@ -9,6 +9,7 @@ from ..ages import age_lines
 from ..chances import Chances, chances
 from ..models.profile import Profile
 from ..models.programs import Dataset
+from ..models.tracker import Tracker
 from ..recommend import recommend
 from ..season import stage_of
 from . import Data, situate
@@ -17,14 +18,20 @@ from .recommend import closed_words, for_season
 
 
 def run(
-    profile: Profile, dataset: Dataset, data: Data, today: dt.date, *, season: int | None = None
+    profile: Profile,
+    dataset: Dataset,
+    data: Data,
+    today: dt.date,
+    *,
+    season: int | None = None,
+    tracker: Tracker | None = None,
 ) -> Chances:
     """``season`` (--season): the odds for that Match as if the profile aimed at it."""
     ref = data.reference
     profile = for_season(profile, season)
     stage = stage_of(profile, data.calendar, today, ref.marks("step2ck_pass_history"))
     rec = recommend(profile, dataset, ref, today, stage=stage, outcomes=data.outcomes)
-    situation = situate(profile, data, today, findings=rec.findings, stage=stage)
+    situation = situate(profile, data, today, findings=rec.findings, stage=stage, tracker=tracker)
     closed = closed_words(stage, data) if stage.applications_closed else None
     if stage.name == "fellowship-applicant" and profile.residency is not None:
         years = data.calendar.residency_years.get(str(profile.residency.specialty), 3)

@@ -11,6 +11,7 @@ from ..lookup import find_fellowship, find_program
 from ..models.fellowships import FellowshipDirectory
 from ..models.profile import Profile
 from ..models.programs import Dataset
+from ..models.tracker import Tracker
 from ..nownext import NowNext
 from ..recommend import Assessed, as_ranked, assess_one, recommend
 from ..rules.context import Context
@@ -49,11 +50,12 @@ def run(
     today: dt.date,
     *,
     directory: FellowshipDirectory | None = None,
+    tracker: Tracker | None = None,
 ) -> Explanation | FellowshipExplanation:
     """``given``: a program's id, short id, the start of an id, or its # in the list."""
     ref = data.reference
     stage = stage_of(profile, data.calendar, today, ref.marks("step2ck_pass_history"))
-    situation = situate(profile, data, today, stage=stage)
+    situation = situate(profile, data, today, stage=stage, tracker=tracker)
     if stage.in_training:
         plan = fellowship_plan(
             profile,

@@ -14,6 +14,7 @@ from ..models import vocab
 from ..models.fellowships import FellowshipDirectory
 from ..models.profile import Profile
 from ..models.programs import Dataset
+from ..models.tracker import Tracker
 from ..nownext import NowNext
 from ..plan import ApplicationPlan, application_plan
 from ..recommend import Recommendation, recommend
@@ -43,6 +44,7 @@ class RecommendResult:
     plan_closed: str | None = None  # --signals for a season whose applications went out
     fellowships: FellowshipPlan | None = None  # in training: the CI fellowship list
     notes: list[str] = field(default_factory=list)
+    tracked: dict[str, str] = field(default_factory=dict)  # program id -> its tracker status
 
     @property
     def stage(self) -> Stage:
@@ -129,6 +131,7 @@ def run(
     options: Options,
     *,
     directory: FellowshipDirectory | None = None,
+    tracker: Tracker | None = None,
 ) -> RecommendResult:
     """The ranked list (or a resident's fellowship list) and everything the output leads
     with. ``directory``: the run's fellowship directory (default: the bundled one)."""
@@ -148,8 +151,10 @@ def run(
         stage=stage,
         outcomes=data.outcomes,
     )
-    situation = situate(person, data, today, findings=rec.findings, stage=stage)
+    situation = situate(person, data, today, findings=rec.findings, stage=stage, tracker=tracker)
     result = RecommendResult(rec, situation.now)
+    if tracker is not None:
+        result.tracked = {t.program_id: t.status for t in tracker.programs}
     if not stage.in_training:
         situation.now.ages = age_lines(
             rec.profile.targets.match_year,

@@ -10,6 +10,7 @@ from ..models.fellowships import FellowshipDirectory
 from ..models.outcomes import Outcomes
 from ..models.profile import Profile
 from ..models.programs import Dataset
+from ..models.tracker import Tracker
 from ..recommend import Recommendation
 from ..timeline import Timeline
 from . import Data
@@ -74,6 +75,7 @@ class Report:
     step3: Step3Check
     curves: list[Curve]
     top: int
+    tracker: Tracker | None = None  # the season tracker's programs (a section when any)
 
     @property
     def rec(self) -> Recommendation:
@@ -88,18 +90,22 @@ def run(
     *,
     top: int,
     directory: FellowshipDirectory | None = None,
+    tracker: Tracker | None = None,
 ) -> Report:
     """The report always shows the application plan (or why it is closed)."""
     options = recommend_command.Options(signals=True)
-    result = recommend_command.run(profile, dataset, data, today, options, directory=directory)
+    result = recommend_command.run(
+        profile, dataset, data, today, options, directory=directory, tracker=tracker
+    )
     return Report(
         profile,
         today,
         result,
-        timeline_command.run(profile, data, today),
-        chances_command.run(profile, dataset, data, today),
-        assess_command.run(profile, data, today),
-        step3_command.run(profile, {}, dataset, data, today),
+        timeline_command.run(profile, data, today, tracker=tracker),
+        chances_command.run(profile, dataset, data, today, tracker=tracker),
+        assess_command.run(profile, data, today, tracker=tracker),
+        step3_command.run(profile, {}, dataset, data, today, tracker=tracker),
         curves(profile, data.outcomes),
         top,
+        tracker if tracker is not None and tracker.programs else None,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..models.profile import Profile
 from ..models.programs import Dataset
+from ..models.tracker import Tracker
 from ..nownext import NowNext
 from ..recommend import recommend
 from ..rules.step3 import Step3Facts, Verdict, decide
@@ -29,6 +30,8 @@ def run(
     dataset: Dataset | None,
     data: Data,
     today: dt.date,
+    *,
+    tracker: Tracker | None = None,
 ) -> Step3Check:
     """The verdict from the profile's facts with the flags' facts laid over them; with a
     dataset, the number of H-1B-only programs (on the applicant's list, or in the dataset)."""
@@ -38,7 +41,7 @@ def run(
     stage = now = None
     if profile is not None:
         stage = stage_of(profile, data.calendar, today, ref.marks("step2ck_pass_history"))
-        now = situate(profile, data, today, stage=stage).now
+        now = situate(profile, data, today, stage=stage, tracker=tracker).now
     example = None
     if dataset is not None:
         if profile is None:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..models.tracker import applicant_key
+from ..store import peek
 from .bundled import Bundled, data_path
 from .cache import Cache, from_settings, key_for
 from .files import read_bytes
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from ..models.fellowships import FellowshipDirectory, Link
     from ..models.profile import Profile
     from ..models.programs import Dataset
+    from ..models.tracker import Tracker
 
 
 @dataclass
@@ -48,6 +51,13 @@ class Run:
 
         marks = self.bundled.reference.marks("step2ck_pass_history")
         return load_profile(path, self.today, cache=self.cache, marks=marks)
+
+    def tracker(
+        self, profile: Profile, path: Path, *, applicant: str | None = None, db: Path | None = None
+    ) -> Tracker | None:
+        """The applicant's tracked programs, read-only (None: no tracker database, or nothing
+        tracked for this applicant). The advice commands read it for their Now / Next block."""
+        return peek(db, applicant_key(profile, path, applicant), profile.name)
 
     def programs(self, path: Path | None) -> Dataset:
         """The dataset at ``path``, or a bundled one by name (NAMED_DATASETS; none given:

@@ -1,4 +1,4 @@
-"""Excel workbooks (.xlsx) for `programs import`: read with openpyxl (maintained, pure
+"""Excel workbooks (.xlsx) for `programs import` and `track import`: read with openpyxl (maintained, pure
 Python, installed with imgplan; imported only by the import command) in read-only mode, as
 values only — formulas give their last computed value, macros and external links are never
 run or followed. Rows go through the same mapping and checks as a CSV; problems are located as
@@ -6,8 +6,10 @@ run or followed. Rows go through the same mapping and checks as a CSV; problems 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def read_workbook(path: Path, sheet: str | None, options: Options) -> ImportResult:
+@contextlib.contextmanager
+def sheet_rows(
+    path: Path, sheet: str | None
+) -> Iterator[tuple[str, list[str], Iterator[tuple[int, list[str]]]]]:
+    """(the sheet's title, its header cells, its (row number, cells) from row 2), each cell as
+    text; the workbook is closed on leaving. Refused with a located message: too big, an
+    encrypted or legacy workbook, not a zip, a corrupt file, no such sheet, no header row."""
     file = str(path)
 
     def refuse(message: str) -> InputError:
@@ -64,7 +72,6 @@ def read_workbook(path: Path, sheet: str | None, options: Options) -> ImportResu
         if sheet is not None and sheet not in names:
             raise refuse(f"has no sheet '{sheet}'; expected one of: {', '.join(names)}")
         ws = book[sheet] if sheet is not None else book.worksheets[0]
-        result = ImportResult([], [], [], delimiter="", sheet=ws.title)
         rows = ws.iter_rows(values_only=True)
         first = next(rows, None)
         header = [_text(v) for v in first] if first else []
@@ -76,14 +83,20 @@ def read_workbook(path: Path, sheet: str | None, options: Options) -> ImportResu
             )
         width = len(header)
 
-        def cells() -> Any:
+        def cells() -> Iterator[tuple[int, list[str]]]:
             for n, values in enumerate(rows, start=2):
                 row = [_text(v) for v in values[:width]]
                 row += [""] * (width - len(row))
                 extra = [_text(v) for v in values[width:]]
                 yield n, row + [x for x in extra if x.strip()]
 
-        read_rows(header, cells(), file, result, options)
-        return result
+        yield ws.title, header, cells()
     finally:
         book.close()
+
+
+def read_workbook(path: Path, sheet: str | None, options: Options) -> ImportResult:
+    with sheet_rows(path, sheet) as (title, header, cells):
+        result = ImportResult([], [], [], delimiter="", sheet=title)
+        read_rows(header, cells, str(path), result, options)
+        return result

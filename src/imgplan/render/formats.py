@@ -55,6 +55,12 @@ FORMATS: dict[str, tuple[Format, ...]] = {
     "fellowships diff": (T, J),
     "report": (HTML,),
     "data": (T, J),
+    "track list": (T, J, C, M),
+    "track show": (T, J),
+    "track history": (T, J),
+    "track export": (C, ICS, J),
+    # the changing tracker commands print what changed
+    **{f"track {name}": (T, J) for name in ("add", "update", "rate", "remove", "undo", "import")},
 }
 
 

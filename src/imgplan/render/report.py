@@ -230,6 +230,28 @@ def _sources(report: Report) -> list[str]:
     return found
 
 
+def _tracked(report: Report) -> dict[str, Any] | None:
+    """The tracker section: each tracked program's status, dates and rating."""
+    from .track import _day, _interview, _rating, summary_of
+
+    tr = report.tracker
+    if tr is None:
+        return None
+    rows = [
+        {
+            "id": t.program_id,
+            "name": t.name,
+            "status": t.status,
+            "applied": _day(t.applied),
+            "interview": _interview(t),
+            "thank_you": _day(t.thank_you),
+            "rating": _rating(t),
+        }
+        for t in tr.programs
+    ]
+    return {"rows": rows, "summary": summary_of(tr.programs), "path": tr.path}
+
+
 def context(report: Report) -> dict[str, Any]:
 
     rec = report.result.rec
@@ -278,6 +300,7 @@ def context(report: Report) -> dict[str, Any]:
         "plan_closed": report.result.plan_closed,
         "fellowships": report.result.fellowships,
         "now": report.result.now,
+        "tracked": _tracked(report),
         "sources": _sources(report),
         "script": SCRIPT,
         "script_hash": base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode(),

@@ -16,10 +16,12 @@ from ..models.calendar import CalendarData
 from ..models.profile import Profile
 from ..models.reference import Reference
 from ..models.signals import SignalsData
+from ..models.tracker import Tracker
 from ..season import Stage, stage_of, step2_failed
 from . import application, exams, training, visa
 from .exams import SIX_MONTHS, STUDY_PHASES, study_plan
 from .model import KINDS, PHASES, Event, Plan, Timeline
+from .tracked import interview_events
 
 __all__ = ["KINDS", "PHASES", "STUDY_PHASES", "Event", "Timeline", "build", "study_plan"]
 
@@ -44,8 +46,10 @@ def build(
     *,
     signals: SignalsData,
     stage: Stage | None = None,
+    tracker: Tracker | None = None,
 ) -> Timeline:
-    """The plan: one function per phase, in order, then sorted and marked against today."""
+    """The plan: one function per phase, in order, then sorted and marked against today;
+    with ``tracker``, the applicant's interviews are dated events too."""
     marks = ref.marks("step2ck_pass_history")
     stage = stage or stage_of(profile, data, today, marks)
     if profile is not None:
@@ -64,6 +68,8 @@ def build(
     for step in STEPS:
         step(p)
     training.meanwhile(p)
+    if tracker is not None:
+        p.events += interview_events(tracker)
     p.events.sort(key=lambda e: (e.date, PHASES.index(e.phase), e.key))
     mark_status(p.events, today, p.release)
     name = profile.name if profile else None

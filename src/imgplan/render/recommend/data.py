@@ -77,6 +77,7 @@ def to_json(result: RecommendResult) -> dict[str, Any]:
         "informatics_strength": rec.strength,
         "findings": [f.as_json() for f in rec.findings],
         "programs": _listed(rec),
+        "tracked": result.tracked,
         "excluded": _excluded_json(rec),
         "summary": rec.summary(),
         "weights": dict(WEIGHTS),

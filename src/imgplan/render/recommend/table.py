@@ -49,13 +49,19 @@ def excluded_by_rule(items: list[Assessed]) -> dict[str, list[tuple[Assessed, Fi
     return dict(sorted(grouped.items(), key=lambda kv: -len(kv[1])))
 
 
-def _grid_rows(rec: Recommendation, shown: list[Shown]) -> list[list[str]]:
+def _named(a: Shown, tracked: dict[str, str]) -> str:
+    """The program's name, and its tracker status when the applicant tracks it."""
+    status = tracked.get(a.program.id)
+    return a.program.name if status is None else f"{a.program.name} [tracked: {status}]"
+
+
+def _grid_rows(rec: Recommendation, shown: list[Shown], tracked: dict[str, str]) -> list[list[str]]:
     ids = rec.short_ids
     return [
         [
             str(i),
             ids[a.program.id],
-            a.program.name,
+            _named(a, tracked),
             vocab.SPECIALTY_SHORT[a.program.specialty],
             a.program.state or "?",
             a.tier or "",
@@ -91,13 +97,13 @@ def link_short(p: Program) -> str:
 FACT_HEADERS = ("#", "Id", "Program", "Spec.", "City", "St", "CI fellowship", "Score", "Fit")
 
 
-def _fact_rows(rec: Recommendation, shown: list[Shown]) -> list[list[str]]:
+def _fact_rows(rec: Recommendation, shown: list[Shown], tracked: dict[str, str]) -> list[list[str]]:
     ids = rec.short_ids
     return [
         [
             str(i),
             ids[a.program.id],
-            a.program.name,
+            _named(a, tracked),
             vocab.SPECIALTY_SHORT[a.program.specialty],
             a.program.city or "?",
             a.program.state or "?",
@@ -176,7 +182,7 @@ def _table(
     w.para(f"Ranked programs ({total}{more})", "bold")
     facts = facts_only(shown)
     if facts:
-        rows = _fact_rows(rec, shown)
+        rows = _fact_rows(rec, shown, result.tracked)
         if width < NARROW:
             _fact_cards(w, rows)
         else:
@@ -191,7 +197,7 @@ def _table(
                 )
             )
     else:
-        rows = _grid_rows(rec, shown)
+        rows = _grid_rows(rec, shown, result.tracked)
         if width < NARROW:
             _cards(w, rows)
         else:
