@@ -68,7 +68,14 @@ def resources(tmp: Path, env: dict[str, str]) -> tuple[list[str], list[str]]:
     for count in (13_000, 130_000):
         path = tmp / f"programs-{count}.yaml"
         subprocess.run(
-            [sys.executable, str(ROOT / "tools" / "datagen.py"), "--count", str(count), "--output", str(path)],
+            [
+                sys.executable,
+                str(ROOT / "tools" / "datagen.py"),
+                "--count",
+                str(count),
+                "--output",
+                str(path),
+            ],
             check=True,
         )
         data[count] = path

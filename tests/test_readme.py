@@ -10,7 +10,11 @@ import pytest
 from conftest import ROOT, script
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = re.findall(r"^\$ (imgplan .+)$", README, flags=re.MULTILINE)
+ALL = re.findall(r"^\$ (imgplan .+)$", README, flags=re.MULTILINE)
+#: The tracker's walk-through runs in order against its own database (each line builds on the
+#: last); the other commands run one by one.
+SEASON = [c for c in ALL if c.startswith("imgplan track ")]
+COMMANDS = [c for c in ALL if c not in SEASON]
 
 
 def _parse(line: str) -> tuple[list[str], int]:
@@ -33,6 +37,18 @@ def test_readme_command(line):
     result = script(*args)
     assert result.code == expected, f"{line}\n{result.out}\n{result.err}"
     assert "Traceback" not in result.err
+
+
+def test_readme_season_walk_through_runs_in_order(tmp_path):
+    assert len(SEASON) >= 8
+    env = {"IMGPLAN_DB": str(tmp_path / "tracker.sqlite3")}
+    for line in SEASON:
+        args, expected = _parse(line)
+        result = script(*args, env=env)
+        assert result.code == expected, f"{line}\n{result.out}\n{result.err}"
+        assert "Traceback" not in result.err
+        if args[1] == "import":
+            assert "Nothing changed" in result.out
 
 
 def test_quickstart_commands_present():

@@ -80,8 +80,9 @@ class Session:
 
         return Store.open(self.db, create=create)
 
-    def read(self) -> tuple[Tracker, list]:
-        """The tracker and its history, read-only (an empty tracker when there is none)."""
+    def read(self, *, history: bool = False) -> tuple[Tracker, list]:
+        """The tracker (and its history when asked), read-only (an empty tracker when there
+        is none)."""
         from ..models.tracker import Tracker
 
         store = self.open(create=False)
@@ -91,13 +92,16 @@ class Session:
             found = store.applicant(self.key, self.person.name, create=False)
             if found is None:
                 return Tracker(self.key, self.person.name, [], str(self.db)), []
-            return store.read(found, self.key, self.person.name), store.history(found)
+            tracker = store.read(found, self.key, self.person.name)
+            return tracker, store.history(found) if history else []
         finally:
             store.close()
 
-    def change(self, decide: Callable[[Tracker, list], Change], words: str) -> None:
+    def change(
+        self, decide: Callable[[Tracker, list], Change], words: str, *, notes: bool = False
+    ) -> None:
         """Read, decide and write in one transaction; print what changed."""
-        from ..commands.track import Changed
+        from ..models.tracker import Changed
 
         store = self.open(create=True)
         assert store is not None
@@ -105,8 +109,9 @@ class Session:
             with store.transaction():
                 aid = store.applicant(self.key, self.person.name, create=True)
                 assert aid is not None
-                tracker = store.read(aid, self.key, self.person.name)
-                change = decide(tracker, store.history(aid, limit=50))
+                tracker = store.read(aid, self.key, self.person.name, notes=notes)
+                history = store.history(aid, limit=50) if words == "track undo" else []
+                change = decide(tracker, history)
                 change.command = words
                 cid = store.apply(aid, change, self.now, _who())
         finally:
@@ -243,7 +248,6 @@ def track_update(
     today: TodayOpt = None,
 ) -> None:
     """Record news about a tracked program: a status, an interview, a note."""
-    from ..commands import track as command
     from ..tracking import decide, values
 
     s = Session(profile, db, applicant, today)
@@ -270,7 +274,7 @@ def track_update(
             "nothing to record; expected --status, --interview, --note or another option (see --help)"
         )
     s.change(
-        lambda t, h: decide.update(command.tracked_one(t, program), given, d, s.now), "track update"
+        lambda t, h: decide.update(decide.tracked_one(t, program), given, d, s.now), "track update"
     )
     _done(s, fmt, output)
 
@@ -295,7 +299,6 @@ def track_rate(
     today: TodayOpt = None,
 ) -> None:
     """Rate a tracked program on your own criteria (1-5), for the rank list."""
-    from ..commands import track as command
     from ..tracking import decide, values
 
     s = Session(profile, db, applicant, today)
@@ -304,7 +307,7 @@ def track_rate(
         given["gut"] = gut
     if not given:
         raise UsageError("no rating given; expected CRITERION=SCORE (1-5) or --gut N")
-    s.change(lambda t, h: decide.rate(command.tracked_one(t, program), given), "track rate")
+    s.change(lambda t, h: decide.rate(decide.tracked_one(t, program), given), "track rate")
     _done(s, fmt, output)
 
 
@@ -319,11 +322,10 @@ def track_remove(
     today: TodayOpt = None,
 ) -> None:
     """Stop tracking a program (its history stays; track undo brings it back)."""
-    from ..commands import track as command
     from ..tracking import decide
 
     s = Session(profile, db, applicant, today)
-    s.change(lambda t, h: decide.remove(command.tracked_one(t, program)), "track remove")
+    s.change(lambda t, h: decide.remove(decide.tracked_one(t, program)), "track remove")
     _done(s, fmt, output)
 
 
@@ -412,7 +414,7 @@ def track_show(
 
     chosen = choose_format("track show", fmt)
     s = Session(profile, db, applicant, today)
-    tracker, history = s.read()
+    tracker, history = s.read(history=True)
     result = command.show(tracker, program, history, s.person, s.run.bundled, s.run.today)
     show("track show", chosen, result, output, (profile,))
 
@@ -428,11 +430,11 @@ def track_history(
     today: TodayOpt = None,
 ) -> None:
     """Every change to this applicant's tracker, newest first (what, when, who, old -> new)."""
-    from ..commands.track import HistoryView
+    from ..models.tracker import HistoryView
 
     chosen = choose_format("track history", fmt)
     s = Session(profile, db, applicant, today)
-    _, history = s.read()
+    _, history = s.read(history=True)
     entries = history[:limit] if limit else history
     show("track history", chosen, HistoryView(s.key, str(s.db), entries), output, (profile,))
 
@@ -487,7 +489,7 @@ def track_import(
         sys.stderr.write(f"imgplan: ignored unknown column '{column}'\n")
     for p in problems:
         sys.stderr.write(f"imgplan: skipped: {p}\n")
-    s.change(lambda t, h: decide.imported(t, matched, dataset, s.now), "track import")
+    s.change(lambda t, h: decide.imported(t, matched, dataset, s.now), "track import", notes=True)
     _done(s, fmt, output)
 
 

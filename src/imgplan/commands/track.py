@@ -17,10 +17,10 @@ from ..lookup import find_program
 from ..models import vocab
 from ..models.profile import Profile
 from ..models.programs import Dataset, Program
-from ..models.tracker import Change, HistoryEntry, Tracked, Tracker
-from ..models.values import plural
+from ..models.tracker import HistoryEntry, Tracked, Tracker
 from ..nownext import NowNext
 from ..tracking.alerts import Alert
+from ..tracking.decide import tracked_one
 from ..tracking.sheet import SheetResult, SheetRow
 from . import Data, situate
 
@@ -63,29 +63,6 @@ class TrackView:
     history: list[HistoryEntry] = field(default_factory=list)  # show: this program's changes
 
 
-@dataclass
-class Changed:
-    """What a changing command did: the change's number (None: nothing changed), its edits
-    and what to say."""
-
-    command: str
-    change_id: int | None
-    change: Change
-    tracker_path: str
-    applicant: str
-
-    @property
-    def count(self) -> int:
-        return len(self.change.edits)
-
-
-@dataclass
-class HistoryView:
-    applicant: str
-    path: str
-    entries: list[HistoryEntry]
-
-
 def view(
     tracker: Tracker,
     profile: Profile,
@@ -126,35 +103,6 @@ def show(
     mine = [h for h in mine if h.edits]
     alerts = [a for a in situation.alerts if t.program_id in a.programs]
     return TrackView(tracker, [t], alerts, None, history=mine)
-
-
-def tracked_one(tracker: Tracker, given: str) -> Tracked:
-    """The tracked program ``given`` names: its id, or the start of exactly one id."""
-    text = given.strip()
-    found = tracker.by_id(text)
-    if found is not None:
-        return found
-    starting = [t for t in tracker.programs if t.program_id.startswith(text)] if text else []
-    if len(starting) == 1:
-        return starting[0]
-    named = [t for t in tracker.programs if text and text.lower() in t.name.lower()]
-    if len(named) == 1 and not starting:
-        return named[0]
-    if not tracker.programs:
-        raise UsageError(
-            f"'{given}' is not tracked: {tracker.key} tracks no program yet; expected "
-            "imgplan track add PROFILE PROGRAM first"
-        )
-    close = vocab.suggest(text, [t.program_id for t in tracker.programs])
-    several = starting or named
-    many = (
-        f" ({plural(len(several), 'program')} match: {', '.join(t.program_id for t in several[:5])})"
-        if several
-        else ""
-    )
-    raise UsageError(
-        f"'{given}' is not a tracked program{many}{close}; expected an id from imgplan track list"
-    )
 
 
 def choose(

@@ -136,3 +136,26 @@ def applicant_key(profile: Profile, path: Path, given: str | None = None) -> str
             "(--applicant KEY)"
         )
     return key
+
+
+@dataclass
+class Changed:
+    """What a changing command did: the change's number (None: nothing changed), its edits
+    and what to say."""
+
+    command: str
+    change_id: int | None
+    change: Change
+    tracker_path: str
+    applicant: str
+
+    @property
+    def count(self) -> int:
+        return len(self.change.edits)
+
+
+@dataclass
+class HistoryView:
+    applicant: str
+    path: str
+    entries: list[HistoryEntry]

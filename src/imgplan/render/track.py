@@ -11,15 +11,26 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..commands.track import Changed, HistoryView, TrackView
-from ..models.tracker import Edit, HistoryEntry, Tracked
+from ..models.tracker import Changed, Edit, HistoryEntry, HistoryView, Tracked
 from ..models.values import plural
 from ..tracking.alerts import INTERVIEW_HOURS, Alert
 from ..tracking.sheet import export_header, export_rows, interview_text
-from .common import csv_cell, dumps, md, now_next_markdown, stage_fields
+from .common import (
+    Writer,
+    csv_cell,
+    dumps,
+    grid,
+    md,
+    now_next_markdown,
+    stage_fields,
+    write_now_next,
+)
 from .formats import Format, View
+
+if TYPE_CHECKING:
+    from ..commands.track import TrackView
 
 COLUMNS = (
     "#",
@@ -86,31 +97,9 @@ def _summary(view: TrackView) -> str:
 # list ---------------------------------------------------------------------------------------
 
 
-def list_table(view: TrackView, v: View) -> str:
-    from .richkit import Table, Text, now_next_parts, render
-
-    tr = view.tracker
-    parts: list[Any] = [Text(f"imgplan track — {tr.key}", style="bold")]
-    parts += now_next_parts(view.now, v.width)
-    parts.append(Text(_summary(view), style="bold"))
-    parts.append(Text(f"Tracker: {tr.path}", style="dim"))
-    if view.filters.active:
-        parts.append(
-            Text(f"Showing {len(view.programs)} of {len(tr.programs)} (filters)", style="dim")
-        )
-    if not tr.programs:
-        parts.append(
-            Text(
-                "Nothing tracked yet: imgplan track add PROFILE PROGRAM (or --top 20 to take the "
-                "first 20 of your list)."
-            )
-        )
-        return render(parts, width=v.width, color=v.color)
-    table = Table(title_justify="left")
-    for col in COLUMNS:
-        table.add_column(col, overflow="fold")
-    for i, t in enumerate(view.programs, 1):
-        table.add_row(
+def _rows(programs: list[Tracked]) -> list[list[str]]:
+    return [
+        [
             str(i),
             t.program_id,
             t.name,
@@ -121,9 +110,40 @@ def list_table(view: TrackView, v: View) -> str:
             _interview(t),
             _day(t.thank_you),
             _rating(t),
+        ]
+        for i, t in enumerate(programs, 1)
+    ]
+
+
+def list_table(view: TrackView, v: View) -> str:
+    """Plain text (a fixed-width grid, not rich: 300 rows in rich take over a second)."""
+    tr = view.tracker
+    w = Writer(v.width, v.color)
+    w.para(f"imgplan track — {tr.key}", "bold")
+    write_now_next(w, view.now)
+    w.raw("")
+    w.para(_summary(view), "bold")
+    w.para(f"Tracker: {tr.path}", "dim")
+    if view.filters.active:
+        w.para(f"Showing {len(view.programs)} of {len(tr.programs)} (filters)", "dim")
+    if not tr.programs:
+        w.para(
+            "Nothing tracked yet: imgplan track add PROFILE PROGRAM (or --top 20 to take the "
+            "first 20 of your list)."
         )
-    parts.append(table)
-    return render(parts, width=v.width, color=v.color)
+        return w.text()
+    w.raw("")
+    w.raw(
+        grid(
+            COLUMNS,
+            _rows(view.programs),
+            right={0},
+            flex=(2, 1, 7),
+            width=v.width,
+            wrap=frozenset({2, 7}),
+        )
+    )
+    return w.text()
 
 
 def _alert_json(a: Alert) -> dict[str, Any]:
@@ -253,10 +273,9 @@ def _history_lines(entries: list[HistoryEntry]) -> list[str]:
 
 
 def show_table(view: TrackView, v: View) -> str:
-    from .richkit import Text, render
-
     t = view.programs[0]
-    parts: list[Any] = [Text(f"{t.name} ({t.program_id})", style="bold")]
+    w = Writer(v.width, v.color)
+    w.para(f"{t.name} ({t.program_id})", "bold")
     rows = [
         ("Specialty", t.specialty),
         ("Where", ", ".join(x for x in (t.city, t.state) if x)),
@@ -271,25 +290,33 @@ def show_table(view: TrackView, v: View) -> str:
         ("Rank", str(t.rank) if t.rank else ""),
         ("Ratings", ", ".join(f"{k} {s}" for k, s in sorted(t.ratings.items()))),
     ]
-    parts += [Text(f"{label}: {value}") for label, value in rows if value]
-    figures = ", ".join(f"{k} {v}" for k, v in sorted(t.figures.items())) or "none stated"
-    parts.append(
-        Text(
-            f"Figures when added (from {t.dataset}, as of {t.dataset_as_of.isoformat()}): {figures}",
-            style="dim",
-        )
+    for label, value in rows:
+        if value:
+            w.para(f"{label}: {value}", indent="    ")
+    figures = ", ".join(f"{k} {x}" for k, x in sorted(t.figures.items())) or "none stated"
+    w.para(
+        f"Figures when added (from {t.dataset}, as of {t.dataset_as_of.isoformat()}): {figures}",
+        "dim",
+        indent="    ",
     )
     if view.alerts:
-        parts.append(Text("Alerts", style="bold"))
-        parts += [Text(f"  ! {a.text}", style="yellow") for a in view.alerts]
+        w.raw("")
+        w.para("Alerts", "bold")
+        for a in view.alerts:
+            w.para(f"  ! {a.text}", "yellow", indent="    ")
     if t.notes:
-        parts.append(Text("Notes", style="bold"))
+        w.raw("")
+        w.para("Notes", "bold")
         for n in t.notes:
-            parts.append(Text(f"  {n.at:%Y-%m-%d %H:%M} UTC: {n.text}"))
+            head = f"  {n.at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC: "
+            for k, line in enumerate(n.text.splitlines() or [""]):
+                w.para((head if k == 0 else "    ") + line, indent="    ")
     if view.history:
-        parts.append(Text("History", style="bold"))
-        parts += [Text(f"  {line}", style="dim") for line in _history_lines(view.history)]
-    return render(parts, width=v.width, color=v.color)
+        w.raw("")
+        w.para("History", "bold")
+        for line in _history_lines(view.history):
+            w.para(f"  {line}", "dim", indent="      ")
+    return w.text()
 
 
 def show_json(view: TrackView, v: View) -> str:
@@ -324,15 +351,13 @@ def _entry_json(h: HistoryEntry) -> dict[str, Any]:
 
 
 def history_table(view: HistoryView, v: View) -> str:
-    from .richkit import Text, render
-
-    parts: list[Any] = [
-        Text(f"imgplan track history — {view.applicant} ({view.path})", style="bold")
-    ]
+    w = Writer(v.width, v.color)
+    w.para(f"imgplan track history — {view.applicant} ({view.path})", "bold")
     if not view.entries:
-        parts.append(Text("No change recorded yet."))
-    parts += [Text(line) for line in _history_lines(view.entries)]
-    return render(parts, width=v.width, color=v.color)
+        w.para("No change recorded yet.")
+    for line in _history_lines(view.entries):
+        w.para(line, indent="      ")
+    return w.text()
 
 
 def history_json(view: HistoryView, v: View) -> str:
@@ -348,28 +373,25 @@ def history_json(view: HistoryView, v: View) -> str:
 
 
 def change_table(c: Changed, v: View) -> str:
-    from .richkit import Text, render
-
-    parts: list[Any] = []
+    w = Writer(v.width, v.color)
     if c.change_id is None:
-        parts.append(Text(f"Nothing changed in {c.applicant}'s tracker ({c.tracker_path})."))
+        w.para(f"Nothing changed in {c.applicant}'s tracker ({c.tracker_path}).")
     else:
         programs = {e.program_id for e in c.change.edits}
-        parts.append(
-            Text(
-                f"{c.command}: {plural(len(c.change.edits), 'edit')} to "
-                f"{plural(len(programs), 'program')} in {c.applicant}'s tracker (change "
-                f"#{c.change_id}; undo with imgplan track undo)",
-                style="bold",
-            )
+        w.para(
+            f"{c.command}: {plural(len(c.change.edits), 'edit')} to "
+            f"{plural(len(programs), 'program')} in {c.applicant}'s tracker (change "
+            f"#{c.change_id}; undo with imgplan track undo)",
+            "bold",
         )
         for e in c.change.edits[:40]:
-            parts.append(Text(f"  {e.program_id}: {_edit_words(e)}"))
+            w.para(f"  {e.program_id}: {_edit_words(e)}", indent="      ")
         if len(c.change.edits) > 40:
-            parts.append(Text(f"  … and {len(c.change.edits) - 40} more"))
-        parts.append(Text(f"Tracker: {c.tracker_path}", style="dim"))
-    parts += [Text(f"Note: {n}", style="yellow") for n in c.change.notes]
-    return render(parts, width=v.width, color=v.color)
+            w.para(f"  … and {len(c.change.edits) - 40} more")
+        w.para(f"Tracker: {c.tracker_path}", "dim")
+    for n in c.change.notes:
+        w.para(f"Note: {n}", "yellow", indent="  ")
+    return w.text()
 
 
 def change_json(c: Changed, v: View) -> str:

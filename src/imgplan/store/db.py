@@ -230,7 +230,9 @@ class Store:
         )
         return int(cur.lastrowid or 0)
 
-    def read(self, applicant_id: int, key: str, name: str | None) -> Tracker:
+    def read(self, applicant_id: int, key: str, name: str | None, *, notes: bool = True) -> Tracker:
+        """The applicant's tracked programs (``notes=False``: without their notes, for a change
+        that does not read them)."""
         c = self.conn
         cols = (
             "program_id",
@@ -256,9 +258,9 @@ class Store:
             (applicant_id,),
         ):
             ratings.setdefault(pid, {})[criterion] = int(score)
-        notes: dict[str, list[NoteEntry]] = {}
-        for pid, at, text in self._notes(applicant_id):
-            notes.setdefault(pid, []).append(NoteEntry(at, text))
+        held: dict[str, list[NoteEntry]] = {}
+        for pid, at, text in self._notes(applicant_id) if notes else ():
+            held.setdefault(pid, []).append(NoteEntry(at, text))
         out = []
         for row in rows:
             values = dict(zip(cols, row, strict=True))
@@ -266,7 +268,7 @@ class Store:
                 _tracked(
                     values,
                     ratings.get(values["program_id"], {}),
-                    notes.get(values["program_id"], []),
+                    held.get(values["program_id"], []),
                 )
             )
         return Tracker(key, name, out, str(self.path))
@@ -289,6 +291,8 @@ class Store:
         return out
 
     def history(self, applicant_id: int, limit: int | None = None) -> list[HistoryEntry]:
+        """The applicant's changes, newest first (the last ``limit``), each with its edits:
+        two queries, whatever the length of the history."""
         c = self.conn
         sql = "SELECT id, at, who, command, undoes FROM changes WHERE applicant_id = ? ORDER BY id DESC"
         args: tuple[Any, ...] = (applicant_id,)
@@ -296,27 +300,35 @@ class Store:
             sql += " LIMIT ?"
             args = (applicant_id, limit)
         changes = c.execute(sql, args).fetchall()
+        if not changes:
+            return []
         undone = dict(
             c.execute(
                 "SELECT undoes, id FROM changes WHERE applicant_id = ? AND undoes IS NOT NULL",
                 (applicant_id,),
             ).fetchall()
         )
-        out = []
-        for cid, at, who, command, undoes in changes:
-            edits = [
-                Edit(pid, fld, _json(old), _json(new))
-                for pid, fld, old, new in c.execute(
-                    "SELECT program_id, field, old, new FROM events WHERE change_id = ? ORDER BY seq",
-                    (cid,),
-                )
-            ]
-            out.append(
-                HistoryEntry(
-                    cid, dt.datetime.fromisoformat(at), who, command, undoes, undone.get(cid), edits
-                )
+        oldest = changes[-1][0]
+        edits: dict[int, list[Edit]] = {}
+        for cid, pid, fld, old, new in c.execute(
+            """SELECT e.change_id, e.program_id, e.field, e.old, e.new FROM events e
+               JOIN changes c ON c.id = e.change_id
+               WHERE c.applicant_id = ? AND e.change_id >= ? ORDER BY e.change_id, e.seq""",
+            (applicant_id, oldest),
+        ):
+            edits.setdefault(cid, []).append(Edit(pid, fld, _json(old), _json(new)))
+        return [
+            HistoryEntry(
+                cid,
+                dt.datetime.fromisoformat(at),
+                who,
+                command,
+                undoes,
+                undone.get(cid),
+                edits.get(cid, []),
             )
-        return out
+            for cid, at, who, command, undoes in changes
+        ]
 
     # Writing -------------------------------------------------------------------------------
 

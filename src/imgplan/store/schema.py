@@ -81,6 +81,8 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (change_id, seq)
     );
     CREATE INDEX events_by_program ON events (program_id);
+    CREATE INDEX events_by_field ON events (field);
+    CREATE INDEX changes_by_undoes ON changes (undoes) WHERE undoes IS NOT NULL;
     CREATE TRIGGER changes_append_only BEFORE UPDATE ON changes
         BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
     CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UsageError
+from ..models import vocab
 from ..models.programs import Dataset, Program
 from ..models.tracker import Change, Edit, HistoryEntry, Tracked, Tracker
 from ..models.values import plural
@@ -300,3 +301,32 @@ def imported(
             stamp = (when or at).isoformat(timespec="seconds")
             change.edits.append(Edit(pid, "note", None, {"at": stamp, "text": text}))
     return change
+
+
+def tracked_one(tracker: Tracker, given: str) -> Tracked:
+    """The tracked program ``given`` names: its id, or the start of exactly one id."""
+    text = given.strip()
+    found = tracker.by_id(text)
+    if found is not None:
+        return found
+    starting = [t for t in tracker.programs if t.program_id.startswith(text)] if text else []
+    if len(starting) == 1:
+        return starting[0]
+    named = [t for t in tracker.programs if text and text.lower() in t.name.lower()]
+    if len(named) == 1 and not starting:
+        return named[0]
+    if not tracker.programs:
+        raise UsageError(
+            f"'{given}' is not tracked: {tracker.key} tracks no program yet; expected "
+            "imgplan track add PROFILE PROGRAM first"
+        )
+    close = vocab.suggest(text, [t.program_id for t in tracker.programs])
+    several = starting or named
+    many = (
+        f" ({plural(len(several), 'program')} match: {', '.join(t.program_id for t in several[:5])})"
+        if several
+        else ""
+    )
+    raise UsageError(
+        f"'{given}' is not a tracked program{many}{close}; expected an id from imgplan track list"
+    )
