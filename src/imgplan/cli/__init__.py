@@ -26,6 +26,7 @@ from . import (
     data,
     explain,
     fellowships,
+    match,
     programs,
     recommend,
     report,
@@ -63,6 +64,7 @@ app.command()(data.data)
 app.add_typer(programs.app, name="programs")
 app.add_typer(fellowships.app, name="fellowships")
 app.add_typer(track.app, name="track")
+app.add_typer(match.app, name="match")
 
 
 def _version(value: bool) -> None:

@@ -59,6 +59,7 @@ FORMATS: dict[str, tuple[Format, ...]] = {
     "track show": (T, J),
     "track history": (T, J),
     "track export": (C, ICS, J),
+    "match run": (T, J, C, M),
     # the changing tracker commands print what changed
     **{f"track {name}": (T, J) for name in ("add", "update", "rate", "remove", "undo", "import")},
 }
