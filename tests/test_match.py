@@ -232,7 +232,7 @@ def test_property_applicant_optimal_no_stable_matching_is_better_for_anyone(doc)
         )
         other = {str(a): str(h) for h, ms in game.solve(optimal="hospital").items() for a in ms}
         for a, lst in doc["applicants"].items():
-            pos = lambda name: lst.index(name) if name in lst else len(lst)  # noqa: E731
+            pos = lambda name, lst=lst: lst.index(name) if name in lst else len(lst)  # noqa: E731
             assert pos(mine.get(a, "")) <= pos(other.get(a, ""))
 
 
@@ -252,7 +252,7 @@ def test_property_no_applicant_gains_by_reordering_their_list(doc, seed):
         m2 = market_of(lied)
         got = named(m2, run(m2)).get(a)
         honest = truthful.get(a)
-        rank = lambda name: lst.index(name) if name in lst else len(lst)  # noqa: E731
+        rank = lambda name, lst=lst: lst.index(name) if name in lst else len(lst)  # noqa: E731
         assert rank(honest) <= rank(got), (a, honest, got)
 
 
