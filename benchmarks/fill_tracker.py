@@ -2,7 +2,10 @@
 then notes and status changes until the history holds 3,000 events, through the store's own
 API (what `imgplan track add` and `track update` write).
 
-    python benchmarks/fill_tracker.py DB PROGRAMS.yaml APPLICANT_KEY
+    python benchmarks/fill_tracker.py DB PROGRAMS.yaml APPLICANT_KEY [--interviewed]
+
+--interviewed: every program interviewed and rated (informatics, fit, gut), for `imgplan rank`
+on a 300-rank list.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ TRACKED, EVENTS = 300, 3000
 
 def main() -> None:
     db, programs_file, key = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    interviewed = "--interviewed" in sys.argv[4:]
     doc = yaml.load(programs_file.read_text(), Loader=yaml.CSafeLoader)
     ids = [p["id"] for p in doc["programs"][:TRACKED]]
     store = Store.open(db, create=True)
@@ -53,6 +57,18 @@ def main() -> None:
             store.apply(aid, Change("track update", edits), now + dt.timedelta(minutes=i), "bench")
             events += len(edits)
             i += 1
+        if interviewed:
+            edits = []
+            for n, pid in enumerate(ids):
+                edits += [
+                    Edit(pid, "status", "applied", "interviewed"),
+                    Edit(pid, "interview", None, "2026-11-10"),
+                    Edit(pid, "rating:informatics", None, 1 + n % 5),
+                    Edit(pid, "rating:fit", None, 1 + (n * 7) % 5),
+                    Edit(pid, "rating:gut", None, 1 + (n * 3) % 5),
+                ]
+            store.apply(aid, Change("track update", edits), now, "bench")
+            events += len(edits)
     store.close()
     print(events)
 

@@ -85,8 +85,11 @@ def advice_key(profile: Profile | None, stage: Stage, failed_step2: bool) -> lis
     return keys
 
 
-def applies(only: str | None, profile: Profile | None) -> bool:
-    """An advice line's condition (data/advice.yaml ``only``): not_certified, needs_visa."""
+def applies(only: str | None, profile: Profile | None, tracked: bool = False) -> bool:
+    """An advice line's condition (data/advice.yaml ``only``): not_certified, needs_visa,
+    untracked (said only when no tracker alert says it with its date)."""
+    if only == "untracked":
+        return not tracked
     if only is None or profile is None:
         return True
     if only == "not_certified":
@@ -107,6 +110,7 @@ def now_next(
     failed_step2: bool = False,
     warnings: Iterable[Line] = (),
     extra: Iterable[Line] = (),
+    tracked: bool = False,
 ) -> NowNext:
     """The block. ``warnings``: the command's warnings about the profile (a failed Step, a
     contradiction), said right after Now/Next; ``extra``: lines a command adds to Now (the
@@ -124,7 +128,7 @@ def now_next(
             block.now.append(Line(f"Under way until {e.end.isoformat()}: {e.title}", e.source))
     for key in advice_key(profile, stage, failed_step2):
         block.now.extend(
-            Line(a.text, a.source) for a in advice.lines(key) if applies(a.only, profile)
+            Line(a.text, a.source) for a in advice.lines(key) if applies(a.only, profile, tracked)
         )
     if stage.phase == "ranking" and profile is not None and outcomes is not None:
         block.now.extend(_contiguous(profile, outcomes))

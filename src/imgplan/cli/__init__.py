@@ -28,6 +28,7 @@ from . import (
     fellowships,
     match,
     programs,
+    rank,
     recommend,
     report,
     step3,
@@ -61,6 +62,7 @@ app.command()(files.validate)
 app.command()(files.init)
 app.command()(files.schema)
 app.command()(data.data)
+app.command()(rank.rank)
 app.add_typer(programs.app, name="programs")
 app.add_typer(fellowships.app, name="fellowships")
 app.add_typer(track.app, name="track")

@@ -80,7 +80,7 @@ class Session:
 
         return Store.open(self.db, create=create)
 
-    def read(self, *, history: bool = False) -> tuple[Tracker, list]:
+    def read(self, *, history: bool = False, notes: bool = True) -> tuple[Tracker, list]:
         """The tracker (and its history when asked), read-only (an empty tracker when there
         is none)."""
         from ..models.tracker import Tracker
@@ -92,7 +92,7 @@ class Session:
             found = store.applicant(self.key, self.person.name, create=False)
             if found is None:
                 return Tracker(self.key, self.person.name, [], str(self.db)), []
-            tracker = store.read(found, self.key, self.person.name)
+            tracker = store.read(found, self.key, self.person.name, notes=notes)
             return tracker, store.history(found) if history else []
         finally:
             store.close()
@@ -240,6 +240,15 @@ def track_update(
     fee: Annotated[str | None, typer.Option(help="What it cost, in dollars.")] = None,
     note: Annotated[str | None, typer.Option(help="Add a note (kept with its time).")] = None,
     applied: Annotated[str | None, typer.Option(help="The day you applied.")] = None,
+    rank_: Annotated[
+        int | None,
+        typer.Option(
+            "--rank",
+            min=1,
+            max=300,
+            help="Where it stands on your rank list (imgplan rank uses it).",
+        ),
+    ] = None,
     invited: Annotated[str | None, typer.Option(help="The day you were invited.")] = None,
     db: DbOpt = None,
     applicant: ApplicantOpt = None,
@@ -268,6 +277,7 @@ def track_update(
         note=parsed("--note", values.note, note),
         applied=parsed("--applied", lambda t: values.day(t, d, future=False), applied),
         invited=parsed("--invited", lambda t: values.day(t, d, future=False), invited),
+        rank=rank_,
     )
     if given == decide.Update():
         raise UsageError(

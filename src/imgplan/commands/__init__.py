@@ -120,5 +120,6 @@ def situate(
         failed_step2=failed,
         warnings=warning_lines(findings or []),
         extra=extra,
+        tracked=any(a.kind == "registration" for a in found),
     )
     return Situation(stage, plan, block, failed, found)

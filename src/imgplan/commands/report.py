@@ -76,6 +76,7 @@ class Report:
     curves: list[Curve]
     top: int
     tracker: Tracker | None = None  # the season tracker's programs (a section when any)
+    rank: object | None = None  # rank.RankResult: the rank list's odds, once interviews are tracked
 
     @property
     def rec(self) -> Recommendation:
@@ -108,4 +109,16 @@ def run(
         curves(profile, data.outcomes),
         top,
         tracker if tracker is not None and tracker.programs else None,
+        _rank(profile, tracker, dataset, data, today),
     )
+
+
+def _rank(
+    profile: Profile, tracker: Tracker | None, dataset: Dataset, data: Data, today: dt.date
+) -> object | None:
+    """The rank list and its odds when the tracker holds interviews."""
+    if tracker is None or not any(t.interviewing for t in tracker.programs):
+        return None
+    from . import rank  # the rank list's core (imported here: a report without interviews skips it)
+
+    return rank.run(profile, tracker, dataset, data, today)

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, Field
 from .profile import FormatOne
 from .types import Date, Strict, Text
 
-ONLY = ("not_certified", "needs_visa")
+ONLY = ("not_certified", "needs_visa", "untracked")  # untracked: said by a tracker alert otherwise
 
 
 def _only(value: str) -> str:

@@ -7,6 +7,7 @@ core never sees these classes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
@@ -19,6 +20,8 @@ from .types import (
     Date,
     Months,
     Percent,
+    Probability,
+    Rating,
     Score,
     SpecialtyName,
     StateCode,
@@ -26,6 +29,7 @@ from .types import (
     StudyWeeks,
     Text,
     VisaName,
+    Weight,
     Year,
     _bool,
     _date,
@@ -186,6 +190,37 @@ class Fellowship(Strict):
     end: Date | None = None  # default: two years after the start (ACGME CI fellowships)
 
 
+def _criterion(value: Any) -> str:
+    """A rating criterion's name, as `track rate` writes it: informatics, location, fit ..."""
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", value):
+        raise ValueError(
+            f"{value!r:.40} is not a criterion name; expected lower-case letters, digits and _ "
+            "(e.g. informatics, location, visa, fit), as you rate with imgplan track rate"
+        )
+    return value
+
+
+Criterion = Annotated[str, BeforeValidator(_criterion)]
+
+
+class HardStops(Strict):
+    """What takes a program off the draft rank list, with the reason said."""
+
+    visa: Bool = True  # a known visa policy that rules you out
+    states: list[StateCode] = Field(default_factory=list)  # places you will not go
+    programs: list[Text] = Field(default_factory=list, max_length=300)  # program ids
+    below: dict[Criterion, Rating] = Field(default_factory=dict)  # a rating under this drops it
+
+
+class Ranking(Strict):
+    """How `imgplan rank` drafts your list from your tracker ratings (README: Your rank list)."""
+
+    weights: dict[Criterion, Weight] = Field(default_factory=dict, max_length=40)
+    gut: Weight = 1.0  # the weight of your gut score (track rate --gut)
+    hard_stops: HardStops = Field(default_factory=HardStops)
+    odds: dict[Text, Probability] = Field(default_factory=dict, max_length=300)  # your own p
+
+
 class Residency(Strict):
     specialty: SpecialtyName
     start: Date
@@ -207,6 +242,7 @@ class Profile(Strict):
     step3_readiness: Step3Readiness | None = None
     residency: Residency | None = None
     fellowship: Fellowship | None = None
+    ranking: Ranking | None = None
 
     @field_validator("graduation_year")
     @classmethod

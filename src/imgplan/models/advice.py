@@ -14,7 +14,7 @@ class Advice(Record):
     when: str  # a stage, or stage/phase
     text: str
     source: str
-    only: str | None = None  # a condition: not_certified | needs_visa
+    only: str | None = None  # a condition: not_certified | needs_visa | untracked
 
 
 @dataclass(slots=True)

@@ -144,6 +144,22 @@ class Fellowship(Record):
 
 
 @dataclass(slots=True)
+class HardStops(Record):
+    visa: bool = True
+    states: list[str] = field(default_factory=list)
+    programs: list[str] = field(default_factory=list)
+    below: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Ranking(Record):
+    weights: dict[str, float] = field(default_factory=dict)
+    gut: float = 1.0
+    hard_stops: HardStops = field(default_factory=HardStops)
+    odds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class Profile(Record):
     format: int
     name: str | None
@@ -157,6 +173,7 @@ class Profile(Record):
     step3_readiness: Step3Readiness | None = None
     residency: Residency | None = None
     fellowship: Fellowship | None = None
+    ranking: Ranking | None = None
 
     # Convenience views used by the rules -------------------------------------------------
 

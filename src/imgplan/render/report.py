@@ -252,6 +252,45 @@ def _tracked(report: Report) -> dict[str, Any] | None:
     return {"rows": rows, "summary": summary_of(tr.programs), "path": tr.path}
 
 
+def _ranked(report: Report) -> dict[str, Any] | None:
+    """The rank list's odds: a row per rank and a bar chart of P(matched at this rank or
+    higher), labelled as imgplan's model."""
+    r = report.rank
+    if r is None:
+        return None
+    lo = r.list_odds  # type: ignore[attr-defined]
+    entries = r.draft.entries  # type: ignore[attr-defined]
+    rows = [
+        {
+            "k": k,
+            "name": e.tracked.name,
+            "p": o.p,
+            "here": lo.at_rank[k - 1],
+            "by": lo.by_rank[k - 1],
+        }
+        for k, (e, o) in enumerate(zip(entries, r.odds, strict=True), 1)  # type: ignore[attr-defined]
+    ]
+    width, bar = 560, 18
+    bars = [
+        {
+            "y": 20 + i * (bar + 4),
+            "w": round(row["by"] * (width - 160), 1),
+            "label": f"#{row['k']}",
+            "by": row["by"],
+        }
+        for i, row in enumerate(rows[:40])
+    ]
+    return {
+        "rows": rows,
+        "bars": bars,
+        "height": 30 + len(bars) * (bar + 4),
+        "width": width,
+        "match": lo.match,
+        "model": r.model,  # type: ignore[attr-defined]
+        "source": r.draft.source,  # type: ignore[attr-defined]
+    }
+
+
 def context(report: Report) -> dict[str, Any]:
 
     rec = report.result.rec
@@ -301,6 +340,7 @@ def context(report: Report) -> dict[str, Any]:
         "fellowships": report.result.fellowships,
         "now": report.result.now,
         "tracked": _tracked(report),
+        "ranked": _ranked(report),
         "sources": _sources(report),
         "script": SCRIPT,
         "script_hash": base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode(),

@@ -308,3 +308,58 @@ VISA_LIMIT = rule(
     """Residency + CI fellowship years against the J-1 cap (7) and the H-1B limit (6)
     (FACTS §5).""",
 )
+
+# The rank order list (imgplan rank, ranking/checks.py) ----------------------------------------
+
+RANK_CONTIGUOUS = rule(
+    "rank-contiguous",
+    "ranking",
+    """Programs of the preferred specialty ranked in a row from the top, against Charting
+    Outcomes 2026's medians for matched and unmatched non-US IMGs (FACTS §2).""",
+)
+RANK_FEES = rule(
+    "rank-fees",
+    "ranking",
+    """The NRMP fee covers 20 program codes on the primary list (and 20 across supplemental
+    lists); each extra code costs $30 (FACTS §4).""",
+)
+RANK_CAP = rule(
+    "rank-cap",
+    "ranking",
+    """A rank order list holds at most 300 ranks (FACTS §4).""",
+)
+RANK_TRACKS = rule(
+    "rank-tracks",
+    "ranking",
+    """Preliminary and advanced positions: a supplemental list is used only if the applicant
+    matches the advanced program it is linked to (FACTS §4).""",
+)
+RANK_RULES_OUT = rule(
+    "rank-rules-out",
+    "ranking",
+    """A program whose stated policy (visa, graduation limit, attempts ...) rules the applicant
+    out: ranking it costs a code and cannot match.""",
+)
+RANK_VERIFY = rule(
+    "rank-verify",
+    "ranking",
+    """A program whose policies are unknown: verify them before ranking.""",
+)
+RANK_DATES = rule(
+    "rank-dates",
+    "ranking",
+    """Where today falls: before ranking opens, before the certification deadline (16 days
+    before Match Day, 9 pm ET), or after it (FACTS §4).""",
+)
+RANK_LOCK_PILOT = rule(
+    "rank-lock-pilot",
+    "ranking",
+    """The Voluntary Program ROL Lock pilot (2026 Match on; Internal Medicine, Pediatrics,
+    Vascular Surgery): a program that locks its list cannot change it; second looks only after
+    it locked (FACTS §4).""",
+)
+RANK_EMPTY = rule(
+    "rank-empty",
+    "ranking",
+    """No interview tracked: nothing to rank yet (track update --status scheduled).""",
+)

@@ -34,7 +34,7 @@ INVITATION_SOURCE = (
     "FACTS §4 surveys: 20.4% of applicants missed an interview for a late answer (Postgrad Med "
     "J 2022;98:e12); about 1 in 3 programs fill every slot within an hour (JGME 2019;11(3):255)"
 )
-CONVENTION = "imgplan's convention (README: During the season)"
+CONVENTION = "imgplan's convention (README, During the season)"
 REGION_SOURCE = "US Census Bureau regions (census.gov); " + CONVENTION
 #: US Census Bureau regions, by state (territories apart).
 REGIONS = {
@@ -126,41 +126,48 @@ def _invitations(live: list[Tracked], today: dt.date) -> list[Alert]:
 
 
 def _clashes(live: list[Tracked]) -> list[Alert]:
-    """Two interviews less than INTERVIEW_HOURS apart (overlap), or on one day."""
-    dated = sorted(
-        (t for t in live if t.interview is not None and t.status != "saved"),
-        key=lambda t: (t.interview_day, t.program_id),
-    )
+    """Two interviews less than INTERVIEW_HOURS apart (overlap, each pair), and each day with
+    two or more interviews (one alert per day)."""
+    by_day: dict[dt.date, list[Tracked]] = {}
+    for t in live:
+        if t.interview is not None and t.status != "saved":
+            by_day.setdefault(t.interview_day, []).append(t)  # type: ignore[arg-type]
     out = []
-    for a, b in combinations(dated, 2):
-        if a.interview_day != b.interview_day:
+    for day, those in sorted(by_day.items()):
+        if len(those) < 2:
             continue
-        at_a, at_b = a.interview_at, b.interview_at
-        if at_a is not None and at_b is not None:
+        those.sort(key=lambda t: t.program_id)
+        overlapping: set[str] = set()
+        timed = [t for t in those if t.interview_at is not None]
+        for a, b in combinations(timed, 2):
+            at_a, at_b = a.interview_at, b.interview_at
+            assert at_a is not None and at_b is not None
             gap = abs((at_a - at_b).total_seconds()) / 3600
             if gap < INTERVIEW_HOURS:
+                overlapping |= {a.program_id, b.program_id}
                 out.append(
                     Alert(
                         "overlap",
-                        f"Interviews at {_label(a)} and {_label(b)} on "
-                        f"{a.interview_day.isoformat()} start {gap:.1f} hours apart: they "  # type: ignore[union-attr]
-                        f"overlap (an interview day lasts about {INTERVIEW_HOURS} hours); "
-                        "ask one program for another date.",
+                        f"Interviews at {_label(a)} and {_label(b)} on {day.isoformat()} start "
+                        f"{gap:.1f} hours apart: they overlap (an interview day lasts about "
+                        f"{INTERVIEW_HOURS} hours); ask one program for another date.",
                         CONVENTION,
                         (a.program_id, b.program_id),
                         urgent=True,
                     )
                 )
-                continue
-        out.append(
-            Alert(
-                "same_day",
-                f"Two interviews on {a.interview_day.isoformat()}: {_label(a)} and "  # type: ignore[union-attr]
-                f"{_label(b)}: check that the times and the travel work.",
-                CONVENTION,
-                (a.program_id, b.program_id),
+        rest = [t for t in those if t.program_id not in overlapping]
+        if len(rest) >= 2 or (rest and overlapping):
+            names = ", ".join(_label(t) for t in those[:4]) + (" …" if len(those) > 4 else "")
+            out.append(
+                Alert(
+                    "same_day",
+                    f"{len(those)} interviews on {day.isoformat()}: {names}: check that the "
+                    "times and the travel work.",
+                    CONVENTION,
+                    tuple(t.program_id for t in those),
+                )
             )
-        )
     return out
 
 
@@ -204,32 +211,45 @@ def _travel(live: list[Tracked]) -> list[Alert]:
 
 
 def _after_interviews(live: list[Tracked], today: dt.date) -> list[Alert]:
-    out = []
+    """An interview still 'scheduled' after its day, and no thank-you note 48 hours after an
+    interview: one alert each, naming every program concerned."""
+    stale, unthanked = [], []
     for t in live:
         day = t.interview_day
         if day is None or day >= today or t.status in ("saved", "applied", "invited"):
             continue
         if t.status == "scheduled":
-            out.append(
-                Alert(
-                    "past_interview",
-                    f"The interview at {_label(t)} was on {day.isoformat()}: mark it done "
-                    "(track update --status interviewed) and rate it while it is fresh.",
-                    "imgplan's reading of your tracker",
-                    (t.program_id,),
-                )
-            )
+            stale.append(t)
         if t.thank_you is None and (today - day).days * 24 >= THANK_YOU_HOURS:
-            out.append(
-                Alert(
-                    "thank_you",
-                    f"No thank-you note recorded for {_label(t)} ({(today - day).days} days "
-                    "after the interview): send one if you mean to (optional; NRMP's rules "
-                    "let no program ask for a commitment), and record it with --thank-you.",
-                    CONVENTION + "; NRMP Match Participation Agreement (FACTS §4)",
-                    (t.program_id,),
-                )
+            unthanked.append(t)
+    out = []
+    if stale:
+        names = ", ".join(f"{_label(t)} on {t.interview_day}" for t in stale[:4])
+        more = f" and {len(stale) - 4} more" if len(stale) > 4 else ""
+        out.append(
+            Alert(
+                "past_interview",
+                f"Interviews past their day but still 'scheduled': {names}{more}. Mark each done "
+                "(track update --status interviewed) and rate it while it is fresh.",
+                "imgplan's reading of your tracker",
+                tuple(t.program_id for t in stale),
             )
+        )
+    if unthanked:
+        names = ", ".join(
+            f"{_label(t)} ({(today - (t.interview_day or today)).days} days)" for t in unthanked[:4]
+        )
+        more = f" and {len(unthanked) - 4} more" if len(unthanked) > 4 else ""
+        out.append(
+            Alert(
+                "thank_you",
+                f"No thank-you note recorded 48 hours after the interview: {names}{more}. Send "
+                "one if you mean to (optional; NRMP's rules let no program ask for a "
+                "commitment), and record it with --thank-you.",
+                CONVENTION + "; NRMP Match Participation Agreement (FACTS §4)",
+                tuple(t.program_id for t in unthanked),
+            )
+        )
     return out
 
 

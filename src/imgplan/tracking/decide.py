@@ -142,6 +142,7 @@ class Update:
     note: str | None = None
     applied: dt.date | None = None
     invited: dt.date | None = None
+    rank: int | None = None
 
 
 def _json(value: Any) -> Any:
