@@ -305,3 +305,10 @@ def test_the_readme_calibration_table_is_what_the_model_computes():
     assert f"p = {p:.3f}" in table[3]
     assert cotm == [round(c, 2) for c in (O.cotm_curve(im, range(k, k + 1))[0] for k in ks)]
     assert model == [round(1 - (1 - p) ** k, 2) for k in ks]
+
+
+def test_rating_a_criterion_without_a_weight_is_kept_and_said(cli, season):
+    profile, db = season
+    result = cli("track", "rate", profile, IM1, "wellness=4", "--db", db)
+    assert result.code == 0 and "wellness not in your profile's ranking.weights" in result.out
+    assert "not in your profile" not in cli("track", "rate", profile, IM1, "fit=2", "--db", db).out

@@ -317,7 +317,19 @@ def track_rate(
         given["gut"] = gut
     if not given:
         raise UsageError("no rating given; expected CRITERION=SCORE (1-5) or --gut N")
-    s.change(lambda t, h: decide.rate(decide.tracked_one(t, program), given), "track rate")
+    weights = s.person.ranking.weights if s.person.ranking else {}
+    unweighted = sorted(c for c in given if c != "gut" and weights and c not in weights)
+
+    def rate(t: Tracker, h: list) -> Change:
+        change = decide.rate(decide.tracked_one(t, program), given)
+        if unweighted:
+            change.notes.append(
+                f"{', '.join(unweighted)} not in your profile's ranking.weights: kept, but it "
+                "does not count in imgplan rank until you give it a weight"
+            )
+        return change
+
+    s.change(rate, "track rate")
     _done(s, fmt, output)
 
 
