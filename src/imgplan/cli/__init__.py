@@ -34,6 +34,7 @@ from . import (
     step3,
     timeline,
     track,
+    visa,
 )
 from . import validate as files
 from .options import plain_help
@@ -63,6 +64,7 @@ app.command()(files.init)
 app.command()(files.schema)
 app.command()(data.data)
 app.command()(rank.rank)
+app.command()(visa.visa)
 app.add_typer(programs.app, name="programs")
 app.add_typer(fellowships.app, name="fellowships")
 app.add_typer(track.app, name="track")

@@ -40,6 +40,7 @@ def data(
         outcomes=b.outcomes,
         signals=b.signals,
         advice=b.advice,
+        visa_policy=b.visa_policy,
         cities=(cities_source(), len(b.cities)),
         aliases=aliases,
     )

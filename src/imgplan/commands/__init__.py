@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ..models import vocab
 from ..models.advice import AdviceData
 from ..models.calendar import CalendarData
 from ..models.fellowships import FellowshipDirectory
@@ -24,6 +25,7 @@ from ..models.profile import Profile
 from ..models.reference import Reference
 from ..models.signals import SignalsData
 from ..models.tracker import Tracker
+from ..models.visa_policy import VisaPolicy
 from ..nownext import Line, NowNext, now_next
 from ..rules.context import Context
 from ..rules.findings import Finding
@@ -57,6 +59,9 @@ class Data(Protocol):
     def fellowships(self) -> FellowshipDirectory: ...
 
     @property
+    def visa_policy(self) -> VisaPolicy: ...
+
+    @property
     def cities(self) -> Coordinates: ...
 
 
@@ -70,6 +75,32 @@ class Situation:
     now: NowNext
     failed_step2: bool
     alerts: list[Alert] = field(default_factory=list)  # the tracker's (tracking.alerts)
+
+
+def visa_warnings(profile: Profile, data: Data, today: dt.date) -> list[Line]:
+    """The visa and travel rules that bite for this applicant (a ban on their visa, the H-1B
+    fee from abroad, a clock over its limit), dated; and, for an applicant who needs a visa,
+    what imgplan cannot check without citizenship or location."""
+    if profile.visa == vocab.Visa.none:
+        return []
+    from .visa import report_for  # the visa core, only for an applicant who needs a visa
+
+    report = report_for(profile, data, today)
+    out = [
+        Line(f"Visa: {line.text} ({line.dated})", line.source)
+        for line in report.bites
+        if line.kind in ("route", "fee", "clock")
+    ]
+    if report.missing:
+        fields = " and ".join(m.split(":")[0].split(" (")[0] for m in report.missing)
+        out.append(
+            Line(
+                f"Visa: without {fields} in your profile imgplan cannot check the travel ban or "
+                "the H-1B fee for you (imgplan visa PROFILE says what each rule needs).",
+                "imgplan's reading of your profile (README: Visas and travel)",
+            )
+        )
+    return out
 
 
 def warning_lines(findings: Iterable[Finding]) -> list[Line]:
@@ -86,11 +117,13 @@ def situate(
     extra: Iterable[Line] = (),
     stage: Stage | None = None,
     tracker: Tracker | None = None,
+    visa_lines: bool = True,
 ) -> Situation:
     """The stage, the timeline and the Now / Next block. ``findings``: the profile findings
     the command computed (their problems and warnings lead the output); computed here when
     not given. ``extra``: more Now lines. ``tracker``: the applicant's tracked programs (their
-    interviews join the timeline, their alerts lead the Now block)."""
+    interviews join the timeline, their alerts lead the Now block). ``visa_lines``: the visa
+    rules that bite join the warnings (`imgplan visa` says them itself)."""
     ref = data.reference
     marks = ref.marks("step2ck_pass_history")
     stage = stage or stage_of(profile, data.calendar, today, marks)
@@ -110,6 +143,9 @@ def situate(
             extra.append(Line(tracker.problem, f"your tracker ({tracker.path})"))
         if any(a.kind == "contiguous" for a in found):
             outcomes = None  # said with the applicant's own count
+    warnings = warning_lines(findings or [])
+    if visa_lines and profile is not None:
+        warnings += visa_warnings(profile, data, today)
     block = now_next(
         profile,
         stage,
@@ -118,7 +154,7 @@ def situate(
         today,
         outcomes=outcomes,
         failed_step2=failed,
-        warnings=warning_lines(findings or []),
+        warnings=warnings,
         extra=extra,
         tracked=any(a.kind == "registration" for a in found),
     )

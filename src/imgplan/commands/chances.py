@@ -7,6 +7,7 @@ import datetime as dt
 
 from ..ages import age_lines
 from ..chances import Chances, chances
+from ..models import vocab
 from ..models.profile import Profile
 from ..models.programs import Dataset
 from ..models.tracker import Tracker
@@ -50,4 +51,23 @@ def run(
             rec.profile.targets.match_year, dataset=dataset, outcomes=data.outcomes
         )
     result.now = situation.now
+    result.limits[:0] = visa_limits(profile, data, today)
     return result
+
+
+def visa_limits(profile: Profile, data: Data, today: dt.date) -> list[str]:
+    """The visa risk, which the odds do not model: the rules that bite, dated."""
+    if profile.visa == vocab.Visa.none:
+        return []
+    from .visa import report_for  # the visa core, only for an applicant who needs a visa
+
+    report = report_for(profile, data, today)
+    bites = [
+        f"{line.text} ({line.dated})" for line in report.bites if line.kind in ("route", "fee")
+    ]
+    if bites:
+        return ["Not in these odds — visa rules that bite for you: " + " ".join(bites)]
+    return [
+        "Not in these odds: the visa and travel rules (a travel ban, the H-1B fee from abroad) "
+        "that can close a program to you; see imgplan visa PROFILE."
+    ]

@@ -15,6 +15,7 @@ from ..models.programs import Dataset
 from ..models.reference import Reference
 from ..models.signals import SignalsData
 from ..models.values import plural
+from ..models.visa_policy import VisaPolicy
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Bundle:
     outcomes: Outcomes
     signals: SignalsData
     advice: AdviceData
+    visa_policy: VisaPolicy
     cities: tuple[str, int]  # (the table's source line, places)
     aliases: int  # places read as another
 
@@ -142,6 +144,18 @@ def run(b: Bundle, today: dt.date) -> DataReport:
             b.advice.as_of,
             age(b.advice.as_of),
             "every season",
+        ),
+        DataFile(
+            "visa-policy.yaml",
+            f"{plural(len(b.visa_policy.rules), 'visa and travel rule')} (the H-1B fee, the "
+            "travel ban, J-1 and H-1B clocks, Statements of Need ...), each with its status and date",
+            "proclamations, federal rules, USCIS, ECFMG, institutional summaries (each rule tagged)",
+            "as_of "
+            + b.visa_policy.as_of.isoformat()
+            + f"; oldest rule checked {min(r.as_of for r in b.visa_policy.rules).isoformat()}",
+            b.visa_policy.as_of,
+            age(b.visa_policy.as_of),
+            "until the rules change: each line says 'verify'; a rule checked over six months ago is marked stale",
         ),
         DataFile(
             "us-cities.csv",

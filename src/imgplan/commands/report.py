@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..chances import likelihood, separates
+from ..models import vocab
 from ..models.fellowships import FellowshipDirectory
 from ..models.outcomes import Outcomes
 from ..models.profile import Profile
@@ -77,6 +78,7 @@ class Report:
     top: int
     tracker: Tracker | None = None  # the season tracker's programs (a section when any)
     rank: object | None = None  # rank.RankResult: the rank list's odds, once interviews are tracked
+    visa: object | None = None  # visa.VisaReport: for an applicant who needs a visa
 
     @property
     def rec(self) -> Recommendation:
@@ -110,7 +112,16 @@ def run(
         top,
         tracker if tracker is not None and tracker.programs else None,
         _rank(profile, tracker, dataset, data, today),
+        _visa(profile, data, today),
     )
+
+
+def _visa(profile: Profile, data: Data, today: dt.date) -> object | None:
+    if profile.visa == vocab.Visa.none:
+        return None
+    from .visa import report_for  # the visa core, only for an applicant who needs a visa
+
+    return report_for(profile, data, today)
 
 
 def _rank(

@@ -221,6 +221,75 @@ class Ranking(Strict):
     odds: dict[Text, Probability] = Field(default_factory=dict, max_length=300)  # your own p
 
 
+#: Names the sources and applicants use that ISO does not (ISO names are accepted too).
+COUNTRY_ALIASES = {
+    "burma": "MM",
+    "ivory coast": "CI",
+    "cote d'ivoire": "CI",
+    "the gambia": "GM",
+    "gambia": "GM",
+    "laos": "LA",
+    "iran": "IR",
+    "syria": "SY",
+    "russia": "RU",
+    "south korea": "KR",
+    "korea": "KR",
+    "north korea": "KP",
+    "vietnam": "VN",
+    "tanzania": "TZ",
+    "venezuela": "VE",
+    "bolivia": "BO",
+    "moldova": "MD",
+    "palestine": "PS",
+    "republic of the congo": "CG",
+    "congo-brazzaville": "CG",
+    "democratic republic of the congo": "CD",
+    "drc": "CD",
+    "congo-kinshasa": "CD",
+    "usa": "US",
+    "united states of america": "US",
+    "uk": "GB",
+    "great britain": "GB",
+    "turkey": "TR",
+    "czech republic": "CZ",
+    "taiwan": "TW",
+    "micronesia": "FM",
+    "cape verde": "CV",
+    "swaziland": "SZ",
+    "macedonia": "MK",
+}
+
+
+def _citizenship(value: Any) -> str:
+    """A country by its name (ISO or common), or its ISO alpha-2 or alpha-3 code -> alpha-2."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(
+            f"{value!r:.40} is not a country; expected its name or ISO code, e.g. Nigeria or NG"
+        )
+    # lazy: the ISO country list (pycountry, maintained) is read only when a profile is validated
+    import difflib
+    import unicodedata
+
+    import pycountry
+
+    text = value.strip().replace("’", "'")
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
+    )
+    if folded in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[folded]
+    try:
+        return str(pycountry.countries.lookup(text).alpha_2)
+    except LookupError:
+        pass
+    names = [c.name for c in pycountry.countries] + [n.title() for n in COUNTRY_ALIASES]
+    close = difflib.get_close_matches(text, names, n=1, cutoff=0.7)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise ValueError(
+        f"'{text[:40]}' is not a country imgplan knows{hint}; expected its name or ISO code (e.g. Nigeria, NG, NGA)"
+    )
+
+
 class Residency(Strict):
     specialty: SpecialtyName
     start: Date
@@ -243,6 +312,43 @@ class Profile(Strict):
     residency: Residency | None = None
     fellowship: Fellowship | None = None
     ranking: Ranking | None = None
+    citizenship: Annotated[str, BeforeValidator(_citizenship)] | None = None  # ISO alpha-2
+    location: enum_of(vocab.Location, "location") | None = None  # type: ignore[valid-type]
+    us_status: enum_of(vocab.UsStatus, "US status") | None = None  # type: ignore[valid-type]
+
+    @field_validator("us_status")
+    @classmethod
+    def _status_fits(
+        cls, status: vocab.UsStatus | None, info: ValidationInfo
+    ) -> vocab.UsStatus | None:
+        """A citizen or permanent resident needs no visa to train; a US citizen has US status."""
+        visa = info.data.get("visa")
+        if status in (vocab.UsStatus.citizen, vocab.UsStatus.green_card) and visa not in (
+            None,
+            vocab.Visa.none,
+        ):
+            word = "a US citizen" if status == vocab.UsStatus.citizen else "a green-card holder"
+            raise ValueError(
+                f"{status} says you are {word}, who needs no visa to train, but visa says "
+                f"{visa}; expected visa: none (or the status you really hold)"
+            )
+        if info.data.get("citizenship") == "US" and status not in (None, vocab.UsStatus.citizen):
+            raise ValueError(
+                f"citizenship is the United States but us_status is {status}; expected "
+                "us_status: citizen"
+            )
+        return status
+
+    @field_validator("citizenship")
+    @classmethod
+    def _citizen_needs_no_visa(cls, code: str | None, info: ValidationInfo) -> str | None:
+        visa = info.data.get("visa")
+        if code == "US" and visa not in (None, vocab.Visa.none):
+            raise ValueError(
+                f"a US citizen needs no visa to train, but visa says {visa}; expected visa: "
+                "none, or your other citizenship"
+            )
+        return code
 
     @field_validator("graduation_year")
     @classmethod

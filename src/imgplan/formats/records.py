@@ -8,13 +8,33 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from ..models import advice, calendar, fellowships, outcomes, profile, programs, reference, signals
+from ..models import (
+    advice,
+    calendar,
+    fellowships,
+    outcomes,
+    profile,
+    programs,
+    reference,
+    signals,
+    visa_policy,
+)
 
 #: Each format module (by its name: a format class knows its module's name) -> the module of
 #: its records, where the record class has the format class's name and fields.
 RECORDS: dict[str, ModuleType] = {
     f"imgplan.formats.{m.__name__.rsplit('.', 1)[1]}": m
-    for m in (profile, programs, reference, calendar, outcomes, signals, fellowships, advice)
+    for m in (
+        profile,
+        programs,
+        reference,
+        calendar,
+        outcomes,
+        signals,
+        fellowships,
+        advice,
+        visa_policy,
+    )
 }
 
 _PLANS: dict[type, tuple[type, tuple[str, ...], frozenset[str]]] = {}

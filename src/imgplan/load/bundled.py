@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..models.outcomes import Outcomes
     from ..models.reference import Reference
     from ..models.signals import SignalsData
+    from ..models.visa_policy import VisaPolicy
 
 MAX_BYTES = 1 << 20
 
@@ -62,6 +63,10 @@ def signals(cache: Cache | None) -> SignalsData:
 
 def advice(cache: Cache | None) -> AdviceData:
     return _load("advice.yaml", Kind.advice, cache)
+
+
+def visa_policy(cache: Cache | None) -> VisaPolicy:
+    return _load("visa-policy.yaml", Kind.visa_policy, cache)
 
 
 def fellowships(cache: Cache | None) -> FellowshipDirectory:
@@ -120,6 +125,10 @@ class Bundled:
     @cached_property
     def advice(self) -> AdviceData:
         return advice(self.cache)
+
+    @cached_property
+    def visa_policy(self) -> VisaPolicy:
+        return visa_policy(self.cache)
 
     @cached_property
     def fellowships(self) -> FellowshipDirectory:

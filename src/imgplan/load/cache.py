@@ -51,6 +51,7 @@ from ..models import (
     programs,
     reference,
     signals,
+    visa_policy,
     vocab,
 )
 from ..models.record import Record
@@ -81,6 +82,7 @@ RECORD_MODULES = {
         programs,
         reference,
         signals,
+        visa_policy,
         vocab,
     )
 }

@@ -11,7 +11,17 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from ..models import advice, calendar, fellowships, outcomes, profile, programs, reference, signals
+from ..models import (
+    advice,
+    calendar,
+    fellowships,
+    outcomes,
+    profile,
+    programs,
+    reference,
+    signals,
+    visa_policy,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -30,6 +40,7 @@ class Kind(StrEnum):
     outcomes = "outcomes"
     signals = "signals"
     advice = "advice"
+    visa_policy = "visa-policy"
 
 
 #: Each kind's record class: a cache entry must be one of these to be used.
@@ -42,6 +53,7 @@ RECORDS: dict[Kind, type] = {
     Kind.outcomes: outcomes.Outcomes,
     Kind.signals: signals.SignalsData,
     Kind.advice: advice.AdviceData,
+    Kind.visa_policy: visa_policy.VisaPolicy,
 }
 
 
@@ -80,6 +92,10 @@ def format_of(kind: Kind) -> type[BaseModel]:
             from ..formats.advice import AdviceData
 
             return AdviceData
+        case Kind.visa_policy:
+            from ..formats.visa_policy import VisaPolicy
+
+            return VisaPolicy
 
 
 def validated(

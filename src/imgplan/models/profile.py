@@ -174,6 +174,9 @@ class Profile(Record):
     residency: Residency | None = None
     fellowship: Fellowship | None = None
     ranking: Ranking | None = None
+    citizenship: str | None = None  # ISO 3166 alpha-2 (None: not given)
+    location: vocab.Location | None = None
+    us_status: vocab.UsStatus | None = None
 
     # Convenience views used by the rules -------------------------------------------------
 

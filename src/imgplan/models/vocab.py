@@ -129,6 +129,55 @@ class Visa(StrEnum):
     any = "any"
 
 
+class Location(StrEnum):
+    """Where the applicant is now: it decides whether an H-1B is a new petition abroad."""
+
+    abroad = "abroad"
+    us = "us"
+
+
+class UsStatus(StrEnum):
+    """The applicant's current US immigration status (none: no US status)."""
+
+    none = "none"
+    f1 = "f1"
+    j1 = "j1"
+    j2 = "j2"
+    h1b = "h1b"
+    h4 = "h4"
+    o1 = "o1"
+    green_card = "green_card"
+    citizen = "citizen"
+    other = "other"
+
+
+class PolicyStatus(StrEnum):
+    in_force = "in_force"
+    enjoined = "enjoined"
+    pending = "pending"
+    expired = "expired"
+    unknown = "unknown"
+
+
+class PolicyKind(StrEnum):
+    """How a visa-policy rule works (imgplan.visa knows each kind; the rules are data)."""
+
+    h1b_fee = "h1b_fee"
+    travel_ban = "travel_ban"
+    duration_of_status = "duration_of_status"
+    statement_of_need = "statement_of_need"
+    clock = "clock"
+    home_residence = "home_residence"
+    step3_before_petition = "step3_before_petition"
+    info = "info"
+
+
+class SourceTag(StrEnum):
+    P = "P"  # primary / official
+    S = "S"  # secondary
+    U = "U"  # not found / unknown
+
+
 class ProgramVisa(StrEnum):
     j1 = "j1"
     h1b = "h1b"

@@ -42,6 +42,8 @@ def views_of(command: str) -> dict[tuple[str, Format], Renderer]:
             from . import data as module  # type: ignore[no-redef]
         case "track":
             from . import track as module  # type: ignore[no-redef]
+        case "visa":
+            from . import visa as module  # type: ignore[no-redef]
         case "rank":
             from . import rank as module  # type: ignore[no-redef]
         case "match":

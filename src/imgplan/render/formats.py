@@ -61,6 +61,7 @@ FORMATS: dict[str, tuple[Format, ...]] = {
     "track export": (C, ICS, J),
     "match run": (T, J, C, M),
     "rank": (T, J, C, M),
+    "visa": (T, J, M),
     # the changing tracker commands print what changed
     **{f"track {name}": (T, J) for name in ("add", "update", "rate", "remove", "undo", "import")},
 }

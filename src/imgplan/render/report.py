@@ -341,6 +341,7 @@ def context(report: Report) -> dict[str, Any]:
         "now": report.result.now,
         "tracked": _tracked(report),
         "ranked": _ranked(report),
+        "visa": report.visa,
         "sources": _sources(report),
         "script": SCRIPT,
         "script_hash": base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode(),

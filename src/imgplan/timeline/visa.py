@@ -23,6 +23,31 @@ def visa(p: Plan) -> None:
         limit(p, "h1b-limit", "H-1B", "h1b_limit_years", "limit", "")
     if need == vocab.Visa.j1:
         waiver_search(p)
+    if need in (vocab.Visa.j1, vocab.Visa.any):
+        fellowship_statement(p)
+
+
+STATEMENT_LEAD_DAYS = 150  # imgplan's estimate: request it about five months before the start
+
+
+def fellowship_statement(p: Plan) -> None:
+    """On a J-1, the CI fellowship needs its own Statement of Need naming the subspecialty,
+    and a new DS-2019 (FACTS §5)."""
+    day = working_day(p.fstart - dt.timedelta(days=STATEMENT_LEAD_DAYS))
+    if day < p.today and p.fstart < p.today:
+        return
+    p.add(
+        "j1-fellowship-statement",
+        day,
+        "J-1: request a new Statement of Need for the CI fellowship (naming the subspecialty) "
+        "and a new DS-2019 through the fellowship program",
+        "visa",
+        "estimated",
+        p.ref.cite("visa_j1"),
+        "CI fellowship",
+        detail="ECFMG sponsors only training with more than incidental patient care: verify "
+        "with ECFMG and the program that the CI fellowship qualifies.",
+    )
 
 
 def limit(p: Plan, key: str, name: str, figure: str, word: str, detail: str) -> None:
@@ -71,8 +96,21 @@ def steps(p: Plan) -> None:
             "a Conrad 30 waiver job needs 3 years of full-time clinical H-1B work in an "
             "underserved area, so an informatics-only job would not qualify.",
         )
+    if p.profile.location != vocab.Location.us:
+        p.add(
+            "visa-consulate",
+            working_day(after_match + dt.timedelta(days=CONSULATE_AFTER_DAYS)),
+            "Book the consular interview for your visa stamp as soon as the DS-2019 or the "
+            "petition approval arrives (waits vary by consulate; check the travel rules: "
+            "imgplan visa)",
+            "visa",
+            "estimated",
+            p.ref.cite("visa_j1"),
+            "Licensing and certification",
+        )
 
 
+CONSULATE_AFTER_DAYS = 45  # imgplan's estimate: a DS-2019 arrives some weeks after the Match
 WAIVER_SEARCH_YEARS = 1  # the search starts about a year before training ends (FACTS §5)
 
 
