@@ -192,7 +192,8 @@ def test_show_says_unknown(cli):
     out = cli(
         "programs", "show", "im-all-unknown", "--programs", str(DATA / "programs-golden.yaml")
     ).out
-    assert "unknown — verify on the program's site" in out
+    assert "Step 2 CK minimum: unknown: verify on the program's site" in out
+    assert "My notes: none" in out  # the user's own notes are never 'unknown'
     missing = cli("programs", "show", "nope", "--programs", str(DATA / "programs-golden.yaml"))
     assert missing.code == 2
 

@@ -42,11 +42,31 @@ def find_program(dataset: Dataset, given: str, ranked: list[str] | None = None) 
             "them apart"
         )
     names = {p.name: p.id for p in dataset.programs}
-    hint = vocab.suggest(text, list(by_id)) or _name_hint(text, names)
+    hint = (
+        vocab.suggest(text, list(by_id))
+        or _start_hint(text, list(by_id))
+        or _name_hint(text, names)
+    )
     raise UsageError(
         f"no program with id '{given}' in {dataset.name}{hint}; "
         "expected an id from `imgplan programs list` (or its start, or a # of your list)"
     )
+
+
+def _start_hint(text: str, ids: list[str]) -> str:
+    """'; did you mean ID?' when ``text`` is a near miss of the start of an id ('im-belmont'
+    for 'im-bellmont-university-...'): ids are long, people type their start."""
+    if len(text) < 4:
+        return ""
+    starts: dict[str, list[str]] = {}
+    for pid in ids:
+        starts.setdefault(pid[: len(text) + 1], []).append(pid)
+    close = difflib.get_close_matches(text, list(starts), n=1, cutoff=0.8)
+    if not close:
+        return ""
+    found = starts[close[0]]
+    more = f" (or {len(found) - 1} more starting alike)" if len(found) > 1 else ""
+    return f"; did you mean '{found[0]}'{more}?"
 
 
 def _name_hint(text: str, names: dict[str, str]) -> str:

@@ -44,31 +44,81 @@ from .show import EXIT_BUG, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT
 APP_SETTINGS: dict[str, Any] = {
     "name": "imgplan",
     "help": "Offline planner for international medical graduates heading for a Clinical "
-    "Informatics fellowship: program list, timeline, Step 3 verdict, chances. "
-    "Exit codes: 0 success, 1 a negative answer, 2 bad input or usage, 70 a bug.",
+    "Informatics fellowship. Start with `imgplan init` (writes profile.yaml to fill in), then:"
+    "\n\n    imgplan recommend profile.yaml        your ranked program list"
+    "\n\n    imgplan timeline profile.yaml         your dated plan"
+    "\n\n    imgplan track add profile.yaml ID     keep your season in the tracker"
+    "\n\nEach command's --help has examples. Exit codes: 0 success, 1 a negative answer, "
+    "2 bad input or usage, 74 output cannot be written, 70 a bug.",
     "no_args_is_help": True,
     "add_completion": False,
     "pretty_exceptions_enable": False,
     "rich_markup_mode": None,
 }
 app = typer.Typer(**APP_SETTINGS)
-app.command()(recommend.recommend)
-app.command()(explain.explain)
-app.command()(timeline.timeline)
-app.command("check-step3")(step3.check_step3)
-app.command()(chances.chances)
-app.command()(assess.assess)
-app.command()(report.report)
-app.command()(files.validate)
-app.command()(files.init)
-app.command()(files.schema)
-app.command()(data.data)
-app.command()(rank.rank)
-app.command()(visa.visa)
-app.add_typer(programs.app, name="programs")
-app.add_typer(fellowships.app, name="fellowships")
-app.add_typer(track.app, name="track")
-app.add_typer(match.app, name="match")
+# (command, function, its line in the top --help: whole, never cut)
+COMMANDS = (
+    ("recommend", recommend.recommend, "Your ranked, explained program list."),
+    ("explain", explain.explain, "Every rule's finding for one program."),
+    ("timeline", timeline.timeline, "Your dated plan, Step 2 CK to the CI fellowship."),
+    ("check-step3", step3.check_step3, "Step 3 now or later: the verdict and why."),
+    ("chances", chances.chances, "Your odds by specialty, from public figures."),
+    ("assess", assess.assess, "Your informatics portfolio, and what to add."),
+    ("visa", visa.visa, "The visa and travel rules for you, dated."),
+    ("rank", rank.rank, "Your rank order list, its checks and odds."),
+    ("report", report.report, "The whole plan as one HTML page."),
+    ("init", files.init, "Write a starter profile to fill in."),
+    ("validate", files.validate, "Check your files; every problem at once."),
+    ("schema", files.schema, "The JSON Schema of a file (for editors)."),
+    ("data", data.data, "The bundled data: sources and ages."),
+)
+#: Two or three examples per command, shown at the end of its --help.
+EXAMPLES = {
+    "recommend": (
+        "imgplan recommend profile.yaml",
+        "imgplan recommend profile.yaml --signals          # + signals, how many to apply to, fees",
+        "imgplan recommend profile.yaml --format csv -o list.csv",
+    ),
+    "explain": (
+        "imgplan explain profile.yaml 1                    # the first program of your list",
+        "imgplan explain profile.yaml im-fumc-ky           # a short id, an ACGME ID or any id",
+    ),
+    "timeline": (
+        "imgplan timeline profile.yaml",
+        "imgplan timeline profile.yaml --format ics -o plan.ics   # into your calendar",
+    ),
+    "check-step3": (
+        "imgplan check-step3 profile.yaml",
+        "imgplan check-step3 --step1 pass --step2 240 --visa h1b --ecfmg yes",
+    ),
+    "chances": ("imgplan chances profile.yaml", "imgplan chances profile.yaml --format json"),
+    "assess": ("imgplan assess profile.yaml",),
+    "visa": ("imgplan visa profile.yaml", "imgplan visa profile.yaml --format json"),
+    "rank": (
+        "imgplan rank profile.yaml",
+        "imgplan rank profile.yaml --order my-order.txt    # your own order wins",
+    ),
+    "report": ("imgplan report profile.yaml --output plan.html   # then open plan.html",),
+    "init": ("imgplan init                                      # writes profile.yaml",),
+    "validate": ("imgplan validate profile.yaml my-programs.yaml",),
+    "schema": (
+        "imgplan schema profile --output profile.schema.json   # KIND: profile or programs",
+    ),
+    "data": ("imgplan data",),
+}
+
+
+def _epilog(name: str) -> str:
+    """'Examples:' then the lines as they are (\b keeps click from re-wrapping them)."""
+    return "Examples:\n\n\b\n" + "\n".join(f"  {line}" for line in EXAMPLES[name])
+
+
+for name, function, short in COMMANDS:
+    app.command(name, short_help=short, epilog=_epilog(name))(function)
+app.add_typer(programs.app, name="programs", short_help="Browse, import, merge program lists.")
+app.add_typer(fellowships.app, name="fellowships", short_help="The CI fellowship directory.")
+app.add_typer(track.app, name="track", short_help="Your season: applications to interviews.")
+app.add_typer(match.app, name="match", short_help="The NRMP's match algorithm on a market.")
 
 
 def _version(value: bool) -> None:
@@ -129,6 +179,41 @@ def _narrowed(group: Any, rest: list[str]) -> Any:
     return narrowed
 
 
+def argument_help(typer_app: typer.Typer, command: Any) -> None:
+    """Put each argument's help (typer.Argument(help=...)) back on the click command: typer
+    0.19 drops it when rich markup is off, so --help said only 'PROFILE [required]'."""
+    import typing
+
+    from typer.models import ArgumentInfo
+
+    def helps(function: Any) -> dict[str, str]:
+        found = {}
+        hints = typing.get_type_hints(function, include_extras=True)
+        for name, hint in hints.items():
+            for extra in getattr(hint, "__metadata__", ()):
+                if isinstance(extra, ArgumentInfo) and extra.help:
+                    found[name] = extra.help
+        return found
+
+    subcommands = getattr(command, "commands", {})
+    for info in typer_app.registered_commands:
+        if info.callback is None:
+            continue
+        name = (info.name or info.callback.__name__).replace("_", "-")
+        target = subcommands.get(name)
+        if target is None:
+            continue
+        known = helps(info.callback)
+        for param in target.params:
+            if param.name in known and not getattr(param, "help", None):
+                param.help = known[param.name]
+        # typer lists the arguments itself ("Arguments:"); newer click would list them again
+        target.format_arguments = lambda ctx, formatter: None
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None and group.name in subcommands:
+            argument_help(group.typer_instance, subcommands[group.name])
+
+
 # The error boundary -----------------------------------------------------------------------
 
 
@@ -138,10 +223,17 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()
     previous = on_sigterm()
     args = sys.argv[1:] if argv is None else argv
-    if "--help" in args or "-h" in args or not args:
+    wants_help = "--help" in args or "-h" in args or not args
+    if wants_help:
         plain_help()
     try:
-        only(args)(args=argv, prog_name="imgplan")
+        small = only(args)
+        if wants_help:
+            command = typer.main.get_command(small)
+            argument_help(small, command)
+            command(args=argv, prog_name="imgplan")
+        else:
+            small(args=argv, prog_name="imgplan")
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else EXIT_INPUT)

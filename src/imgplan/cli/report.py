@@ -4,10 +4,12 @@ application plan): one implementation of each (`commands.report.run`)."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
 from ..load.session import Run
 from ..render.formats import Format
 from .options import today_from
@@ -34,6 +36,11 @@ def report(
     from ..commands import report as command
     from .inputs import programs as load_programs
 
+    if output is None and sys.stdout is not None and sys.stdout.isatty():
+        raise UsageError(
+            "the report is an HTML page, not for the terminal: nothing was written; expected "
+            "--output FILE.html (then open the file in your browser), or a redirect (> FILE.html)"
+        )
     r = Run.start(today_from(today), no_cache)
     r.directory_path = fellowships
     person = r.profile(profile)

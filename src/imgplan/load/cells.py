@@ -157,6 +157,10 @@ def _visas(text: str) -> list[str]:
         try:
             out.append(vocab.program_visa(part))
         except ValueError:
+            words = part.split()
+            if len(words) > 1 and all(w in ("j1", "h1b", "j-1", "h-1b") for w in words):
+                out += [vocab.program_visa(w) for w in words]  # imgplan's own 'j1 h1b'
+                continue
             named = [v for v, rx in _VISA_WORDS if rx.search(part)]
             if len(named) != 1:  # 'TN': the plain message says which visas are known
                 raise

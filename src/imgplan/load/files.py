@@ -45,13 +45,28 @@ def _problem(name: str, message: str) -> UnreadableError:
     return UnreadableError([Problem(name, None, None, "", message)])
 
 
+def _nearby(path: Path) -> str:
+    """'; did you mean FOLDER/NAME?' for a file in the same folder whose name is close."""
+    import difflib  # only on a missing file
+
+    try:
+        folder = path.parent if str(path.parent) else Path(".")
+        names = [p.name for p in folder.iterdir() if p.is_file()][:2000]
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.75)
+    return f"; did you mean {folder / close[0]}?" if close else ""
+
+
 def _open_regular(path: Path | str) -> tuple[int, int]:
     """An open descriptor on a regular file, and its size; or an UnreadableError."""
     name = str(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise _problem(name, "no such file; expected a path to an existing file") from None
+        raise _problem(
+            name, f"no such file{_nearby(Path(name))}; expected a path to an existing file"
+        ) from None
     except IsADirectoryError:
         raise _problem(name, "this is a folder; expected a file") from None
     except OSError as exc:
@@ -281,6 +296,22 @@ def deliver(text: str | bytes, output: Path | None, inputs: tuple[Path | None, .
         return
     check_target(output, inputs)
     write_output(output, text, overwrite=True)
+    _said(f"Wrote {output}{OPEN_HINT.get(output.suffix.lower(), '')}")
+
+
+#: What to do with a written file, said after "Wrote FILE".
+OPEN_HINT = {
+    ".html": " — open it in your browser",
+    ".ics": " — import it into your calendar",
+    ".csv": " — opens in a spreadsheet",
+}
+
+
+def _said(text: str) -> None:
+    """A line for the person at the terminal (stderr: stdout stays the output's)."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"imgplan: {text}\n")
 
 
 def batch_targets(

@@ -107,8 +107,32 @@ ERAS_PARTICIPANTS = Layout(
     True,
 )
 
+IMGPLAN_LIST = Layout(
+    "imgplan-recommend",
+    "imgplan's own list (recommend --format csv): rank, tier, status, score, fit, margin, "
+    "flags and fellowship link are computed by imgplan and ignored; the facts are read back",
+    {
+        "id": "id",
+        "name": "name",
+        "specialty": "specialty",
+        "state": "state",
+        "visas": "visas",
+        "url": "url",
+        "rank": "ignore",
+        "tier": "ignore",
+        "status": "ignore",
+        "score": "ignore",
+        "informatics fit": "ignore",
+        "margin": "ignore",
+        "flags": "ignore",
+        "fellowship link": "ignore",
+    },
+    True,
+)
+
 #: How each layout is recognised: columns it has that no other layout has.
 SIGNATURES = (
+    (IMGPLAN_LIST, {"rank", "tier", "informatics fit", "margin", "fellowship link"}),
     (FREIDA_LEGACY, {"h1b visa", "j1 visa", "freida info last updated"}),
     (FREIDA_CURRENT, {"pct img", "visa statuses accepted"}),
     (ACGME, {"sponsoring institution name", "accreditation status"}),

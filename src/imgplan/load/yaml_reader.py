@@ -295,7 +295,7 @@ def _syntax_problem(exc: Any, file: str) -> Problem:
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     what = exc.problem or exc.context or "invalid YAML"
-    message = f"YAML syntax error: {what}; expected valid YAML"
+    message = f"YAML syntax error: {what}; {_advice(what, line)}"
     # libyaml gives up on a key after 1,024 characters and says only that ':' is missing
     if what == "could not find expected ':'" and mark is not None and mark.column >= 1024:
         message = (
@@ -303,6 +303,25 @@ def _syntax_problem(exc: Any, file: str) -> Problem:
             "expected a key of at most 1,024 characters, then ':'"
         )
     return Problem(file, line, column, "", message)
+
+
+def _advice(what: str, line: int | None) -> str:
+    """What to do about a YAML syntax error, in plain words (the parser often points one line
+    after the mistake)."""
+    at = f"line {line}" if line else "the line"
+    before = f"line {line - 1}" if line and line > 1 else at
+    if "cannot start any token" in what:
+        return f"expected spaces, not a tab, at the start of {at} (indent two spaces per level)"
+    if "expected ',' or '}'" in what or "expected ',' or ']'" in what:
+        return f"expected the braces {{ }} or brackets [ ] closed on {before} or {at}, with commas between items"
+    if "mapping values are not allowed" in what:
+        return (
+            f"expected one ':' per line on {before} and {at} (put a value holding ':' in quotes, "
+            'e.g. note: "a: b") and the indentation of the lines around it'
+        )
+    if "expected <block end>" in what or "could not find expected ':'" in what:
+        return f"expected items at one level to start in the same column: check the indentation of {before} and {at}"
+    return f"expected valid YAML: check the indentation and punctuation of {before} and {at}"
 
 
 def _reader_problem(exc: Any, text: str, file: str) -> Problem:

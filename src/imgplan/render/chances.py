@@ -66,32 +66,17 @@ def _table(c: Chances, *, width: int = 120, color: bool = False) -> str:
         parts.extend(dataset_header(c.dataset))
     if c.score_note:
         parts.append(Text(c.score_note, style="yellow"))
-    table = Table(
-        title="\nBy target specialty (non-US IMGs who ranked it first)", title_justify="left"
-    )
-    for col in (
-        "specialty",
-        "match rate",
-        "your Step 2 CK",
-        "percentile among matched",
-        "among unmatched",
-        "likelihood given your score",
-        "ranks M / U",
-    ):
-        table.add_column(col)
-    for sc in c.specialties:
-        table.add_row(
-            vocab.specialty_label(sc.specialty),
-            "unknown" if sc.ranked == 0 else f"{sc.base_rate:.1%} ({sc.matched:,}/{sc.ranked:,})",
-            "unknown" if sc.score is None else str(sc.score),
-            _pct(sc.percentile_matched),
-            _pct(sc.percentile_unmatched),
-            "unknown"
-            if sc.likelihood is None
-            else (f"{sc.likelihood:.0%}" + ("" if sc.separates else " (= base rate)")),
-            f"{sc.ranks_matched:g} / {sc.ranks_unmatched:g}",
-        )
-    parts.append(table)
+    parts.append(Text("\nBy target specialty (non-US IMGs who ranked it first)", style="bold"))
+    rows = [_row(sc) for sc in c.specialties]
+    if width < CARDS_BELOW:
+        parts += _cards(rows)
+    else:
+        table = Table(title_justify="left")
+        for col in COLUMNS:
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*row)
+        parts.append(table)
     parts.append(Text(f"How: {c.derivation}", style="dim"))
     for sc in c.specialties:
         parts.append(Text(f"\n{vocab.specialty_label(sc.specialty)}", style="bold underline"))
@@ -114,6 +99,43 @@ def _table(c: Chances, *, width: int = 120, color: bool = False) -> str:
     parts.append(Text("\nLimits", style="bold underline"))
     parts += [Text(f"- {limit}") for limit in c.limits]
     return render(parts, width=width, color=color)
+
+
+CARDS_BELOW = 100  # columns: a narrower terminal gets one card per specialty
+COLUMNS = (
+    "specialty",
+    "likelihood given your score",
+    "match rate",
+    "your Step 2 CK",
+    "percentile among matched",
+    "among unmatched",
+    "ranks M / U",
+)
+
+
+def _row(sc: Any) -> list[str]:
+    return [
+        vocab.specialty_label(sc.specialty),
+        "unknown"
+        if sc.likelihood is None
+        else (f"{sc.likelihood:.0%}" + ("" if sc.separates else " (= base rate)")),
+        "unknown" if sc.ranked == 0 else f"{sc.base_rate:.1%} ({sc.matched:,}/{sc.ranked:,})",
+        "unknown" if sc.score is None else str(sc.score),
+        _pct(sc.percentile_matched),
+        _pct(sc.percentile_unmatched),
+        f"{sc.ranks_matched:g} / {sc.ranks_unmatched:g}",
+    ]
+
+
+def _cards(rows: list[list[str]]) -> list[Any]:
+    """One card per specialty for a narrow terminal: the likelihood first, nothing cut."""
+    out: list[Any] = []
+    for name, likelihood, rate, score, p_m, p_u, ranks in rows:
+        out.append(Text(f"{name}: likelihood {likelihood}", style="bold"))
+        out.append(Text(f"  match rate {rate}; your Step 2 CK {score}"))
+        out.append(Text(f"  percentile among matched {p_m}, among unmatched {p_u}"))
+        out.append(Text(f"  contiguous ranks, matched / unmatched: {ranks}"))
+    return out
 
 
 def table_view(result: Chances, view: View) -> str:

@@ -9,13 +9,11 @@ from typing import Any
 from ..commands.programs import Comparison, ProgramList, ProgramView
 from ..datasets import DatasetDiff, program_dict
 from ..models import vocab
-from ..models.programs import Dataset, Program
+from ..models.programs import Dataset, Program, short_ids
 from ..models.record import as_dict
 from ..models.values import plural
-from .common import csv_cell, dataset_info, dumps, example_notice, md
+from .common import Writer, csv_cell, dataset_header, dataset_info, dumps, example_notice, grid, md
 from .formats import Format, View
-from .richkit import Table, Text, render
-from .richkit import dataset_header as rich_dataset_header
 
 COLUMNS = (
     "id",
@@ -80,37 +78,64 @@ def render_list(dataset: Dataset, programs: list[Program], fmt: str, *, width: i
         lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
 
-    table = Table(
-        title=f"{plural(len(programs), 'program')}; ? = unknown, verify", title_justify="left"
-    )
-    for column in (
-        "id",
-        "spec.",
-        "st",
-        "2CK min",
-        "2CK pref.",
-        "visas",
-        "IMG",
-        "CI fellowship",
-        "verified",
-    ):
-        table.add_column(column, no_wrap=column == "id")
-    for p in programs:
-        table.add_row(
-            p.id,
-            vocab.SPECIALTY_SHORT[p.specialty],
-            _cell(p, "state"),
-            _cell(p, "step2ck_min"),
-            _cell(p, "step2ck_preferred"),
-            _cell(p, "visas"),
-            _cell(p, "img_share"),
-            _cell(p, "ci_fellowship"),
-            _cell(p, "verified"),
-        )
-    return render(
-        [*rich_dataset_header(dataset), Text(f"Source: {dataset.source}", style="dim"), table],
-        width=width,
-    )
+    w = Writer(width, False)
+    dataset_header(w, dataset)
+    w.para(f"Source: {dataset.source}", "dim")
+    w.raw("")
+    w.para(f"{plural(len(programs), 'program')}; ? = unknown: verify on the program's site")
+    shorts = short_ids(dataset)  # the id style a person reads everywhere (any id is accepted)
+    shown = [[shorts.get(p.id, p.id), *_short(p)[1:]] for p in programs]
+    if width < CARDS_BELOW:
+        for pid, name, *rest in shown:
+            w.para(f"{pid}  {name}", "bold", indent="    ")
+            labels = (
+                "spec.",
+                "state",
+                "Step 2 CK min",
+                "preferred",
+                "visas",
+                "IMG share",
+                "CI fellowship",
+                "verified",
+            )
+            w.para(
+                "  " + " · ".join(f"{k} {v}" for k, v in zip(labels, rest, strict=True)),
+                indent="    ",
+            )
+        return w.text()
+    w.raw(grid(LIST_HEADERS, shown, right={4, 5, 7}, flex=(1,), width=width, wrap=frozenset({1})))
+    w.para("Id: the short id (any form of a program's id works in every command).", "dim")
+    return w.text()
+
+
+CARDS_BELOW = 100  # columns: a narrower terminal gets one card per program
+LIST_HEADERS = (
+    "Id",
+    "Program",
+    "Spec.",
+    "St",
+    "2CK min",
+    "2CK pref.",
+    "Visas",
+    "IMG",
+    "CI fellowship",
+    "Verified",
+)
+
+
+def _short(p: Program) -> list[str]:
+    return [
+        p.id,
+        p.name,
+        vocab.SPECIALTY_SHORT[p.specialty],
+        _cell(p, "state"),
+        _cell(p, "step2ck_min"),
+        _cell(p, "step2ck_preferred"),
+        _cell(p, "visas"),
+        _cell(p, "img_share"),
+        _cell(p, "ci_fellowship"),
+        _cell(p, "verified"),
+    ]
 
 
 def render_show(dataset: Dataset, p: Program, fmt: str, *, width: int = 120) -> str:
@@ -125,39 +150,85 @@ def render_show(dataset: Dataset, p: Program, fmt: str, *, width: int = 120) -> 
         )
 
     sources = p.provenance or {}
-    table = Table(title=f"{p.name} ({p.id})", title_justify="left", show_header=bool(sources))
-    table.add_column("field")
-    table.add_column("value")
-    if sources:  # a merged dataset: where each value came from, and how old it is
-        table.add_column("from")
+    w = Writer(width, False)
+    dataset_header(w, dataset)
+    w.raw("")
+    w.para(f"{p.name} ({p.id})", "bold")
     data = as_dict(p)
     data.pop("provenance", None)
     info = data.pop("informatics")
     for key, value in [*data.items(), *((f"informatics.{k}", v) for k, v in info.items())]:
-        if value is None:
-            # Notes and links are the user's own, not figures: absent is just absent.
-            shown = "none" if key in NOT_FIGURES else "unknown — verify on the program's site"
-        elif isinstance(value, bool):
-            shown = "yes" if value else "no"
-        elif isinstance(value, list):
-            shown = ", ".join(map(str, value)) or "none"
-        else:
-            shown = str(value)
+        label = LABELS.get(key, key.replace("informatics.", "").replace("_", " ").capitalize())
         origin = sources.get(key)
         where = (
             ""
             if origin is None
-            else f"{origin.source}" + (f" ({origin.as_of.isoformat()})" if origin.as_of else "")
+            else f"  (from {origin.source}"
+            + (f", {origin.as_of.isoformat()})" if origin.as_of else ")")
         )
-        table.add_row(key, shown, *([where] if sources else []))
+        w.para(f"  {label}: {_human(key, value)}{where}", indent="      ")
     figures = p.verified or dataset.as_of
-    return render(
-        [
-            *rich_dataset_header(dataset),
-            table,
-            f"Figures from: {dataset.source} (checked {figures.isoformat()})",
-        ],
-        width=width,
+    w.raw("")
+    w.para(f"Figures from: {dataset.source} (checked {figures.isoformat()})", "dim")
+    return w.text()
+
+
+#: What a person reads for each field of a program.
+LABELS = {
+    "id": "Id",
+    "name": "Name",
+    "specialty": "Specialty",
+    "state": "State",
+    "city": "City",
+    "institution": "Sponsoring institution",
+    "flags": "ERAS flags",
+    "setting": "Setting",
+    "positions": "First-year positions",
+    "img_share": "IMG share",
+    "visas": "Visas sponsored",
+    "step2ck_min": "Step 2 CK minimum",
+    "step2ck_preferred": "Step 2 CK preferred",
+    "max_attempts": "Attempts accepted, at most",
+    "yog_max_years": "Years since graduation, at most",
+    "usce": "US clinical experience",
+    "usce_min_months": "USCE, months at least",
+    "ecfmg_by": "ECFMG certificate needed by",
+    "url": "Website",
+    "verified": "Figures checked on",
+    "notes": "Notes",
+    "my_notes": "My notes",
+    "nrmp_code": "NRMP code",
+    "informatics.ci_fellowship": "CI fellowship",
+    "informatics.informatics_faculty": "Informatics faculty",
+    "informatics.informatics_track": "Informatics track or elective",
+    "informatics.ehr_projects": "EHR projects for residents",
+    "informatics.analytics_team": "Analytics team",
+    "informatics.ehr_vendor": "EHR vendor",
+}
+VISA_WORDS = {"j1": "J-1", "h1b": "H-1B"}
+
+
+def _human(key: str, value: Any) -> str:
+    if value is None:
+        # Notes, links and the user's own words are not figures: absent is just absent.
+        return (
+            "none"
+            if key in NOT_FIGURES or key == "my_notes"
+            else "unknown: verify on the program's site"
+        )
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if key == "img_share":
+        return f"{value:.0%}"
+    if key == "visas":
+        return ", ".join(VISA_WORDS.get(str(v), str(v)) for v in value) or "none"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "none"
+    text = str(value)
+    return (
+        text.replace("_", " ")
+        if key in ("usce", "ecfmg_by", "setting", "informatics.ci_fellowship", "specialty")
+        else text
     )
 
 
