@@ -140,7 +140,7 @@ def test_import_unknown_header_reported_not_dropped(cli, tmp_path):
     assert result.code == 2
     assert result.err == (
         "tests/data/csv/broken-programs.csv:1:7: Favorite color (column G): unknown column "
-        "'Favorite color'; expected a known header (see README: import), or pass "
+        "'Favorite color'; expected a known header (see docs/commands.md: import), or pass "
         "--ignore-unknown-columns to drop it, or --map FIELD=COLUMN\n"
     )
     ok = cli("programs", "import", "tests/data/csv/broken-programs.csv", "--ignore-unknown-columns")

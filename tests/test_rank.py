@@ -295,7 +295,7 @@ def test_rank_with_nothing_tracked_says_so(cli, tmp_path):
 def test_the_readme_calibration_table_is_what_the_model_computes():
     from conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "season.md").read_text(encoding="utf-8")
     table = readme.split("<!-- calibration-im -->", 1)[1].strip().splitlines()[:4]
     ks = [int(x) for x in table[0].strip("|").split("|")[1:]]
     cotm = [float(x) for x in table[2].strip("|").split("|")[1:]]

@@ -1,4 +1,4 @@
-"""How old each bundled figure is against the season it is applied to (README: Data): a
+"""How old each bundled figure is against the season it is applied to (imgplan data): a
 command that uses a figure older than the season it plans says so, once. Pure: the records
 and the season are parameters."""
 

@@ -1,4 +1,4 @@
-"""The "Now / Next" block every command leads with (README: Stages): what matters this week
+"""The "Now / Next" block every command leads with (docs/commands.md: Stages): what matters this week
 for the applicant's stage and phase of the season, the next dated steps with their sources,
 and the warnings about the profile, said before any list. Pure: the stage, the timeline's
 events, the advice lines (data/advice.yaml) and today are parameters.
@@ -121,7 +121,7 @@ def now_next(
         block.warnings.append(Line(stage.warning, "imgplan's reading of your profile"))
     block.warnings.extend(warnings)
     if stage.note:
-        block.now.append(Line(stage.note, "imgplan's reading of your profile (README: Stages)"))
+        block.now.append(Line(stage.note, "imgplan's reading of your profile (docs/commands.md: Stages)"))
     block.now.extend(extra)
     for e in events:
         if e.kind in UNDER_WAY and e.end is not None and e.date <= today <= e.end:

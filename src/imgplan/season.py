@@ -1,5 +1,5 @@
 """Where the applicant stands on the five-to-seven-year path, and where in the season: the
-stage and its phase, derived from the profile, the calendar and today (README: Stages). Pure:
+stage and its phase, derived from the profile, the calendar and today (docs/commands.md: Stages). Pure:
 the calendar figures and today are parameters.
 
 | stage | how it is known |

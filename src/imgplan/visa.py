@@ -1,4 +1,4 @@
-"""The visa and travel rules for one applicant (README: Visas and travel): which training visas
+"""The visa and travel rules for one applicant (docs/visas.md): which training visas
 are open, whether the H-1B fee would apply, the clocks across residency and the CI fellowship,
 and the steps each visa takes — every line from a rule in data/visa-policy.yaml, with its
 status, the date of that status, how old the check is and its source. Pure: the profile, the

@@ -1,4 +1,4 @@
-"""`imgplan match run MARKET`: the match engine (README: The match engine). Couples are not
+"""`imgplan match run MARKET`: the match engine (docs/season.md: The match engine). Couples are not
 supported."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def match_run(
 ) -> None:
     """Run the applicant-proposing deferred-acceptance algorithm (Roth–Peranson, with program
     quotas and supplemental lists): the applicant-optimal stable matching. Couples are not
-    supported. MARKET: a YAML file or a folder of CSV files (README: The match engine). Bad
+    supported. MARKET: a YAML file or a folder of CSV files (docs/season.md: The match engine). Bad
     markets (an unknown program, duplicates, quotas under 1, 300+ ranks) are exit 2 with
     located messages."""
     # lazy: only the command run loads its core (start-up, benchmarks/README.md)

@@ -1,5 +1,5 @@
 """`imgplan track add | update | rate | remove | list | show | history | undo | import |
-export | backup`: the season tracker (README: During the season). Each changing command
+export | backup`: the season tracker (docs/season.md). Each changing command
 opens the database, and in one transaction reads the applicant's tracker, asks the core
 (`tracking.decide`) for the change, and writes it with its history."""
 

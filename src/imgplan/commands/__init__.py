@@ -97,7 +97,7 @@ def visa_warnings(profile: Profile, data: Data, today: dt.date) -> list[Line]:
             Line(
                 f"Visa: without {fields} in your profile imgplan cannot check the travel ban or "
                 "the H-1B fee for you (imgplan visa PROFILE says what each rule needs).",
-                "imgplan's reading of your profile (README: Visas and travel)",
+                "imgplan's reading of your profile (docs/visas.md)",
             )
         )
     return out

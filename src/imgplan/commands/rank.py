@@ -1,5 +1,5 @@
 """`imgplan rank`: the rank order list from the tracker — the draft (or the applicant's own
-order), its checks, and its odds under imgplan's model (README: Your rank list)."""
+order), its checks, and its odds under imgplan's model (docs/season.md: Your rank list)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from .fellowships import fellowship_plan
 
 @dataclass(frozen=True)
 class Options:
-    """What the command line asked for (README: recommend)."""
+    """What the command line asked for (docs/commands.md: recommend)."""
 
     specialties: list[str] | None = None
     states: list[str] | None = None

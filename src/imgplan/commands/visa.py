@@ -1,5 +1,5 @@
-"""`imgplan visa`: the visa and travel rules for this applicant, each dated (README: Visas and
-travel), led by the Now / Next block."""
+"""`imgplan visa`: the visa and travel rules for this applicant, each dated (docs/visas.md),
+led by the Now / Next block."""
 
 from __future__ import annotations
 

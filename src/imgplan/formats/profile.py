@@ -213,7 +213,7 @@ class HardStops(Strict):
 
 
 class Ranking(Strict):
-    """How `imgplan rank` drafts your list from your tracker ratings (README: Your rank list)."""
+    """How `imgplan rank` drafts your list from your tracker ratings (docs/season.md: Your rank list)."""
 
     weights: dict[Criterion, Weight] = Field(default_factory=dict, max_length=40)
     gut: Weight = 1.0  # the weight of your gut score (track rate --gut)

@@ -1,4 +1,4 @@
-"""Reading a matching market for `imgplan match run` (README: The match engine), so that other
+"""Reading a matching market for `imgplan match run` (docs/season.md: The match engine), so that other
 tools can write one:
 
 - one YAML file::

@@ -186,7 +186,7 @@ def _map_headers(
                 continue
             hint = vocab.suggest(folded[i], list(_HEADER_INDEX))
             message = (
-                f"unknown column '{raw.strip()}'{hint}; expected a known header (see README: "
+                f"unknown column '{raw.strip()}'{hint}; expected a known header (see docs/commands.md: "
                 "import), or pass --ignore-unknown-columns to drop it, or --map FIELD=COLUMN"
             )
             result.header_problems.append(Problem(*where, message))

@@ -1,4 +1,4 @@
-"""The match engine (README: The match engine): the applicant-proposing deferred-acceptance
+"""The match engine (docs/season.md: The match engine): the applicant-proposing deferred-acceptance
 algorithm the NRMP describes (Roth–Peranson without couples), with program quotas and
 supplemental lists, over a `Market` of plain integer lists.
 

@@ -1,4 +1,4 @@
-"""The checks of a rank order list (README: Your rank list), each a registered rule with its
+"""The checks of a rank order list (docs/season.md: Your rank list), each a registered rule with its
 source: contiguous ranks against Charting Outcomes, the NRMP fee and cap, tracks and
 supplemental lists, programs that rule the applicant out or whose policies are unknown, where
 today falls in the ranking season, and the ROL lock pilot."""

@@ -1,4 +1,4 @@
-"""The draft rank order list (README: Your rank list): the programs the applicant interviewed
+"""The draft rank order list (docs/season.md: Your rank list): the programs the applicant interviewed
 with (or will), in the order of their own weighted ratings — or in their own order, which always
 wins — with the hard stops that take a program off, each with its reason. Pure: the tracked
 programs, each program's assessment (tier, failed screens) and the profile's ``ranking`` block

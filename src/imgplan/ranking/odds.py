@@ -38,9 +38,9 @@ from ..models.outcomes import SpecialtyOutcome
 MULTIPLIER = {"safety": 1.5, "target": 1.0, "reach": 0.5}  # imgplan's convention
 P_MAX = 0.9
 CALIBRATION_RANKS = range(3, 16)
-TOLERANCE = 0.11  # absolute probability, over CALIBRATION_RANKS (README: Your rank list)
+TOLERANCE = 0.11  # absolute probability, over CALIBRATION_RANKS (docs/season.md: Your rank list)
 MODEL = (
-    "imgplan's model (README: Your rank list): each program's p from your tier there and its "
+    "imgplan's model (docs/season.md: Your rank list): each program's p from your tier there and its "
     "IMG share, calibrated on NRMP Charting Outcomes 2026 (non-US IMGs); programs' decisions "
     "are treated as independent, which they are not"
 )

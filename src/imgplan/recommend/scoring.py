@@ -1,5 +1,5 @@
 """How a program that passed every screen is scored and tiered: imgplan's convention (the
-guide names the factors, not their weights; README: Scoring). `explain` prints every weight.
+guide names the factors, not their weights; docs/rules.md: Scoring). `explain` prints every weight.
 
 Unknown is neither a pass nor the worst case: an unknown reference score counts as if you just
 met it (margin 0), an unknown IMG share as the "few IMGs" line; an applicant who needs a visa
@@ -35,7 +35,7 @@ TIERS = ("safety", "target", "reach")
 UNKNOWN_TIER = "unknown"
 ALL_TIERS = (*TIERS, UNKNOWN_TIER)
 VISA_UNKNOWN_PENALTY = 10
-FIT_SOURCE = "imgplan weighting of the guide's residency-choice features (README: Scoring)"
+FIT_SOURCE = "imgplan weighting of the guide's residency-choice features (docs/rules.md: Scoring)"
 
 
 def visa_unknown(need: vocab.Visa, visas: list[vocab.ProgramVisa] | None) -> bool:

@@ -77,7 +77,7 @@ def _table(
     parts.append(
         Text(
             f"Margin (Step 2 CK − preferred, else minimum): {margin}. Weights are "
-            "imgplan's convention, documented in the README.",
+            "imgplan's convention, documented in docs/rules.md.",
             style="dim",
         )
     )

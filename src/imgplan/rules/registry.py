@@ -139,7 +139,7 @@ INFORMATICS_STRENGTH = rule(
     "informatics-strength",
     "profile",
     """The informatics portfolio on the guide's four core elements (imgplan's scoring,
-    README: Scoring).""",
+    docs/rules.md: Scoring).""",
 )
 
 # Ranking (recommend.py): findings attached while ranking -------------------------------

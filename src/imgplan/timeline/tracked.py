@@ -1,5 +1,5 @@
 """The tracker's dated events in the timeline: each interview (its day, its time and zone
-in the title), from the applicant's own tracker (README: During the season)."""
+in the title), from the applicant's own tracker (docs/season.md)."""
 
 from __future__ import annotations
 

@@ -199,7 +199,7 @@ def meanwhile(p: Plan) -> None:
         "Until the next milestone: " + todo[0],
         "informatics",
         "estimated",
-        "imgplan's suggestion, from `imgplan assess` (README: Stages)",
+        "imgplan's suggestion, from `imgplan assess` (docs/commands.md: Stages)",
         "Residency" if p.in_residency_start else "Licensing and certification",
         end=min(ahead) - dt.timedelta(days=1),
         detail="Also: " + "; ".join(todo[1:]) if len(todo) > 1 else "",

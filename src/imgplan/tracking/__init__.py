@@ -1,4 +1,4 @@
-"""The season tracker's core (README: During the season): pure functions over the plain
+"""The season tracker's core (docs/season.md): pure functions over the plain
 records of `imgplan.models.tracker`.
 
 - `values`: what the user typed (a status, a date, an interview time with its zone, a fee)

@@ -34,7 +34,7 @@ INVITATION_SOURCE = (
     "FACTS §4 surveys: 20.4% of applicants missed an interview for a late answer (Postgrad Med "
     "J 2022;98:e12); about 1 in 3 programs fill every slot within an hour (JGME 2019;11(3):255)"
 )
-CONVENTION = "imgplan's convention (README, During the season)"
+CONVENTION = "imgplan's convention (docs/season.md)"
 REGION_SOURCE = "US Census Bureau regions (census.gov); " + CONVENTION
 #: US Census Bureau regions, by state (territories apart).
 REGIONS = {

@@ -1,4 +1,4 @@
-"""`recommend` as JSON (README: JSON output)."""
+"""`recommend` as JSON (docs/formats.md: JSON output)."""
 
 from __future__ import annotations
 
