@@ -282,6 +282,50 @@ def test_report_in_a_real_browser(browser, cli, tmp_path):
     assert sum(1 for count in image.resize((64, 64)).histogram() if count) > 10
 
 
+def _load(browser, page: Path) -> None:
+    for domain in ("Page", "Runtime"):
+        browser.call(f"{domain}.enable")
+    browser.events.clear()
+    browser.call("Page.navigate", url=page.as_uri())
+    browser.wait_for("Page.loadEventFired")
+
+
+def test_report_on_a_phone_on_paper_and_finished(browser, cli, tmp_path):
+    """390 px wide: no horizontal scrolling and the list as cards; printed on Letter: at most
+    12 pages; every chart label inside its chart; tiers sort in tier order; the next step of
+    the timeline stands out; no literal backticks, no empty section."""
+    write_report(cli, tmp_path, str(PROFILES / "strong-scores.yaml"))
+    page = (tmp_path / "plan.html").resolve()
+    html = page.read_text()
+    assert "`" not in html
+    browser.call("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=1, mobile=True)
+    _load(browser, page)
+    assert browser.js("document.documentElement.scrollWidth") <= 390
+    assert browser.js("getComputedStyle(document.querySelector('#ranked tbody tr')).display") == "block"
+    assert browser.js("getComputedStyle(document.querySelector('#ranked thead')).display") == "none"
+    browser.call("Emulation.clearDeviceMetricsOverride")
+    _load(browser, page)
+    outside = browser.js(
+        "Array.from(document.querySelectorAll('svg')).flatMap(svg => { const box = svg.getBoundingClientRect();"
+        " return Array.from(svg.querySelectorAll('text')).filter(t => { const r = t.getBoundingClientRect();"
+        " return Math.min(r.left - box.left, box.right - r.right, r.top - box.top, box.bottom - r.bottom) < -1; })"
+        ".map(t => t.textContent); })"
+    )
+    assert outside == []
+    assert browser.js("Array.from(document.querySelectorAll('svg.curve text')).some(t => t.textContent === 'Step 2 CK score')")
+    empty = browser.js("Array.from(document.querySelectorAll('section')).filter(s => s.children.length < 2).map(s => s.id)")
+    assert empty == []
+    assert browser.js("getComputedStyle(document.querySelector('#events tr.next td')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    column = browser.js("Array.from(document.querySelectorAll('#ranked th')).findIndex(th => th.textContent === 'Tier')")
+    browser.js(f"document.querySelectorAll('#ranked th')[{column}].click()")
+    tiers = browser.js(f"Array.from(document.querySelectorAll('#ranked tbody tr')).map(r => r.cells[{column}].textContent.trim().split(' ')[0])")
+    order = ["safety", "target", "reach", "unknown"]
+    assert [order.index(t) for t in tiers] == sorted(order.index(t) for t in tiers)
+    pdf = browser.call("Page.printToPDF", paperWidth=8.5, paperHeight=11)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", base64.b64decode(pdf["data"])))
+    assert 1 <= pages <= 12, pages
+
+
 def test_readme_screenshot_is_committed():
     shot = ROOT / "docs" / "report.png"
     assert shot.exists() and shot.stat().st_size > 10_000

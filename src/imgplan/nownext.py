@@ -121,7 +121,9 @@ def now_next(
         block.warnings.append(Line(stage.warning, "imgplan's reading of your profile"))
     block.warnings.extend(warnings)
     if stage.note:
-        block.now.append(Line(stage.note, "imgplan's reading of your profile (docs/commands.md: Stages)"))
+        block.now.append(
+            Line(stage.note, "imgplan's reading of your profile (docs/commands.md: Stages)")
+        )
     block.now.extend(extra)
     for e in events:
         if e.kind in UNDER_WAY and e.end is not None and e.date <= today <= e.end:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,8 @@ LEFT = 190  # room for the Gantt's phase labels
 #: Okabe-Ito: distinguishable with the common colour-vision deficiencies; each band also
 #: carries its label, so nothing depends on colour alone.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+TIER_ORDER = {"safety": 0, "target": 1, "reach": 2, "unknown": 3}  # the Tier column sorts so
 
 SCRIPT = """
 (function () {
@@ -98,13 +101,18 @@ class Mark:
     date: str
     certainty: str
     shape: str  # circle (published) | ring (estimated) | diamond (personal)
+    label: str = ""  # shown beside the mark: the next few milestones
+    anchor: str = "start"  # where the label sits (end: left of a mark near the right edge)
+
+
+LABELLED = 1  # the next milestone is labelled on the chart (every mark has its hover title)
 
 
 def _gantt(report: Report) -> dict[str, Any]:
     t = report.timeline
     events = list(t.events)
     if not events:
-        return {"bands": [], "marks": [], "height": 0}
+        return {"bands": [], "marks": [], "height": 0, "next": []}
     first = min(min(e.date for e in events), report.today)
     last = max(max((e.end or e.date) for e in events), report.today)
     span = max(1, (last - first).days)
@@ -136,6 +144,11 @@ def _gantt(report: Report) -> dict[str, Any]:
         for e in items:
             shape = {"published": "circle", "estimated": "ring"}.get(e.certainty, "diamond")
             marks.append(Mark(x(e.date), y + 11, e.title, e.date.isoformat(), e.certainty, shape))
+    ahead = sorted((m for m in marks if m.date > report.today.isoformat()), key=lambda m: m.date)
+    for m in ahead[:LABELLED]:
+        words = m.title.split(":")[0][:38]
+        m.label = f"next: {m.date} {words}"
+        m.anchor = "end" if m.x > WIDTH - 260 else "start"
     years = []
     for year in range(first.year, last.year + 2):
         day = dt.date(year, 1, 1)
@@ -146,6 +159,7 @@ def _gantt(report: Report) -> dict[str, Any]:
         "marks": marks,
         "years": years,
         "today": x(report.today),
+        "next": [f"{m.date} {m.title}" for m in ahead[:3]],
         "height": 40 + len(rows) * 34,
         "width": WIDTH,
     }
@@ -153,7 +167,7 @@ def _gantt(report: Report) -> dict[str, Any]:
 
 def _curve(c: Curve) -> dict[str, Any]:
     lo, hi = c.points[0][0], c.points[-1][0]
-    w, h, left, top = 420, 170, 40, 12
+    w, h, left, top = 420, 170, 74, 12
 
     def x(score: float) -> float:
         return left + (w - left - 10) * (min(max(score, lo), hi) - lo) / (hi - lo)
@@ -172,8 +186,8 @@ def _curve(c: Curve) -> dict[str, Any]:
         "path": path,
         "mine": mine,
         "w": w,
-        "h": h + 34,
-        "ticks": [(x(s), s) for s in range(lo, hi + 1, 20)],
+        "h": h + 52,
+        "ticks": [(min(x(s), w - 14), s) for s in range(lo, hi + 1, 20)],
         "grid": [(y(p), f"{p:.0%}") for p in (0.0, 0.25, 0.5, 0.75, 1.0)],
         "matched": [x(v) for v in c.matched],
         "unmatched": [x(v) for v in c.unmatched],
@@ -307,6 +321,7 @@ def context(report: Report) -> dict[str, Any]:
                 "specialty": vocab.specialty_label(p.specialty),
                 "state": p.state or "?",
                 "tier": a.tier or "",
+                "tier_order": TIER_ORDER.get(a.tier or "unknown", 9),
                 "status": a.status,
                 "score": a.score,
                 "fit": a.fit.score,
@@ -350,12 +365,26 @@ def context(report: Report) -> dict[str, Any]:
     }
 
 
+CODE = re.compile(r"`([^`]+)`")
+
+
+def _code(value: Any) -> Any:
+    """Text that names a command in backticks (`imgplan assess`) shows it as code, not as a
+    literal backtick: escaped first, so the text stays text."""
+    if isinstance(value, str) and "`" in value:
+        from markupsafe import Markup, escape  # jinja2's own escaping library
+
+        return Markup(CODE.sub(r"<code>\1</code>", str(escape(value))))
+    return value
+
+
 def report_view(report: Report, view: View) -> str:
     import jinja2  # lazy: only the report needs the template engine (~0.1 s)
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("imgplan.render", "templates"),
         autoescape=True,
+        finalize=_code,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
