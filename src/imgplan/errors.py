@@ -11,11 +11,35 @@ MAX_MESSAGE = 400  # characters: a message about a 100 MB value stays a line
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+#: Every control character but the tab: a message about input is one line (a line break in a
+#: quoted header cell would forge a second "imgplan: ..." line).
+CONTROL_OR_BREAK = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character (line breaks too) shown as ``\\xNN``."""
+    return CONTROL_OR_BREAK.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def tell(text: str) -> None:
+    """One line for the person at the terminal, on stderr: 'imgplan: TEXT', with anything
+    from outside (file names, sheet names, header cells) made visible, never interpreted by
+    the terminal. A closed stderr is silently skipped: it never changes an exit code."""
+    import contextlib
+    import sys
+
+    if sys.stderr is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"imgplan: {visible(text)}\n")
+
+
 def clip(text: str, limit: int = MAX_MESSAGE) -> str:
-    """``text`` made safe to print: control characters shown as ``\\xNN`` (a hostile key or
-    value cannot drive the terminal), and the middle of an over-long text cut out, so that a
-    message keeps its start (what is wrong) and its end (what is expected)."""
-    text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` made safe to print: control characters (line breaks too) shown as ``\\xNN``
+    (a hostile key or value cannot drive the terminal or forge a line), and the middle of an
+    over-long text cut out, so that a message keeps its start (what is wrong) and its end
+    (what is expected)."""
+    text = visible(text)
     if len(text) <= limit:
         return text
     half = (limit - 40) // 2

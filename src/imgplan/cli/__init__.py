@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import os
 import signal
 import sys
 import traceback
@@ -221,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     # A run builds many small objects and few reference cycles, then exits: the cyclic
     # garbage collector only costs time here (about 2x on a 13,000-program dataset).
     gc.disable()
+    if sys.stderr is None:  # started with stderr closed (2>&-): messages go nowhere, quietly
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (lives as long as the process)
     previous = on_sigterm()
     args = sys.argv[1:] if argv is None else argv
     wants_help = "--help" in args or "-h" in args or not args
@@ -246,9 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as exc:
         say(f"imgplan: error: {exc}\n")
         return EXIT_OUTPUT
-    except Terminated:
+    except Terminated as exc:
         say("imgplan: terminated; nothing half-written was left\n")
-        return 143
+        return 128 + (exc.args[0] if exc.args else signal.SIGTERM)
     except KeyboardInterrupt:
         say("imgplan: interrupted; nothing half-written was left\n")
         return 130

@@ -3,13 +3,12 @@ directory (issue #16). The same shape as cli.py: options -> load -> one core cal
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
+from ..errors import UsageError, tell
 from ..load.cache import from_settings
 from ..load.files import deliver
 from ..load.loading import load_directory
@@ -26,6 +25,7 @@ from .params import (
     OutputOpt,
     StateOpt,
     TodayOpt,
+    finite,
 )
 from .show import EXIT_NO, show
 
@@ -82,7 +82,10 @@ def fellowships_list(
         str | None, typer.Option(help="Sort by distance from CITY,ST (e.g. 'Boston,MA').")
     ] = None,
     within: Annotated[
-        float | None, typer.Option(help="With --near: only programs within MILES.", min=1, max=3000)
+        float | None,
+        typer.Option(
+            help="With --near: only programs within MILES.", min=1, max=3000, callback=finite
+        ),
     ] = None,
     fellowships: FellowshipsOpt = None,
     fmt: FellowshipsListFormat = "table",
@@ -207,4 +210,4 @@ def fellowships_import(
     deliver(result.yaml_text, output, (file,))
     where = f" into {output}" if output else ""
     for note in result.notes:
-        sys.stderr.write(f"imgplan: {note}{where}\n")
+        tell(f"{note}{where}")

@@ -1,6 +1,7 @@
 """The command line's declared arguments and options: names, help text, bounds. The values
 are checked and turned into inputs in `options`; cli.py uses these declarations."""
 
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -55,10 +56,23 @@ AttemptsOpt = Annotated[int | None, typer.Option(min=values.ATTEMPTS.lo, max=val
 
 # recommend's what-if and list options
 WhatIfStep2 = Annotated[int | None, score_option("What-if: a Step 2 CK score.")]
+
+
+def finite(value: float | None) -> float | None:
+    """A number option: nan and inf are not numbers a person means (click's range check lets
+    nan through, since every comparison with it is false)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number; expected a finite number")
+    return value
+
+
 WhatIfUsce = Annotated[
     float | None,
     typer.Option(
-        help="What-if: months of clinical USCE.", min=values.MONTHS.lo, max=values.MONTHS.hi
+        help="What-if: months of clinical USCE.",
+        min=values.MONTHS.lo,
+        max=values.MONTHS.hi,
+        callback=finite,
     ),
 ]
 WhatIfStep3 = Annotated[str | None, typer.Option(help="What-if: 'pass' = Step 3 passed.")]

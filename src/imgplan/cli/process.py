@@ -26,9 +26,11 @@ def on_sigterm() -> Any:
     Returns the handler it replaced (restored when main returns)."""
 
     def stop(signum: int, frame: object) -> None:
-        raise Terminated()
+        raise Terminated(signum)
 
     try:
+        if hasattr(signal, "SIGHUP"):  # the terminal closed: the same clean stop
+            signal.signal(signal.SIGHUP, stop)
         return signal.signal(signal.SIGTERM, stop)
     except ValueError:  # not the main thread (e.g. a test runner's thread)
         return None

@@ -4,13 +4,12 @@ provenance."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..errors import UsageError, clip
+from ..errors import UsageError, tell
 from ..load.cache import from_settings
 from ..load.cells import PARSERS
 from ..load.files import deliver
@@ -109,7 +108,7 @@ def programs_import(
     deliver(result.yaml_text, output, (file,))
     where = f" into {output}" if output else ""
     for note in result.notes:
-        sys.stderr.write(f"imgplan: {note}{where if note.startswith('imported') else ''}\n")
+        tell(f"{note}{where if note.startswith('imported') else ''}")
 
 
 SHEETS = (".csv", ".tsv", ".psv", ".txt", ".xlsx", ".xlsm")
@@ -131,7 +130,7 @@ def _merged_input(r: Run, path: Path) -> Dataset:
         ignore_unknown_columns=True,
     )
     for note in imported.notes:
-        sys.stderr.write(f"imgplan: {clip(str(path))}: {note}\n")
+        tell(f"{path}: {note}")
     return imported.dataset
 
 
@@ -176,7 +175,7 @@ def programs_merge(
     result = merge(datasets, preferred=preferred, name=name)
     deliver(result.yaml_text, output, tuple(files))
     for line in result.report():
-        sys.stderr.write(f"imgplan: {line}\n")
+        tell(line)
     if fail_on_conflict and result.conflicts:
         raise typer.Exit(EXIT_NO)
 

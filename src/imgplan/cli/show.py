@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -31,8 +32,31 @@ def show(
 def render_for(
     command: str, fmt: Format, result: Any, output: Path | None, **choices: Any
 ) -> str | bytes:
+    view = terminal_view(output, **choices)
+    text = render(command, fmt, result, view)
+    if fmt in (Format.table, Format.markdown) and isinstance(text, str):
+        text = for_people(text, keep_colour=view.color)
+    return text
 
-    return render(command, fmt, result, terminal_view(output, **choices))
+
+#: imgplan's own colour codes (render/common.py ANSI, RESET): the only escape sequences kept
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def for_people(text: str, *, keep_colour: bool) -> str:
+    """The last guard of every output meant for a person: a control character that came from
+    outside (a file name, a sheet name, a header cell) is shown as \\xNN, never interpreted by
+    the terminal; with colour on, imgplan's own colour codes stay."""
+    if not keep_colour:
+        return CONTROL_BUT_LINES.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    parts = SGR.split(text)
+    codes = SGR.findall(text)
+    safe = [CONTROL_BUT_LINES.sub(lambda m: f"\\x{ord(m.group()):02x}", p) for p in parts]
+    out = [safe[0]]
+    for code, part in zip(codes, safe[1:], strict=True):
+        out += [code, part]
+    return "".join(out)
 
 
 def terminal_view(output: Path | None, **choices: Any) -> View:

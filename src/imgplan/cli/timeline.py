@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..errors import tell
 from ..load.session import Run, resolve_profile
 from ..render.formats import Format
 from .options import choose_format, today_from
@@ -38,5 +38,5 @@ def timeline(
     tracker = r.tracker(person, path) if person is not None and path is not None else None
     plan = command.run(person, r.bundled, r.today, tracker=tracker)
     if plan.generic and chosen in (Format.json, Format.ics):
-        sys.stderr.write("imgplan: no profile given: this is the generic roadmap\n")
+        tell("no profile given: this is the generic roadmap")
     show("timeline", chosen, plan, output, (path,))

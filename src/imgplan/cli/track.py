@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import UsageError
+from ..errors import UsageError, tell
 from ..load.session import Run
 from .options import choose_format, parsed, today_from
 from .params import (
@@ -506,11 +505,11 @@ def track_import(
         hint = "nothing was imported; expected every row good (fix them, or pass --skip-bad-rows)"
         raise InputError(problems + [Problem(str(file), None, None, "", hint)])
     said = ", ".join(f"{header} -> {field}" for header, field in result.mapping)
-    sys.stderr.write(f"imgplan: columns read: {said}\n")
+    tell(f"columns read: {said}")
     for column in result.ignored:
-        sys.stderr.write(f"imgplan: ignored unknown column '{column}'\n")
+        tell(f"ignored unknown column '{column}'")
     for p in problems:
-        sys.stderr.write(f"imgplan: skipped: {p}\n")
+        tell(f"skipped: {p}")
     s.change(lambda t, h: decide.imported(t, matched, dataset, s.now), "track import", notes=True)
     _done(s, fmt, output)
 
@@ -553,4 +552,4 @@ def track_backup(
         store.backup_to(output)
     finally:
         store.close()
-    sys.stderr.write(f"imgplan: backed up {source} to {output}\n")
+    tell(f"backed up {source} to {output}")

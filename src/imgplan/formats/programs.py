@@ -6,10 +6,11 @@ Every screening field is optional: ``None`` means unknown, never a default.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from ..models import vocab
 from ..models.programs import PROVENANCE_FIELDS
@@ -83,11 +84,28 @@ def _field_name(value: str) -> str:
 FieldName = Annotated[Text, AfterValidator(_field_name)]
 
 
+FUTURE_DAYS = 366  # a figure dated more than a year after today is a typo, never "newest"
+
+
+def _not_far_future(day: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    """A figure's date may not lie far in the future: a merge keeps the newest figure, and
+    a date in 9999 would win it."""
+    today = (info.context or {}).get("today")
+    if day is not None and today is not None and day > today + dt.timedelta(days=FUTURE_DAYS):
+        raise ValueError(
+            f"{day.isoformat()} is more than a year after today ({today.isoformat()}); "
+            "expected the date the figure was checked or published"
+        )
+    return day
+
+
 class FieldSource(Strict):
     """Where a merged field's value came from, and how old it is."""
 
     source: Text
     as_of: Date | None = None
+
+    _future = field_validator("as_of")(_not_far_future)
 
 
 ERAS_FLAGS = ("osteopathic_recognition", "new_program")
@@ -129,11 +147,16 @@ class Program(Strict):
     nrmp_code: NrmpCode | None = None
     provenance: dict[FieldName, FieldSource] | None = None  # written by programs merge
 
+    _future = field_validator("verified")(_not_far_future)
+
 
 class Dataset(Strict):
     format: FormatOne
     name: Text
     as_of: Date
+
+    _future = field_validator("as_of")(_not_far_future)
+
     source: Text
     example: Bool = False
     programs: list[Program]

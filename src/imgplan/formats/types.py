@@ -28,19 +28,31 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
+#: Every date a file may hold: a plan runs decades, never to the end of the calendar (a
+#: residency dated 9999 would make "year 10001" in every date computed from it).
+EARLIEST_DATE, LATEST_DATE = dt.date(1950, 1, 1), dt.date(2100, 12, 31)
+
+
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        found = value.date()
+    elif isinstance(value, dt.date):
+        found = value
+    elif isinstance(value, str) and _ISO_DATE.match(value.strip()):
         try:
-            return dt.date.fromisoformat(value.strip())
+            found = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(
                 f"'{value}' is not a real calendar date; expected YYYY-MM-DD"
             ) from None
-    raise ValueError(f"{value!r} is not a date; expected YYYY-MM-DD, e.g. 2027-03-15")
+    else:
+        raise ValueError(f"{value!r} is not a date; expected YYYY-MM-DD, e.g. 2027-03-15")
+    if not EARLIEST_DATE <= found <= LATEST_DATE:
+        raise ValueError(
+            f"{found.isoformat()} is not a plausible date; expected a date from "
+            f"{EARLIEST_DATE.year} to {LATEST_DATE.year}"
+        )
+    return found
 
 
 def _bool(value: Any) -> bool:

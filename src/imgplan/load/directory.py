@@ -55,8 +55,8 @@ COLUMNS = {
 }
 _J1 = re.compile(r"\bJ-?1\b", re.I)
 _H1B = re.compile(r"\bH-?1B\b", re.I)
-_NOT_BEFORE = re.compile(r"\b(no|not|never|without)\s+(\w+\s+)?$", re.I)
-_NOT_AFTER = re.compile(r"^\s+(is\s+|are\s+)?not\b", re.I)
+_NOT_BEFORE = re.compile(r"\b(no|not|never|without|none|neither|nor|doesn't|don't|cannot)\b", re.I)
+_NOT_AFTER = re.compile(r"^\s*(\)|:|=|-|–)?\s*(is\s+|are\s+)?(no|not|none|never)\b", re.I)
 _UNKNOWN_VISA = re.compile(r"conflict|not stated|verify", re.I)
 _ANY = re.compile(r"\bany\b|all residency types|any physician", re.I)
 _ONLY = re.compile(r"[^;.]*\bonly\b[^;.]*", re.I)
@@ -64,9 +64,15 @@ _MILITARY = re.compile(r"uniformed service members only|\bmilitary program\b", r
 
 
 def _negated(text: str, start: int, end: int) -> bool:
-    """'no H-1B', 'not sponsor H-1B', 'H-1B not sponsored'."""
-    return bool(_NOT_BEFORE.search(text[max(0, start - 24) : start])) or bool(
-        _NOT_AFTER.match(text[end : end + 12])
+    """A negation governs the visa named at text[start:end] when it comes before it in the
+    same clause ('no J-1 or H-1B', 'J-1 but not H-1B') or right after it ('H-1B: no',
+    'H-1B not sponsored'). A clause before the visa starts after ';', '.', ':', ')' or a line
+    break ('(not CI-specific): J-1' is a J-1): a negation is never a yes."""
+    clause_start = max(text.rfind(c, 0, start) for c in ";.\n:)") + 1
+    ends = [i for i in (text.find(c, end) for c in ";.\n") if i >= 0]
+    clause_end = min(ends) if ends else len(text)
+    return bool(_NOT_BEFORE.search(text[clause_start:start])) or bool(
+        _NOT_AFTER.match(text[end:clause_end])
     )
 
 
@@ -75,12 +81,16 @@ def read_visas(text: str) -> tuple[list[str] | None, str | None]:
     it names none, says "not stated", or reports a conflict."""
     if not text or _UNKNOWN_VISA.search(text):
         return None, None
+    mentions = [(v, m) for v, rx in (("j1", _J1), ("h1b", _H1B)) for m in rx.finditer(text)]
     visas = [
         v
         for v, rx in (("j1", _J1), ("h1b", _H1B))
         if any(not _negated(text, m.start(), m.end()) for m in rx.finditer(text))
     ]
     if not visas:
+        if mentions:  # every visa named is negated: it sponsors none of them
+            scope = "institution" if text.lower().startswith("institution-wide") else "program"
+            return [], scope
         return None, None
     scope = "institution" if text.lower().startswith("institution-wide") else "program"
     return visas, scope

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..errors import OutputError, Problem, UnreadableError, UsageError, clip
+from ..errors import OutputError, Problem, UnreadableError, UsageError, clip, tell
 
 _KINDS = (
     (stat.S_ISDIR, "this is a folder; expected a file"),
@@ -309,9 +309,7 @@ OPEN_HINT = {
 
 def _said(text: str) -> None:
     """A line for the person at the terminal (stderr: stdout stays the output's)."""
-    if sys.stderr is not None:
-        with contextlib.suppress(OSError, ValueError):
-            sys.stderr.write(f"imgplan: {text}\n")
+    tell(text)
 
 
 def batch_targets(

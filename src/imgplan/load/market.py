@@ -32,6 +32,7 @@ from .yaml_reader import build as parse_with_marks
 from .yaml_reader import read_text
 
 MAX_BYTES = 512 << 20  # an NRMP-scale market as CSV is ~20 MB
+MAX_RANKS_TOTAL = 5_000_000  # applicant ranks in one market (the NRMP's are about 600,000)
 MAX_NAME = 200
 TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 CSV_FILES = {
@@ -262,6 +263,7 @@ def _folder(folder: Path) -> Market:
     get = index.get
     a_name = str(a_file)
     last, a, mine = None, -1, []  # an applicant's rows usually follow each other
+    total = 0
     for number, (applicant, rank, program) in _rows(a_file, CSV_FILES["applicants.csv"], problems):
         if applicant != last:
             last = applicant
@@ -289,6 +291,13 @@ def _folder(folder: Path) -> Market:
         if k < 1:
             _rank(rank, a_name, number, problems)
         mine.append((k, p))
+        total += 1
+        if total > MAX_RANKS_TOTAL:
+            message = (
+                f"more than {MAX_RANKS_TOTAL:,} ranks; expected a market of at most that many "
+                "(the NRMP's Main Residency Match has about 600,000)"
+            )
+            raise InputError([Problem(a_name, number, None, "", message)])
     prefs = []
     for a, entries in enumerate(chosen):
         entries.sort()
