@@ -277,3 +277,74 @@ def test_a_ten_megabyte_note_is_refused(cli, tmp_path):
     result = cli("track", "update", P, "im-fairhaven-university-medical-center-ky", "--note", "x" * (10 << 20), "--db", str(path))
     assert result.code == 2 and "at most 10,000" in result.err
     assert not note.exists()
+
+
+# files imgplan writes, and names that are not UTF-8 -------------------------------------------
+
+
+@pytest.mark.parametrize("stem", ["nl\nx", "esc\x1b[1m", "bidi\u202ex", "quote\"x"])
+def test_every_yaml_imgplan_writes_validates_whatever_the_file_name(cli, tmp_path, stem):
+    sheet = tmp_path / f"{stem}.csv"
+    sheet.write_text("Program name,State,Specialty\nAlpha Program,NY,IM\n")
+    imported = tmp_path / "imported.yaml"
+    assert cli("programs", "import", str(sheet), "-o", str(imported)).code == 0
+    assert cli("validate", str(imported)).code == 0, imported.read_text()[:300]
+    merged = tmp_path / "merged.yaml"
+    assert cli("programs", "merge", str(imported), str(ROOT / "tests" / "data" / "programs-golden.yaml"), "-o", str(merged)).code == 0
+    assert cli("validate", str(merged)).code == 0
+    starter = tmp_path / f"{stem}-profile.yaml"
+    assert cli("init", str(starter)).code == 0
+    assert cli("validate", str(starter)).code == 0
+
+
+def test_a_file_name_that_is_not_utf8_is_written_as_its_escape_in_json(tmp_path):
+    name = os.fsdecode(b"p\xff.yaml")
+    path = tmp_path / name
+    path.write_bytes((PROFILES / "strong-scores.yaml").read_bytes())
+    for args in (["validate", str(path), "-f", "json"], ["recommend", str(path), str(PROFILES / "needs-h1b.yaml"), "-f", "json", "--top", "1"]):
+        proc = subprocess.run([EXE, *args], env=ENV, capture_output=True, cwd=ROOT, timeout=120)
+        assert proc.returncode == 0, proc.stderr[-400:]
+        assert b"\\udcff" in proc.stdout and b"Traceback" not in proc.stderr
+
+
+def test_a_symlink_loop_given_to_prefer_is_a_usage_error(cli, tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    data = ROOT / "tests" / "data"
+    result = cli("programs", "merge", str(data / "programs-golden.yaml"), str(data / "programs-next-season.yaml"), "--prefer", str(tmp_path / "a"))
+    assert result.code == 2 and "is not one of the files merged" in result.err
+
+
+def test_folders_imgplan_creates_are_private_even_their_missing_parents(tmp_path):
+    code = (
+        "import os, sys; os.umask(0); from pathlib import Path; "
+        "from imgplan.load.files import make_private_folder; make_private_folder(Path(sys.argv[1]))"
+    )
+    target = tmp_path / "home" / ".cache" / "imgplan"
+    os.chmod(tmp_path, 0o755)
+    subprocess.run([sys.executable, "-c", code, str(target)], check=True)
+    for folder in (tmp_path / "home", tmp_path / "home" / ".cache", target):
+        assert (folder.stat().st_mode & 0o777) == 0o700, folder
+    assert (tmp_path.stat().st_mode & 0o777) == 0o755  # an existing parent keeps its mode
+
+
+def test_a_shifted_csv_row_is_refused_not_read_into_the_wrong_columns(cli, tmp_path):
+    """An unquoted separator in a name shifts the row right; its empty last cell falls off."""
+    sheet = tmp_path / "legacy.csv"
+    sheet.write_text(
+        "Program name,State,Specialty,Notes\n"
+        "Alpha Program,NY,IM,\n"
+        "Beta, Inc Program,PA,IM,\n"
+    )
+    result = cli("programs", "import", str(sheet), "-o", str(tmp_path / "o.yaml"))
+    assert result.code == 2 and "legacy.csv:3:" in result.err and "5 cells but the header 4" in result.err
+    assert not (tmp_path / "o.yaml").exists()
+
+
+def test_at_most_a_thousand_problems_are_printed_per_file(cli, tmp_path):
+    sheet = tmp_path / "many.csv"
+    sheet.write_text("Program name,State,Specialty\n" + "".join(f"P{i},ZZ,IM\n" for i in range(3000)))
+    result = cli("programs", "import", str(sheet))
+    lines = result.err.splitlines()
+    assert result.code == 2 and len(lines) == 1002
+    assert "… and 2,000 more problems" in lines[-2] and "3000 rows cannot be read" in lines[-1]

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import visible
 from .fellowships import distinctive, institution_of
 from .models.programs import INFORMATICS_FIELDS, Dataset, Program
 from .models.record import as_dict
@@ -89,7 +90,9 @@ def dataset_yaml(
     programs: list[dict[str, Any]],
     header: str = "",
 ) -> str:
-    lines = [header] if header else []
+    # the header is a comment: one line each, whatever a file name held (a line break would
+    # start a YAML line of its own and make the file one imgplan refuses)
+    lines = ["# " + visible(header.removeprefix("# "))] if header else []
     lines += [
         "format: 1",
         f"name: {json.dumps(name, ensure_ascii=False)}",

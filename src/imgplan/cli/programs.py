@@ -111,6 +111,14 @@ def programs_import(
         tell(f"{note}{where if note.startswith('imported') else ''}")
 
 
+def _same(a: Path, b: Path) -> bool:
+    """Two paths name the same file (a symbolic-link loop or a missing file names nothing)."""
+    try:
+        return a.resolve(strict=True) == b.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
+
+
 SHEETS = (".csv", ".tsv", ".psv", ".txt", ".xlsx", ".xlsm")
 
 
@@ -164,14 +172,12 @@ def programs_merge(
 
     if len(files) < 2:
         raise UsageError("programs merge needs two or more datasets; expected A.yaml B.yaml ...")
-    if prefer is not None and all(prefer.resolve() != f.resolve() for f in files):
+    if prefer is not None and all(not _same(prefer, f) for f in files):
         raise UsageError(f"--prefer {prefer} is not one of the files merged; expected one of them")
     parsed("--name", printable, name)
     r = Run.start(today_from(today), no_cache)
     datasets = [(str(f), _merged_input(r, f)) for f in files]
-    preferred = (
-        None if prefer is None else next(str(f) for f in files if f.resolve() == prefer.resolve())
-    )
+    preferred = None if prefer is None else next(str(f) for f in files if _same(f, prefer))
     result = merge(datasets, preferred=preferred, name=name)
     deliver(result.yaml_text, output, tuple(files))
     for line in result.report():

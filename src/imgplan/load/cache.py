@@ -56,7 +56,7 @@ from ..models import (
 )
 from ..models.record import Record
 from ..models.values import yes_no
-from .files import read_bytes, replace_atomically
+from .files import make_private_folder, read_bytes, replace_atomically
 
 MAGIC = b"IMGPLAN-CACHE 3\n"  # 3: signed entries (2: records, not pydantic models)
 MAX_ENTRY_BYTES = 1 << 30  # far above any entry the largest accepted dataset makes
@@ -275,7 +275,7 @@ class Cache:
         """Create the folder (0700, marked as imgplan's own) if it does not exist."""
         if self.folder.exists():
             return
-        self.folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+        make_private_folder(self.folder)
         (self.folder / MARKER).write_text(MARKER_TEXT)
 
     def trusted(self) -> bool:

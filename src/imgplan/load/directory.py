@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..datasets import scalar
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, visible
 from ..formats.fellowships import FellowshipDirectory
 from ..models import vocab
 from .cells import cell_problem, column_letter
@@ -227,9 +227,9 @@ def import_directory(
         raise InputError(problems)
     doc = {
         "format": 1,
-        "name": name or path.stem,
+        "name": name or visible(path.stem),  # a derived name is made printable, never refused
         "as_of": as_of.isoformat(),
-        "source": source or f"imported from {path.name}",
+        "source": source or f"imported from {visible(path.name)}",
         "note": (
             "May be incomplete: ACGME's 2026 list has 62 programs housed in Family Medicine, "
             "Internal Medicine, Pathology and Pediatrics, and EM- or Anesthesiology-housed "
@@ -246,7 +246,7 @@ def import_directory(
     if problems:
         problems.sort(key=lambda x: (x.line or 0, x.column or 0))
         raise InputError(problems)
-    lines = [f"# Imported from {path.name} by imgplan fellowships import"]
+    lines = [f"# Imported from {visible(path.name)} by imgplan fellowships import"]
     lines += [f"{k}: {scalar(v)}" for k, v in doc.items() if k != "fellowships"]
     lines.append("fellowships:" if entries else "fellowships: []")
     for fellowship in valid.fellowships:  # as validated: a department read from the ACGME ID

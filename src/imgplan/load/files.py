@@ -45,6 +45,24 @@ def _problem(name: str, message: str) -> UnreadableError:
     return UnreadableError([Problem(name, None, None, "", message)])
 
 
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parent 0700 (Python's ``mkdir(parents=True)`` makes
+    parents with the umask's mode: world-writable under ``umask 000``); folders that exist
+    keep their own modes, never changed."""
+    missing = []
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    old = os.umask(0o077)
+    try:
+        for path in reversed(missing):
+            with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+                path.mkdir(mode=0o700)
+    finally:
+        os.umask(old)
+
+
 def _nearby(path: Path) -> str:
     """'; did you mean FOLDER/NAME?' for a file in the same folder whose name is close."""
     import difflib  # only on a missing file

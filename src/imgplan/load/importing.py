@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..datasets import dataset_yaml
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, visible
 from ..formats import to_record
 from ..formats.programs import Dataset as DatasetFormat
 from ..models.programs import Dataset
@@ -103,6 +103,9 @@ def import_programs(
         result = read_csv(read_text(path, MAX_BYTES), str(path), options=options)
     if result.header_problems:
         raise InputError(result.header_problems)
+    if result.more_problems:
+        more = f"… and {result.more_problems:,} more problems; fix these and run again"
+        result.problems.append(Problem(str(path), None, None, "", more))
     if result.problems and not skip_bad_rows:
         hint = (
             f"{plural(len(result.skipped_rows), 'row')} cannot be read, so nothing was written; expected "
@@ -120,9 +123,11 @@ def import_programs(
     notes += [f"skipped: {problem}" for problem in result.problems]
     dataset, problems = to_dataset(
         result,
-        name=name or path.stem,
+        # names imgplan derives from the file name are made printable (a control character
+        # in a file name is the file system's, not the sheet's: never a reason to refuse)
+        name=name or visible(path.stem),
         as_of=as_of,
-        source=source or f"imported from {path.name}",
+        source=source or f"imported from {visible(path.name)}",
         file=str(path),
     )
     if dataset is None:

@@ -35,6 +35,7 @@ class ImportResult:
     problems: list[Problem]  # rows that cannot be read (fatal unless skipped)
     header_problems: list[Problem]  # unknown or duplicate headers, missing required columns
     skipped_rows: list[int] = field(default_factory=list)
+    more_problems: int = 0  # problems past MAX_PROBLEMS: counted, not held or printed
     ignored_columns: list[str] = field(default_factory=list)
     delimiter: str = ","
     layout: str = "plain-word sheet"  # PLAIN, or a known layout's title
@@ -44,6 +45,7 @@ class ImportResult:
 
 
 PLAIN = "plain-word sheet"
+MAX_PROBLEMS = 1000  # problems held and printed per file; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -230,19 +232,29 @@ def _read_row(
     the row skipped."""
 
     def problem(i: int, message: str) -> None:
+        if len(result.problems) >= MAX_PROBLEMS:
+            result.more_problems += 1
+            return
         result.problems.append(
             Problem(file, row_no, i + 1, _where(header, i, result, row_no), message)
         )
 
-    ragged = len(row) != len(header) and not (
-        len(row) > len(header) and not any(cell.strip() for cell in row[len(header) :])
-    )
+    # A row with more cells than the header is refused even when the extra cells are empty:
+    # an unquoted separator inside a value shifts every later value one column to the right
+    # and pushes an empty last cell out (FREIDA legacy rows); read as it stands, the values
+    # would land in the wrong columns. (A workbook's row carries only its non-empty extras.)
+    ragged = len(row) != len(header)
     if ragged:
         message = (
             f"the row has {len(row)} cells but the header {len(header)}; expected one cell per "
             f"column (check the quoting or the '{result.delimiter}' separator)"
         )
-        result.problems.append(Problem(file, row_no, min(len(row), len(header)) + 1, "", message))
+        if len(result.problems) >= MAX_PROBLEMS:
+            result.more_problems += 1
+        else:
+            result.problems.append(
+                Problem(file, row_no, min(len(row), len(header)) + 1, "", message)
+            )
         result.skipped_rows.append(row_no)
         return
     program, bad = _parse_cells(row, columns, problem)

@@ -196,7 +196,22 @@ def dumps_bytes(doc: dict[str, Any]) -> bytes:
     import orjson  # lazy: only JSON output needs it (~40 ms to import: dataclasses, uuid)
 
     options = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS
-    return orjson.dumps(doc, default=str, option=options)
+    try:
+        return orjson.dumps(doc, default=str, option=options)
+    except orjson.JSONEncodeError:  # a file name that is not UTF-8 (surrogates in a str)
+        return orjson.dumps(_utf8(doc), default=str, option=options)
+
+
+def _utf8(value: Any) -> Any:
+    """``value`` with every string made valid UTF-8: a byte a file name held that is not
+    UTF-8 (a lone surrogate in Python's str) is written as its escape, \\udcff."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_utf8(k): _utf8(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_utf8(v) for v in value]
+    return value
 
 
 def dataset_info(dataset: Dataset) -> dict[str, Any]:

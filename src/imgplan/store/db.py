@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, OutputError, Problem, clip
+from ..load.files import make_private_folder
 from ..models.tracker import Change, Edit, HistoryEntry, NoteEntry, Tracked, Tracker
 from .schema import FIELDS, MIGRATIONS, VERSION
 
@@ -109,7 +110,7 @@ class Store:
             return None
         if not exists:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                make_private_folder(path.parent)
             except OSError as exc:
                 raise _problem(path, f"its folder cannot be made ({exc.strerror})") from None
         old_mask = os.umask(0o077)  # the file, its journal and WAL files: private
