@@ -168,3 +168,10 @@ def test_every_command_help_has_examples_and_explains_its_arguments(cli):
                     assert line.split(maxsplit=1)[1].strip() != "[required]", (name, line)
     assert "KIND  'profile', 'programs'" in cli("schema", "--help").out
     assert "PROGRAM_ID  A program: its id, its short id" in cli("explain", "--help").out
+
+
+def test_counts_read_as_english(cli):
+    """'ask for 2 more', never 'ask for 2 mores' (plural() is for nouns)."""
+    result = cli("assess", str(PROFILES / "step2-planned.yaml"))
+    words = " ".join(result.out.split())  # the terminal view wraps lines
+    assert "ask for 3 more where" in words and "mores" not in words

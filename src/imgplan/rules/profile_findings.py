@@ -169,7 +169,7 @@ def us_letters(ctx: Context) -> Finding | None:
         US_LETTERS,
         status,
         f"{plural(count, 'letter')} from US clinical experience recorded (usce[].us_letter); "
-        f"imgplan's convention is about {US_LETTERS_AIM}: ask for {plural(need, 'more')} where "
+        f"imgplan's convention is about {US_LETTERS_AIM}: ask for {need} more where "
         "a US clinician saw your work.",
         src,
     )
