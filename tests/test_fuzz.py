@@ -308,6 +308,45 @@ def _everything(profile_path: Path, dataset_path: Path | None, day: dt.date) -> 
         "fellowships show", fellowships.FellowshipView(directory, directory.fellowships[0], "b")
     )
     every_format("fellowships diff", fellowships.diff_fellowships(directory, directory, "a", "b"))
+    _season(person, dataset, data, day, every_format)
+
+
+def _season(person: Any, dataset: Any, data: Any, day: dt.date, every_format: Any) -> None:
+    """The new rooms: visa, the tracker's views, the rank list and the match engine, on the
+    fuzzed profile and programs."""
+    from imgplan.commands import match as match_command
+    from imgplan.commands import rank as rank_command
+    from imgplan.commands import track as track_command
+    from imgplan.commands import visa as visa_command
+    from imgplan.match.market import Lists, build
+    from imgplan.models.tracker import HistoryView, Tracked, Tracker
+
+    every_format("visa", visa_command.run(person, data, day))
+    statuses = ("invited", "scheduled", "interviewed", "ranked", "withdrawn")
+    tracked = [
+        Tracked(
+            p.id, p.name, str(p.specialty), p.state, p.city, dataset.name, dataset.as_of, {},
+            status=statuses[i % len(statuses)], invited=day, interview=day, ratings={"fit": 1 + i % 5},
+        )
+        for i, p in enumerate(dataset.programs[:6])
+    ]
+    tracker = Tracker("fuzz", person.name, tracked, "memory")
+    view = track_command.view(tracker, person, data, day)
+    every_format("track list", view)
+    every_format("track export", view)
+    if tracked:
+        every_format("track show", track_command.show(tracker, tracked[0].program_id, [], person, data, day))
+    every_format("track history", HistoryView("fuzz", "memory", []))
+    every_format("rank", rank_command.run(person, tracker, dataset, data, day))
+    ids = [p.id for p in dataset.programs[:4]]
+    if ids:
+        lists = Lists()
+        lists.quotas = {pid: 1 + i % 2 for i, pid in enumerate(ids)}
+        lists.applicant_lists = {f"A{n}": ids[n % len(ids):] + ids[: n % len(ids)] for n in range(5)}
+        lists.program_lists = {pid: [f"A{(n + i) % 5}" for n in range(5)] for i, pid in enumerate(ids)}
+        market, problems = build(lists)
+        assert market is not None, problems
+        every_format("match run", match_command.match(market, "fuzz", "A0"))
 
 
 @pytest.fixture(scope="module")

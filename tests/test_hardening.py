@@ -267,7 +267,36 @@ def test_a_market_beyond_the_rank_limit_is_refused(cli, tmp_path, monkeypatch):
     (folder / "applicants.csv").write_text("applicant,rank,program\n" + "".join(f"A{i},1,P\n" for i in range(20)))
     (folder / "program_ranks.csv").write_text("program,rank,applicant\nP,1,A0\n")
     result = cli("match", "run", str(folder))
-    assert result.code == 2 and "more than 10 ranks" in result.err
+    assert result.code == 2 and "applicants.csv:12:" in result.err and "more than 10 applicant ranks" in result.err
+    # the programs' side is bounded too
+    (folder / "applicants.csv").write_text("applicant,rank,program\n" + "".join(f"A{i},1,P\n" for i in range(5)))
+    (folder / "program_ranks.csv").write_text("program,rank,applicant\n" + "".join(f"P,{i + 1},A{i % 5}\n" for i in range(20)))
+    result = cli("match", "run", str(folder))
+    assert result.code == 2 and "program_ranks.csv:12:" in result.err and "more than 10 program ranks" in result.err
+
+
+def test_a_market_stops_being_read_after_a_thousand_problems(cli, tmp_path):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "programs.csv").write_text("program,quota\nP,1\n")
+    (folder / "applicants.csv").write_text("applicant,rank,program\n" + "".join(f"A{i},1,Nowhere\n" for i in range(5000)))
+    (folder / "program_ranks.csv").write_text("program,rank,applicant\nP,1,A0\n")
+    result = cli("match", "run", str(folder))
+    assert result.code == 2
+    assert "… and 800 more problems (reading stopped at " in result.err and "applicants.csv:1002, so there may be more)" in result.err
+    assert result.err.count("Nowhere") == 200 and "\n: " not in result.err
+
+
+def test_a_market_with_old_mac_line_endings_reads_as_with_any_other(cli, tmp_path):
+    for ending in ("\n", "\r\n", "\r"):
+        folder = tmp_path / f"m{len(ending)}{ending == chr(13)}"
+        folder.mkdir()
+        (folder / "programs.csv").write_text(ending.join(["program,quota", "P,1", ""]), newline="")
+        (folder / "applicants.csv").write_text(ending.join(["applicant,rank,program", "A,1,P", "B,1,P", ""]), newline="")
+        (folder / "program_ranks.csv").write_text(ending.join(["program,rank,applicant", "P,1,B", "P,2,A", ""]), newline="")
+        result = cli("match", "run", str(folder), "-f", "json")
+        assert result.code == 0, (ending, result.err)
+        assert '"B"' in result.out and "P" in result.out
 
 
 def test_a_ten_megabyte_note_is_refused(cli, tmp_path):
@@ -348,3 +377,84 @@ def test_at_most_a_thousand_problems_are_printed_per_file(cli, tmp_path):
     lines = result.err.splitlines()
     assert result.code == 2 and len(lines) == 1002
     assert "… and 2,000 more problems" in lines[-2] and "3000 rows cannot be read" in lines[-1]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["recommend", "{profile}"],
+        ["chances", "{profile}"],
+        ["explain", "{profile}", "x"],
+        ["report", "{profile}"],
+        ["check-step3", "{profile}"],
+    ],
+)
+def test_an_output_that_is_an_input_is_refused_before_any_data_is_read(cli, tmp_path, command):
+    """Checked first: the broken program file is never reached (it would be a different error
+    after seconds of loading on a large dataset)."""
+    profile = tmp_path / "p.yaml"
+    profile.write_bytes((PROFILES / "strong-scores.yaml").read_bytes())
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("programs: [\n")
+    args = [a.format(profile=profile) for a in command]
+    result = cli(*args, "--programs", str(broken), "--output", str(profile))
+    assert result.code == 2 and "is one of the input files" in result.err, result.err
+    assert "broken.yaml" not in result.err
+    assert profile.read_bytes() == (PROFILES / "strong-scores.yaml").read_bytes()
+
+
+def test_an_import_onto_its_own_file_is_refused_before_it_is_read(cli, tmp_path):
+    sheet = tmp_path / "s.csv"
+    sheet.write_bytes(b"\xff\xfe not a sheet")
+    result = cli("programs", "import", str(sheet), "--output", str(sheet))
+    assert result.code == 2 and "is one of the input files" in result.err, result.err
+
+
+# messages in imgplan's words -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (("  match_year: 2027\n", "  match_year: 2027\n  signals: [" + ", ".join(["{program: p, tier: silver}"] * 101) + "]\n"), "targets.signals: the list has 101 entries; expected at most 100"),
+        (("graduation_year: 2023", "graduation_year: [2023]"), "[2023] is not a whole number; expected a year"),
+        (("confident: true", "confident: maybe"), "'maybe' is not true/false; expected true or false"),
+        (("ecfmg_certified: 2025-11-20", "ecfmg_certified: soon"), "'soon' is not true, false or a date; expected false, true or the date certified"),
+        (("specialties: [internal_medicine, family_medicine]", "specialties: []"), "the list is empty; expected at least 1 entry"),
+        (("name: Amina Strong (example)", "name: {first: Amina}"), "name: got a mapping; expected text"),
+    ],
+)
+def test_pydantic_wording_never_reaches_the_user(cli, tmp_path, change, said):
+    text = (PROFILES / "strong-scores.yaml").read_text()
+    assert change[0] in text
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace(change[0], change[1], 1))
+    result = cli("validate", str(path))
+    assert result.code == 1 and said in result.out + result.err, result.out + result.err
+    for pydantic_phrase in ("Input should", "should have", "after validation", "Field required", "[type="):
+        assert pydantic_phrase not in result.out + result.err
+
+
+def test_a_librarys_warning_is_one_line_of_imgplans_without_its_source(tmp_path):
+    """A date cell whose serial number no calendar holds makes openpyxl warn; the user sees a
+    note of imgplan's, never the library's file path and source line."""
+    openpyxl = pytest.importorskip("openpyxl")
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    book.active.append(["Program name", "State", "Specialty", "Verified"])
+    book.active.append(["Alpha Program", "NY", "IM", dt.date(2026, 1, 5)])
+    base = tmp_path / "base.xlsx"
+    book.save(base)
+    with zipfile.ZipFile(base) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r'(<c r="D2"[^>]*><v>)[^<]*', r"\g<1>99999999999", sheet).encode()
+    path = tmp_path / "far-date.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    proc = subprocess.run([EXE, "programs", "import", str(path)], env=ENV, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2 and "far-date.xlsx:2:4: Verified (Sheet!D2)" in proc.stderr, proc.stderr
+    assert "imgplan: note: Cell D2 is marked as a date but the serial value 99999999999" in proc.stderr
+    assert "site-packages" not in proc.stderr and "warn(" not in proc.stderr and "UserWarning" not in proc.stderr

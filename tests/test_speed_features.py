@@ -94,6 +94,27 @@ def test_corrupted_entry_is_detected_and_rebuilt(cache_dir, dataset_file):
     assert store().load(key) is not None  # rebuilt
 
 
+def test_a_corrupt_entry_is_a_miss_without_being_read_whole(cache_dir, dataset_file, monkeypatch):
+    """A sparse file of zeros claiming 1 GB, or a header whose stated size is not the file's,
+    is refused from its first bytes (reading it whole took 2.1 GB)."""
+    from imgplan.load import cache as cache_module
+
+    load(dataset_file)
+    (entry,) = entries(cache_dir)
+    good = entry.read_bytes()
+    key = entry.stem
+    read_whole = []
+    real = cache_module.read_bytes
+    monkeypatch.setattr(cache_module, "read_bytes", lambda *a: read_whole.append(a) or real(*a))
+    with open(entry, "wb") as fh:
+        fh.truncate(1 << 30)
+    assert store().load(key) is None and read_whole == []
+    entry.write_bytes(good + b"extra")  # the header's payload size no longer the file's
+    assert store().load(key) is None and read_whole == []
+    entry.write_bytes(good)
+    assert store().load(key) is not None and len(read_whole) == 1
+
+
 def test_moved_entry_is_not_trusted(cache_dir, dataset_file, tmp_path):
     load(dataset_file)
     (entry,) = entries(cache_dir)

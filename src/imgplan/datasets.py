@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,9 +88,23 @@ def dataset_yaml(
     as_of: str,
     source: str,
     example: bool,
-    programs: list[dict[str, Any]],
+    programs: Iterable[dict[str, Any]],
     header: str = "",
 ) -> str:
+    """A dataset file's text."""
+    return "".join(dataset_chunks(name, as_of, source, example, programs, header))
+
+
+def dataset_chunks(
+    name: str,
+    as_of: str,
+    source: str,
+    example: bool,
+    programs: Iterable[dict[str, Any]],
+    header: str = "",
+) -> Iterator[str]:
+    """A dataset file's text in pieces: the header, then one piece per program, made when
+    asked for (a merge of two 130,000-program files writes 330 MB it never holds whole)."""
     # the header is a comment: one line each, whatever a file name held (a line break would
     # start a YAML line of its own and make the file one imgplan refuses)
     lines = ["# " + visible(header.removeprefix("# "))] if header else []
@@ -100,16 +115,19 @@ def dataset_yaml(
         f"source: {json.dumps(source, ensure_ascii=False)}",
         f"example: {'true' if example else 'false'}",
     ]
-    if not programs:
-        lines.append("programs: []")
-    else:
-        lines.append("programs:")
+    head = "\n".join(lines) + "\n"
+    empty = True
     for p in programs:
+        if empty:
+            yield head + "programs:\n"
+            empty = False
         items = list(program_dict(p).items())
         key, value = items[0]
-        lines.append(f"  - {key}: {scalar(value)}")
-        lines += [f"    {k}: {scalar(v)}" for k, v in items[1:]]
-    return "\n".join(lines) + "\n"
+        yield "".join(
+            [f"  - {key}: {scalar(value)}\n", *(f"    {k}: {scalar(v)}\n" for k, v in items[1:])]
+        )
+    if empty:
+        yield head + "programs: []\n"
 
 
 # Diff ----------------------------------------------------------------------------------
@@ -240,12 +258,33 @@ class Conflict:
     why: str
 
 
+#: Conflicts a merge keeps to print; past it they are counted (two files of 130,000 programs
+#: can disagree on hundreds of thousands of fields).
+MAX_CONFLICTS = 1000
+
+
+@dataclass
+class Conflicts:
+    """The first MAX_CONFLICTS conflicts, and how many there were in all."""
+
+    kept: list[Conflict] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, conflict: Conflict) -> None:
+        self.count += 1
+        if len(self.kept) < MAX_CONFLICTS:
+            self.kept.append(conflict)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
 @dataclass
 class Merged:
-    yaml_text: str
+    chunks: Iterator[str]  # the merged file's text, made as it is written
     count: int
-    groups: list[tuple[str, list[str]]]  # merged id, the "source: id" it combines
-    conflicts: list[Conflict]
+    groups: list[tuple[str, list[str]]]  # merged id, the "source: id" it combines: complete
+    conflicts: Conflicts  # once ``chunks`` has been consumed
 
     def report(self, limit: int = 20) -> list[str]:
         """What the merge did, counted: programs read, programs written, how many were found
@@ -262,10 +301,16 @@ class Merged:
             lines.append(f"  {pid} <- {', '.join(members)}")
         if len(joined) > limit:
             lines.append(f"  … and {len(joined) - limit:,} more")
-        lines.append(f"conflicts: {len(self.conflicts)}")
-        for c in self.conflicts:
+        lines.append(f"conflicts: {self.conflicts.count:,}")
+        for c in self.conflicts.kept:
             said = "; ".join(f"{src}: {_show(v)} (as of {d})" for src, v, d in c.values)
             lines.append(f"  {c.program} {c.field}: {said} -> kept {c.chosen} ({c.why})")
+        left = self.conflicts.count - len(self.conflicts.kept)
+        if left:
+            lines.append(
+                f"  … and {left:,} more conflicts, decided by the same rule (the source of every kept "
+                "value is in the written file's provenance)"
+            )
         return lines
 
 
@@ -370,31 +415,35 @@ def merge(
                 if found not in index[k]:
                     index[k].append(found)
             order += 1
-    conflicts: list[Conflict] = []
-    programs, summary = [], []
-    for members in groups:
-        out, pid = _merge_group(members, preferred, conflicts)
-        programs.append(out)
-        summary.append((pid, [f"{src}: {p.id}" for _, src, _, p in members]))
+    conflicts = Conflicts()
+    summary: list[tuple[str, list[str]]] = []
+
+    def merged() -> Iterator[dict[str, Any]]:
+        """Each group's program, made when the writer asks for it (never all held)."""
+        for members in groups:
+            out, pid = _merge_group(members, preferred, conflicts)
+            summary.append((pid, [f"{src}: {p.id}" for _, src, _, p in members]))
+            yield out
+
     as_of = max(d.as_of for _, d in datasets)
     source = "merged by imgplan from " + "; ".join(
         f"{src} ({d.name}, as of {d.as_of.isoformat()})" for src, d in datasets
     )
-    text = dataset_yaml(
+    chunks = dataset_chunks(
         name or "merged programs",
         as_of.isoformat(),
         source,
         False,
-        programs,
+        merged(),
         "# Merged by imgplan programs merge: each field's source is in its provenance",
     )
-    return Merged(text, len(programs), summary, conflicts)
+    return Merged(chunks, len(groups), summary, conflicts)
 
 
 def _merge_group(
     members: list[tuple[int, str, Dataset, Program]],
     preferred: str | None,
-    conflicts: list[Conflict],
+    conflicts: Conflicts,
 ) -> tuple[dict[str, Any], str]:
     first = members[0][3]
     acgme = next((p.id for _, _, _, p in members if re.fullmatch(r"\d{10}", p.id)), None)
@@ -411,14 +460,13 @@ def _merge_group(
         ]
         if not known:
             continue
-        values = {_same(name, v) for *_, v in known}
-        newest = max(known, key=lambda k: (k[2], k[0]))
+        newest = known[0] if len(known) == 1 else max(known, key=lambda k: (k[2], k[0]))
         chosen, why = newest, "the newest figure"
-        if len(values) > 1:
+        if len(known) > 1 and len({_same(name, v) for *_, v in known}) > 1:
             mine = [k for k in known if k[1] == preferred]
             if mine:
                 chosen, why = mine[-1], "--prefer"
-            conflicts.append(
+            conflicts.add(
                 Conflict(pid, name, [(src, v, d) for _, src, d, v in known], chosen[1], why)
             )
         value = chosen[3]

@@ -15,12 +15,13 @@ import os
 import signal
 import sys
 import traceback
+import warnings
 from typing import Annotated, Any
 
 import typer
 
 from .. import __version__
-from ..errors import InputError, OutputError, UsageError
+from ..errors import InputError, OutputError, UsageError, tell
 from . import (
     assess,
     chances,
@@ -218,6 +219,12 @@ def argument_help(typer_app: typer.Typer, command: Any) -> None:
 # The error boundary -----------------------------------------------------------------------
 
 
+def _library_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    """A library's warning (openpyxl on a workbook's styles, ...) said as one line of
+    imgplan's, without the library's file path and source line."""
+    tell(f"note: {message}")
+
+
 def main(argv: list[str] | None = None) -> int:
     # A run builds many small objects and few reference cycles, then exits: the cyclic
     # garbage collector only costs time here (about 2x on a 13,000-program dataset).
@@ -225,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stderr is None:  # started with stderr closed (2>&-): messages go nowhere, quietly
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (lives as long as the process)
     previous = on_sigterm()
+    warnings.showwarning = _library_warning
     args = sys.argv[1:] if argv is None else argv
     wants_help = "--help" in args or "-h" in args or not args
     if wants_help:

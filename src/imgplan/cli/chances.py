@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..load.files import check_first
 from ..load.session import Run
 from .options import choose_format, today_from
 from .params import (
@@ -31,6 +32,7 @@ def chances(
     from .inputs import programs as load_programs
 
     chosen = choose_format("chances", fmt)
+    check_first(output, (profile, programs))
     r = Run.start(today_from(today), no_cache)
     person = r.profile(profile)
     result = command.run(

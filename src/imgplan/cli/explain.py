@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ..load.files import check_first
 from ..load.session import Run
 from .options import choose_format, today_from
 from .params import (
@@ -42,6 +43,7 @@ def explain(
     from .inputs import programs as load_programs
 
     chosen = choose_format("explain", fmt)
+    check_first(output, (profile, programs, fellowships))
     r = Run.start(today_from(today), no_cache)
     r.directory_path = fellowships
     person = r.profile(profile)

@@ -12,7 +12,7 @@ import typer
 from ..errors import UsageError, tell
 from ..load.cache import from_settings
 from ..load.cells import PARSERS
-from ..load.files import deliver
+from ..load.files import check_first, deliver
 from ..load.session import Run
 from ..models.programs import Dataset
 from .options import choose_format, parsed, printable, today_from, vocabulary
@@ -92,6 +92,7 @@ def programs_import(
     from_settings(False)  # a setting that cannot mean anything is refused here too
     for option, text in (("--name", name), ("--source", source), ("--sheet", sheet)):
         parsed(option, printable, text)
+    check_first(output, (file,))
     default = vocabulary([specialty], None)[0][0] if specialty else None
     day = today_from(today)
     result = import_programs(
@@ -176,10 +177,11 @@ def programs_merge(
         raise UsageError(f"--prefer {prefer} is not one of the files merged; expected one of them")
     parsed("--name", printable, name)
     r = Run.start(today_from(today), no_cache)
+    check_first(output, tuple(files))
     datasets = [(str(f), _merged_input(r, f)) for f in files]
     preferred = None if prefer is None else next(str(f) for f in files if _same(f, prefer))
     result = merge(datasets, preferred=preferred, name=name)
-    deliver(result.yaml_text, output, tuple(files))
+    deliver(result.chunks, output, tuple(files))  # written as made: the report follows it
     for line in result.report():
         tell(line)
     if fail_on_conflict and result.conflicts:

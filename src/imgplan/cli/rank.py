@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..load.files import check_first
 from .options import choose_format
 from .params import (
     ApplicantOpt,
@@ -62,6 +63,7 @@ def rank(
                 f"--order {order}: {', '.join(missing[:5])} not among your interviews in the tracker; "
                 "expected ids of programs tracked as scheduled, interviewed or ranked (imgplan track list)"
             )
+    check_first(output, (profile, order, programs))
     dataset = load_programs(s.run, programs)
     result = command.run(
         s.person,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import UsageError
-from ..load.files import batch_targets, deliver
+from ..load.files import batch_targets, check_first, deliver
 from ..load.session import Run
 from ..render.formats import EXTENSIONS, Format
 from .options import choose_format, today_from, vocabulary, what_if_of
@@ -117,6 +117,7 @@ def recommend(
         raise UsageError(f"--output-dir {output_dir} is not a folder; expected an existing folder")
     if output_dir is not None and output is not None:
         raise UsageError("--output and --output-dir cannot be used together; expected one of them")
+    check_first(output, (*profiles, programs, fellowships))
     # Every profile is read and validated before anything is written.
     people = [r.profile(path) for path in profiles]
     what_if = what_if_of(step2=step2, usce_months=usce_months, step3=step3, ecfmg=ecfmg)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..load.files import check_first
 from ..load.session import Run
 from ..render.formats import Format
 from .options import today_from
@@ -41,6 +42,7 @@ def report(
             "the report is an HTML page, not for the terminal: nothing was written; expected "
             "--output FILE.html (then open the file in your browser), or a redirect (> FILE.html)"
         )
+    check_first(output, (profile, programs, fellowships))
     r = Run.start(today_from(today), no_cache)
     r.directory_path = fellowships
     person = r.profile(profile)

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from ..errors import UsageError
+from ..load.files import check_first
 from ..load.session import Run, resolve_profile
 from .options import choose_format, step3_flags, today_from
 from .params import (
@@ -77,6 +78,7 @@ def check_step3(
         residency_start=residency_start,
     )
     path = resolve_profile(profile)
+    check_first(output, (path, programs))
     if path is None and all(v is None for v in flags.values()):
         raise UsageError(
             "no profile: give PROFILE, set IMGPLAN_PROFILE, create ./profile.yaml, "

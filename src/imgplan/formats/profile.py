@@ -58,7 +58,16 @@ def _step_result(allowed: tuple[str, ...]) -> Any:
 
 
 def _ecfmg(value: Any) -> bool | dt.date:
-    if isinstance(value, bool) or (isinstance(value, str) and not value[:1].isdigit()):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {
+        "true",
+        "false",
+        "yes",
+        "no",
+        "on",
+        "off",
+    }:
         return _bool(value)
     try:
         return _date(value)

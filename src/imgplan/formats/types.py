@@ -84,7 +84,14 @@ def _text(value: Any) -> str:
             f"{value!r} was read as a number (so a leading zero or the form written is lost); "
             "expected text: put it in quotes exactly as you mean it"
         )
-    raise ValueError(f"expected text, got a {type(value).__name__}")
+    kind = (
+        "a mapping"
+        if isinstance(value, dict)
+        else "a list"
+        if isinstance(value, list)
+        else "a value"
+    )
+    raise ValueError(f"got {kind}; expected text (one line, or quoted)")
 
 
 def bounded_int(bound: Bound) -> Callable[[Any], int]:

@@ -56,7 +56,7 @@ from ..models import (
 )
 from ..models.record import Record
 from ..models.values import yes_no
-from .files import make_private_folder, read_bytes, replace_atomically
+from .files import make_private_folder, read_bytes, read_head, replace_atomically, size_of
 
 MAGIC = b"IMGPLAN-CACHE 3\n"  # 3: signed entries (2: records, not pydantic models)
 MAX_ENTRY_BYTES = 1 << 30  # far above any entry the largest accepted dataset makes
@@ -205,8 +205,13 @@ class Cache:
         """The cached object for ``key``, or None if absent or not to be trusted."""
         if not self.trusted():
             return None
+        path = self.entry_path(key)
         try:
-            blob = read_bytes(self.entry_path(key), MAX_ENTRY_BYTES)
+            # The header first: a corrupt or foreign entry (a sparse file of zeros claiming
+            # 1 GB) is a miss after a few bytes, never read whole.
+            if not _header_fits(read_head(path, HEADER_BYTES), key, size_of(path)):
+                return None
+            blob = read_bytes(path, MAX_ENTRY_BYTES)
         except InputError:  # absent, not a regular file, unreadable or too big: rebuilt
             return None
         secret = self._secret(create=False)
@@ -312,6 +317,26 @@ def _is_entry(path: Path) -> bool:
         with open(path, "rb") as fh:
             return fh.read(len(MAGIC)) == MAGIC
     except OSError:
+        return False
+
+
+HEADER_BYTES = 4096  # MAGIC and the JSON header line fit in this
+
+
+def _header_fits(head: bytes, key: str, size: int) -> bool:
+    """Whether an entry's first bytes are imgplan's header for ``key``, stating the payload
+    size the file has."""
+    try:
+        if not head.startswith(MAGIC):
+            return False
+        end = head.index(b"\n", len(MAGIC))
+        header = json.loads(head[len(MAGIC) : end])
+        return (
+            isinstance(header, dict)
+            and header.get("key") == key
+            and header.get("payload_bytes") == size - end - 1
+        )
+    except ValueError:  # no line end in the first bytes, or not JSON
         return False
 
 

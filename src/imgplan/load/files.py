@@ -20,9 +20,13 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import OutputError, Problem, UnreadableError, UsageError, clip, tell
+
+#: What a command outputs: text, bytes (a workbook), or text in pieces made as it is written
+Text = str | bytes | Iterator[str]
 
 _KINDS = (
     (stat.S_ISDIR, "this is a folder; expected a file"),
@@ -101,12 +105,16 @@ def _open_regular(path: Path | str) -> tuple[int, int]:
     return fd, info.st_size
 
 
-def _read(fd: int, name: str, limit: int) -> bytes:
+def _read(fd: int, name: str, limit: int, size: int = 0) -> bytes:
+    """Up to ``limit`` bytes; a file of the ``size`` stat gave comes in one read (no second
+    copy from joining chunks: a 1 GB file took 2 GB to read)."""
     chunks = []
     left = limit
+    step = min(limit, size + 1) if size else 1 << 20
     try:
         while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
+            chunk = os.read(fd, min(left, step))
+            step = 1 << 20
             if not chunk:
                 break
             chunks.append(chunk)
@@ -115,7 +123,7 @@ def _read(fd: int, name: str, limit: int) -> bytes:
         raise _problem(name, f"cannot be read ({exc.strerror}); expected a readable file") from None
     finally:
         os.close(fd)
-    return b"".join(chunks)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def size_of(path: Path | str) -> int:
@@ -143,7 +151,7 @@ def read_bytes(path: Path | str, max_bytes: int) -> bytes:
             f"the file is {size / 1048576:.1f} MiB, over the {max_bytes / 1048576:g} MiB "
             "limit for this kind of file; expected a smaller file",
         )
-    raw = _read(fd, name, max_bytes + 1)
+    raw = _read(fd, name, max_bytes + 1, size)
     if len(raw) > max_bytes:
         raise _problem(
             name, "the file grew over the size limit while being read; expected a smaller file"
@@ -185,13 +193,14 @@ def _clean_stale(folder: Path, name: str) -> None:
 
 def replace_atomically(
     path: Path,
-    data: bytes,
+    data: bytes | Iterable[bytes],
     *,
     overwrite: bool = True,
     durable: bool = True,
     mode: int | None = None,
 ) -> None:
-    """Write ``data`` to ``path`` all at once; OSError if it cannot (nothing is left behind).
+    """Write ``data`` (bytes, or pieces of them written as they come) to ``path`` all at
+    once; OSError if it cannot (nothing is left behind).
 
     With ``overwrite=False`` an existing ``path`` raises FileExistsError and is not touched
     (the check and the write are one step: no race with another writer). ``durable`` flushes
@@ -210,7 +219,11 @@ def replace_atomically(
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                for piece in data:
+                    fh.write(piece)
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -226,7 +239,7 @@ def replace_atomically(
         raise
 
 
-def write_output(path: Path, text: str | bytes, *, overwrite: bool) -> None:
+def write_output(path: Path, text: Text, *, overwrite: bool) -> None:
     """Write a user-visible output file atomically, or raise a UsageError saying why not
     (the folder is missing, the path is a folder or a pipe, the disk is full, ...)."""
     folder = path.parent if str(path.parent) else Path(".")
@@ -248,7 +261,13 @@ def write_output(path: Path, text: str | bytes, *, overwrite: bool) -> None:
                 "(leave out --output to print to the terminal)"
             )
     try:
-        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        data = (
+            text
+            if isinstance(text, bytes)
+            else text.encode("utf-8")
+            if isinstance(text, str)
+            else (piece.encode("utf-8") for piece in text)
+        )
         replace_atomically(path, data, overwrite=overwrite)
     except FileExistsError:
         raise UsageError(
@@ -262,7 +281,7 @@ def write_output(path: Path, text: str | bytes, *, overwrite: bool) -> None:
         ) from None
 
 
-def _print(text: str | bytes) -> None:
+def _print(text: Text) -> None:
     """Write to stdout, or raise OutputError saying why it cannot be written."""
     stream = sys.stdout
     if stream is None:
@@ -274,8 +293,12 @@ def _print(text: str | bytes) -> None:
             stream.flush()
             stream.buffer.write(text)
             stream.buffer.flush()
-        else:
+        elif isinstance(text, str):
             stream.write(text)
+            stream.flush()
+        else:
+            for piece in text:
+                stream.write(piece)
             stream.flush()
     except BrokenPipeError:
         raise
@@ -307,7 +330,15 @@ def check_target(output: Path, inputs: tuple[Path | None, ...] = ()) -> None:
         )
 
 
-def deliver(text: str | bytes, output: Path | None, inputs: tuple[Path | None, ...] = ()) -> None:
+def check_first(output: Path | None, inputs: tuple[Path | None, ...]) -> None:
+    """The same refusal as at the end, made before any file is read: a command never spends
+    seconds loading data to then say its --output was an input (the check is made again when
+    the output is written)."""
+    if output is not None:
+        check_target(output, inputs)
+
+
+def deliver(text: Text, output: Path | None, inputs: tuple[Path | None, ...] = ()) -> None:
     """Print ``text``, or write it to ``output`` atomically; never overwrite an input file."""
     if output is None:
         _print(text)

@@ -53,7 +53,10 @@ def load_file(
         hit = cache.load(key)
         if isinstance(hit, RECORDS[fmt]):
             return hit
-    parsed = build(decode(raw, str(path)), str(path), None, progress)
+    text = decode(raw, str(path))
+    del raw  # the bytes are not needed while the text is parsed (70 MB at the size limit)
+    parsed = build(text, str(path), None, progress)
+    del text
     result = validated(fmt, parsed, today, what, context)
     if finish is not None:
         result = finish(result)

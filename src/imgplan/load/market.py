@@ -20,7 +20,6 @@ market is refused (exit 2) unless every list is good.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,10 +30,15 @@ from ..match.market import MAX_RANKS, Lists, Market, _check_list, build
 from .yaml_reader import build as parse_with_marks
 from .yaml_reader import read_text
 
-MAX_BYTES = 512 << 20  # an NRMP-scale market as CSV is ~20 MB
-MAX_RANKS_TOTAL = 5_000_000  # applicant ranks in one market (the NRMP's are about 600,000)
+MAX_BYTES = 128 << 20  # per file: an NRMP-scale market as CSV is ~20 MB, the rank limit ~60 MB
+# Ranks on each side of one market: five times the NRMP's Main Residency Match (about 600,000
+# applicant ranks), and what keeps the largest accepted market under 1 GB
+# (benchmarks/results-hostile.md).
+MAX_RANKS_TOTAL = 3_000_000
+MAX_PROBLEMS = 1_000  # a file stops being read after this many problems (counted, never held)
 MAX_NAME = 200
 TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 CSV_FILES = {
     "applicants.csv": ("applicant", "rank", "program"),
     "programs.csv": ("program", "quota"),
@@ -52,21 +56,27 @@ def read_market(path: Path) -> Market:
         problems += [Problem(where, None, None, "", what) for where, what in found]
         if market is not None and not problems:
             return market
-    raise InputError(problems[:200] + _more(problems))
+    raise _refused(problems, path)
 
 
-def _more(problems: list[Problem]) -> list[Problem]:
-    if len(problems) <= 200:
-        return []
-    return [
-        Problem(
-            "",
-            None,
-            None,
-            "",
-            f"… and {len(problems) - 200} more problems; fix these and run again",
+SHOWN = 200  # problems printed; the rest are counted
+
+
+def _refused(problems: list[Problem], where: Path) -> InputError:
+    """The first SHOWN problems, then one line counting the rest (and saying when reading
+    stopped early, so the count is a floor)."""
+    if len(problems) <= SHOWN:
+        return InputError(problems)
+    stopped = problems[-1].message.startswith("stopped reading")
+    rest = len(problems) - SHOWN - stopped
+    more = f"… and {rest:,} more problems"
+    if stopped:
+        more += (
+            f" (reading stopped at {problems[-1].file}:{problems[-1].line}, so there may be more)"
         )
-    ]
+    return InputError(
+        problems[:SHOWN] + [Problem(str(where), None, None, "", more + "; fix these and run again")]
+    )
 
 
 def _name(value: Any, what: str) -> str:
@@ -208,7 +218,9 @@ def _rows(
         column = bad.start() - before.rfind("\n")
         problems.append(Problem(file, before.count("\n") + 1, column, "", message))
         return
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=True)
+    # One line at a time out of the text: io.StringIO would hold a second, four-byte-per-
+    # character copy of a file of up to 512 MB (benchmarks/results-hostile.md).
+    reader = csv.reader(_lines(text), strict=True, skipinitialspace=True)
     try:
         header = [h.strip().lower().lstrip("\ufeff") for h in next(reader, [])]
         if header != list(columns):
@@ -220,6 +232,10 @@ def _rows(
         number = 1
         for row in reader:
             number += 1
+            if len(problems) >= MAX_PROBLEMS:
+                message = f"stopped reading after {MAX_PROBLEMS:,} problems"
+                problems.append(Problem(file, number, None, "", message))
+                raise _refused(problems, path.parent)  # the other files are not read either
             if len(row) == width:
                 yield number, row
             elif any(cell.strip() for cell in row):
@@ -228,6 +244,13 @@ def _rows(
     except csv.Error as exc:
         message = f"cannot be read as CSV ({exc}); expected quotes closed"
         problems.append(Problem(file, reader.line_num or 1, None, "", message))
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings (LF, CR LF or a lone CR, as io.StringIO's
+    universal newlines), one at a time: slices, not a list."""
+    for line in LINE.finditer(text):
+        yield line.group()
 
 
 def _folder(folder: Path) -> Market:
@@ -294,7 +317,7 @@ def _folder(folder: Path) -> Market:
         total += 1
         if total > MAX_RANKS_TOTAL:
             message = (
-                f"more than {MAX_RANKS_TOTAL:,} ranks; expected a market of at most that many "
+                f"more than {MAX_RANKS_TOTAL:,} applicant ranks; expected a market of at most that many "
                 "(the NRMP's Main Residency Match has about 600,000)"
             )
             raise InputError([Problem(a_name, number, None, "", message)])
@@ -322,6 +345,7 @@ def _folder(folder: Path) -> Market:
         prefs.append(numbers)
     r_file = folder / "program_ranks.csv"
     r_name = str(r_file)
+    total = 0
     ranks: list[dict[int, int]] = [{} for _ in programs]
     counts = [0] * len(programs)
     a_get = a_index.get
@@ -350,6 +374,13 @@ def _folder(folder: Path) -> Market:
             _rank(rank, r_name, number, problems)
         held = ranks[p]
         counts[p] += 1
+        total += 1
+        if total > MAX_RANKS_TOTAL:
+            message = (
+                f"more than {MAX_RANKS_TOTAL:,} program ranks; expected a market of at most "
+                "that many (the NRMP's Main Residency Match has about 600,000 applicant ranks)"
+            )
+            raise InputError([Problem(r_name, number, None, "", message)])
         if a in held:
             message = f"program '{program}' ranks '{applicant}' twice; expected each applicant once"
             problems.append(Problem(str(r_file), number, None, "", message))
@@ -361,7 +392,7 @@ def _folder(folder: Path) -> Market:
     supplemental = _supplemental(folder, index, a_index, prefs, problems)
     _check_names(applicants, "applicant", str(a_file), problems)
     if problems:
-        raise InputError(problems[:200] + _more(problems))
+        raise _refused(problems, folder)
     return Market(applicants, programs, quotas, prefs, ranks, supplemental)
 
 

@@ -46,6 +46,7 @@ class ImportResult:
 
 PLAIN = "plain-word sheet"
 MAX_PROBLEMS = 1000  # problems held and printed per file; the rest are counted
+MAX_ROWS = 150_000  # programs read from one sheet: what is held is bounded (about 1 GB)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,13 @@ def read_rows(
         return
     used_ids: set[str] = set()
     for row_no, row in rows:  # spreadsheet rows, not text lines
+        if len(result.programs) + len(result.skipped_rows) >= MAX_ROWS:
+            message = (
+                f"more than {MAX_ROWS:,} rows; expected a list of at most that many programs "
+                "(split the file)"
+            )
+            result.header_problems.append(Problem(file, row_no, None, "", message))
+            return
         if any(cell.strip() for cell in row):
             _read_row(row_no, row, header, columns, seen, used_ids, file, result, options)
 

@@ -131,7 +131,7 @@ def sheet_rows(
         book.close()
 
 
-MAX_ROWS = 250_000  # rows read from one sheet (a program list; every row is checked)
+MAX_ROWS = 150_000  # rows read from one sheet (a program list; every row is checked)
 MAX_COLUMNS = 200  # cells read per row
 MAX_UNPACKED = 512 << 20  # bytes of the workbook's parts, unpacked (a zip bomb is refused)
 MAX_PARTS = 10_000

@@ -27,6 +27,7 @@ from .files import read_bytes
 MAX_DEPTH = 32
 MAX_DIGITS = 100  # digits of a whole number read as a number; longer stays text
 MAX_ALIAS_EXPANSION = 10_000  # nodes that aliases may add in all
+MAX_LIST_ITEMS = 150_000  # items in one list: what a dataset holds is bounded, not only its bytes
 
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
@@ -222,6 +223,13 @@ class _Builder:
         frame.size += size
         container = frame.container
         if isinstance(container, list):
+            if len(container) >= MAX_LIST_ITEMS:
+                raise _Fatal(
+                    *_mark(event),
+                    display_path(frame.path),
+                    f"more than {MAX_LIST_ITEMS:,} items in one list; expected at most that many "
+                    "(a program dataset of that size takes about 1 GB of memory to read)",
+                )
             if marks is not None:
                 marks[frame.path + (len(container),)] = (*_mark(event), *_mark(event))
             container.append(value)
