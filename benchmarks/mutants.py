@@ -8,7 +8,7 @@ copy (PYTHONPATH puts it first) and reports whether a test failed ("killed") or 
 
     python benchmarks/mutants.py            # every mutant (a few minutes)
     python benchmarks/mutants.py --list     # the mutants, without running them
-    python benchmarks/mutants.py -k fresh   # those whose name contains "fresh"
+    python benchmarks/mutants.py -k fresh   # those whose name contains "fresh" (-k A -k B: either)
 """
 
 from __future__ import annotations
@@ -25,8 +25,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RULES = "src/imgplan/rules"
 REFERENCE = "src/imgplan/data/reference.yaml"
-FIRST = ("tests/test_thresholds.py", "tests/test_rules.py", "tests/test_season.py")
+# the tests that pin rules run first (a mutant is killed at the first failure)
+FIRST = (
+    "tests/test_thresholds.py",
+    "tests/test_rules.py",
+    "tests/test_season.py",
+    "tests/test_rank.py",
+    "tests/test_visa.py",
+    "tests/test_match.py",
+    "tests/test_tracker.py",
+    "tests/test_hardening.py",
+)
 SCORING = "src/imgplan/recommend/scoring.py"
+ALERTS = "src/imgplan/tracking/alerts.py"
+CHECKS = "src/imgplan/ranking/checks.py"
+VISA = "src/imgplan/visa.py"
 
 # (name, file, text to find (once), replacement)
 MUTANTS = [
@@ -216,7 +229,7 @@ MUTANTS = [
     (
         "step3: ECFMG not needed",
         f"{RULES}/step3.py",
-        "    if facts.ecfmg is None:",
+        "    if not facts.ecfmg:",
         "    if False:",
     ),
     (
@@ -324,6 +337,56 @@ MUTANTS = [
         'MARKS = ("fail", "exception", "conditional")',
         'MARKS = ("fail", "conditional", "exception")',
     ),
+    # The season's rooms: tracker alerts, the rank list, visas, the match engine and markets
+    (
+        "alerts: registration urgent <= 14 -> < 14",
+        ALERTS,
+        "urgent=days <= 14,",
+        "urgent=days < 14,",
+    ),
+    ("alerts: rank list urgent <= 7 -> < 7", ALERTS, "urgent=days <= 7,", "urgent=days < 7,"),
+    ("alerts: thank-you 48 h -> 49 h", ALERTS, "THANK_YOU_HOURS = 48 ", "THANK_YOU_HOURS = 49 "),
+    ("alerts: one trip 4 days -> 5", ALERTS, "TRAVEL_DAYS = 4 ", "TRAVEL_DAYS = 5 "),
+    ("alerts: interview day 5 h -> 6", ALERTS, "INTERVIEW_HOURS = 5 ", "INTERVIEW_HOURS = 6 "),
+    ("rank: at most 300 ranks -> 301", CHECKS, "MAX_RANKS = 300\n", "MAX_RANKS = 301\n"),
+    (
+        "rank: deadline warning <= 7 -> < 7",
+        CHECKS,
+        '"warn" if days <= 7 else "info"',
+        '"warn" if days < 7 else "info"',
+    ),
+    ("visa: stale after 183 days -> 184", VISA, "STALE_DAYS = 183 ", "STALE_DAYS = 184 "),
+    ("visa: fellowship 2 years -> 1", VISA, "FELLOWSHIP_YEARS = 2 ", "FELLOWSHIP_YEARS = 1 "),
+    (
+        "visa: clock over < 0 -> <= 0",
+        VISA,
+        'level = "problem" if room < 0 else',
+        'level = "problem" if room <= 0 else',
+    ),
+    (
+        "match: no instability chaining",
+        "src/imgplan/match/engine.py",
+        "        waiting = self.refused.get(p)\n",
+        "        waiting = None\n",
+    ),
+    (
+        "match: a list of 301 accepted",
+        "src/imgplan/match/market.py",
+        "MAX_RANKS = 300 ",
+        "MAX_RANKS = 301 ",
+    ),
+    (
+        "market: program ranks not bounded",
+        "src/imgplan/load/market.py",
+        'raise _too_many(file, number, "program ranks")',
+        "pass",
+    ),
+    (
+        "merge: conflicts not capped",
+        "src/imgplan/datasets.py",
+        "if len(self.kept) < MAX_CONFLICTS:",
+        "if True:",
+    ),
 ]
 
 
@@ -353,10 +416,15 @@ def run(mutant: tuple[str, str, str, str], python: str) -> tuple[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-k", default="", help="only mutants whose name contains this")
+    parser.add_argument(
+        "-k",
+        action="append",
+        default=[],
+        help="only mutants whose name contains this (repeat -k for any of several)",
+    )
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
     args = parser.parse_args()
-    chosen = [m for m in MUTANTS if args.k in m[0]]
+    chosen = [m for m in MUTANTS if not args.k or any(k in m[0] for k in args.k)]
     if args.list:
         print("\n".join(m[0] for m in chosen))
         return 0

@@ -458,3 +458,20 @@ def test_a_librarys_warning_is_one_line_of_imgplans_without_its_source(tmp_path)
     assert proc.returncode == 2 and "far-date.xlsx:2:4: Verified (Sheet!D2)" in proc.stderr, proc.stderr
     assert "imgplan: note: Cell D2 is marked as a date but the serial value 99999999999" in proc.stderr
     assert "site-packages" not in proc.stderr and "warn(" not in proc.stderr and "UserWarning" not in proc.stderr
+
+
+def test_a_merge_prints_the_first_conflicts_and_counts_the_rest(cli, tmp_path, monkeypatch):
+    """Two files of 130,000 programs can disagree on hundreds of thousands of fields: the
+    first MAX_CONFLICTS are printed, then a count; the file written is the same."""
+    from imgplan import datasets
+
+    data = ROOT / "tests" / "data"
+    args = ("programs", "merge", str(data / "programs-golden.yaml"), str(data / "programs-next-season.yaml"))
+    whole = cli(*args, "--output", str(tmp_path / "a.yaml"))
+    count = int(re.search(r"conflicts: (\d+)", whole.err).group(1))
+    assert count >= 2 and whole.err.count(" -> kept ") == count
+    monkeypatch.setattr(datasets, "MAX_CONFLICTS", 1)
+    capped = cli(*args, "--output", str(tmp_path / "b.yaml"))
+    assert f"conflicts: {count}" in capped.err and capped.err.count(" -> kept ") == 1
+    assert f"… and {count - 1} more conflict" in capped.err
+    assert (tmp_path / "a.yaml").read_bytes() == (tmp_path / "b.yaml").read_bytes()

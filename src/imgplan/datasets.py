@@ -308,7 +308,7 @@ class Merged:
         left = self.conflicts.count - len(self.conflicts.kept)
         if left:
             lines.append(
-                f"  … and {left:,} more conflicts, decided by the same rule (the source of every kept "
+                f"  … and {left:,} more {'conflict' if left == 1 else 'conflicts'}, decided by the same rule (the source of every kept "
                 "value is in the written file's provenance)"
             )
         return lines

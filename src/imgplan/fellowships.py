@@ -448,6 +448,22 @@ def _visa_fit(f: Fellowship, need: str) -> tuple[str, str]:
     return "against", f"names only {words}; you need {need.upper()}"
 
 
+def _eligibility(f: Fellowship, specialty: str, reasons: list[str], warnings: list[str]) -> None:
+    """Who may apply, as the directory says: a restricted track, any specialty, or unknown."""
+    if f.restricted_tracks:
+        restricted = f.restricted_tracks.lower()
+        if "patholog" in restricted and specialty != "pathology":
+            warnings.append(
+                f"Eligibility: a restricted track ({f.restricted_tracks}); check which track is open to you."
+            )
+        else:
+            reasons.append(f"Eligibility: note the restricted track ({f.restricted_tracks}).")
+    elif f.open_to_any_specialty:
+        reasons.append("Eligibility: open to any specialty after an ACGME residency.")
+    else:
+        warnings.append("Eligibility: not stated in the directory: verify.")
+
+
 def rank_fellowships(
     profile: Profile,
     directory: FellowshipDirectory,
@@ -483,18 +499,7 @@ def rank_fellowships(
             reasons.append(
                 f"Your own institution ({own}): you would apply as an internal candidate."
             )
-        if f.restricted_tracks:
-            restricted = f.restricted_tracks.lower()
-            if "patholog" in restricted and specialty != "pathology":
-                warnings.append(
-                    f"Eligibility: a restricted track ({f.restricted_tracks}); check which track is open to you."
-                )
-            else:
-                reasons.append(f"Eligibility: note the restricted track ({f.restricted_tracks}).")
-        elif f.open_to_any_specialty:
-            reasons.append("Eligibility: open to any specialty after an ACGME residency.")
-        else:
-            warnings.append("Eligibility: not stated in the directory: verify.")
+        _eligibility(f, specialty, reasons, warnings)
         preferred = f.state in states
         if preferred:
             reasons.append(f"In a state you prefer ({f.state}).")

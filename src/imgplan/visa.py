@@ -161,87 +161,71 @@ def assess(
 
 def _route(profile: Profile, policy: VisaPolicy, visa: vocab.Visa, today: dt.date) -> Route:
     route = Route(VISA_NAME[visa], True)
-    letter = VISA_CLASS[visa]
     holds = profile.us_status == INSIDE_STATUS[visa] and profile.location != vocab.Location.abroad
     for rule in policy.of_kind(vocab.PolicyKind.travel_ban):
-        force = _in_force(rule, today)
-        if profile.citizenship is None:
-            route.open = None
-            route.lines.append(
-                _line(
-                    rule,
-                    "route",
-                    "info",
-                    f"{rule.title}: not checked (citizenship not given).",
-                    today,
-                )
-            )
-            continue
-        tier = next((t for t in rule.tiers if profile.citizenship in t.countries), None)
-        if tier is None:
-            continue
-        blocks = letter in tier.blocks
-        name = f"{rule.title} ({tier.name} list, from {rule.effective.isoformat() if rule.effective else '?'})"
-        if not blocks:
-            route.lines.append(
-                _line(
-                    rule,
-                    "route",
-                    "info",
-                    f"{name}: your country is listed, but the {VISA_NAME[visa]} is not among the visas it suspends ({', '.join(tier.blocks)}).",
-                    today,
-                )
-            )
-            continue
-        if force is False:
-            route.lines.append(
-                _line(
-                    rule,
-                    "route",
-                    "info",
-                    f"{name}: it would suspend new {VISA_NAME[visa]} visas for your country, but it is {rule.status.replace('_', ' ')}.",
-                    today,
-                )
-            )
-            continue
-        if holds:
-            route.lines.append(
-                _line(
-                    rule,
-                    "route",
-                    "warn",
-                    f"{name}: you hold {VISA_NAME[visa]} status in the US, which the ban does not revoke; a new "
-                    f"{VISA_NAME[visa]} visa (to come back after travel abroad) is suspended for your country: do not leave the US without advice.",
-                    today,
-                )
-            )
-            continue
-        route.open = False if force else None
-        word = "suspended" if force else "may be suspended (status unknown)"
-        route.lines.append(
-            _line(
-                rule,
-                "route",
-                "problem" if force else "warn",
-                f"{name}: new {VISA_NAME[visa]} visas are {word} for your country; a visa issued before "
-                f"{rule.effective.isoformat() if rule.effective else 'it'} is not revoked"
-                + (f" ({rule.status_note})." if rule.status_note else "."),
-                today,
-            )
-        )
-        if visa == vocab.Visa.j1 and "H" not in tier.blocks:
-            route.lines.append(
-                _line(
-                    rule,
-                    "route",
-                    "info",
-                    "The H-1B is not among the visas it suspends for your country: an H-1B route "
-                    "(Step 3 passed before the petition, and the fee question if you are abroad) is "
-                    "the alternative to discuss with programs.",
-                    today,
-                )
-            )
+        _travel_ban(route, rule, profile, visa, holds, today)
     return route
+
+
+def _travel_ban(
+    route: Route,
+    rule: PolicyRule,
+    profile: Profile,
+    visa: vocab.Visa,
+    holds: bool,
+    today: dt.date,
+) -> None:
+    """What one travel-ban rule means for this route: not checked, not listed, not
+    suspending this visa, not in force, a held status, or suspended."""
+    letter = VISA_CLASS[visa]
+    force = _in_force(rule, today)
+
+    def say(level: str, text: str) -> None:
+        route.lines.append(_line(rule, "route", level, text, today))
+
+    if profile.citizenship is None:
+        route.open = None
+        say("info", f"{rule.title}: not checked (citizenship not given).")
+        return
+    tier = next((t for t in rule.tiers if profile.citizenship in t.countries), None)
+    if tier is None:
+        return
+    blocks = letter in tier.blocks
+    name = f"{rule.title} ({tier.name} list, from {rule.effective.isoformat() if rule.effective else '?'})"
+    if not blocks:
+        say(
+            "info",
+            f"{name}: your country is listed, but the {VISA_NAME[visa]} is not among the visas it suspends ({', '.join(tier.blocks)}).",
+        )
+        return
+    if force is False:
+        say(
+            "info",
+            f"{name}: it would suspend new {VISA_NAME[visa]} visas for your country, but it is {rule.status.replace('_', ' ')}.",
+        )
+        return
+    if holds:
+        say(
+            "warn",
+            f"{name}: you hold {VISA_NAME[visa]} status in the US, which the ban does not revoke; a new "
+            f"{VISA_NAME[visa]} visa (to come back after travel abroad) is suspended for your country: do not leave the US without advice.",
+        )
+        return
+    route.open = False if force else None
+    word = "suspended" if force else "may be suspended (status unknown)"
+    say(
+        "problem" if force else "warn",
+        f"{name}: new {VISA_NAME[visa]} visas are {word} for your country; a visa issued before "
+        f"{rule.effective.isoformat() if rule.effective else 'it'} is not revoked"
+        + (f" ({rule.status_note})." if rule.status_note else "."),
+    )
+    if visa == vocab.Visa.j1 and "H" not in tier.blocks:
+        say(
+            "info",
+            "The H-1B is not among the visas it suspends for your country: an H-1B route "
+            "(Step 3 passed before the petition, and the fee question if you are abroad) is "
+            "the alternative to discuss with programs.",
+        )
 
 
 def _fee(

@@ -4,6 +4,7 @@ and the season it serves. Pure: the loaded records and the files' sizes are para
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..ages import age_months, edition_year
@@ -56,11 +57,13 @@ def run(b: Bundle, today: dt.date) -> DataReport:
     def age(day: dt.date | None) -> int | None:
         return None if day is None else age_months(day, today)
 
-    co = b.outcomes.charting_outcomes
-    cotm = edition_year(co.edition)
-    seasons = sorted(b.signals.seasons)
-    published = sorted(b.calendar.seasons)
-    rows = [
+    rows = [*_program_files(b, age), *_figure_files(b, age), *_rule_files(b, age)]
+    return DataReport(today, rows)
+
+
+def _program_files(b: Bundle, age: Callable[[dt.date | None], int | None]) -> list[DataFile]:
+    """The program lists and the fellowship directory."""
+    return [
         DataFile(
             "programs.yaml",
             f"{len(b.programs.programs):,} real residency programs (`--programs eras`, the "
@@ -92,6 +95,16 @@ def run(b: Bundle, today: dt.date) -> DataReport:
             age(b.directory.as_of),
             "CI applications from July; the directory may be incomplete",
         ),
+    ]
+
+
+def _figure_files(b: Bundle, age: Callable[[dt.date | None], int | None]) -> list[DataFile]:
+    """The published figures and calendars."""
+    co = b.outcomes.charting_outcomes
+    cotm = edition_year(co.edition)
+    seasons = sorted(b.signals.seasons)
+    published = sorted(b.calendar.seasons)
+    return [
         DataFile(
             "outcomes.yaml",
             "NRMP Charting Outcomes for non-US IMGs, match results, ERAS / ResidencyCAS / NRMP "
@@ -125,6 +138,12 @@ def run(b: Bundle, today: dt.date) -> DataReport:
             f"up to the {seasons[-1]} season; later seasons carry {seasons[-1]}'s counts "
             "forward (verify)",
         ),
+    ]
+
+
+def _rule_files(b: Bundle, age: Callable[[dt.date | None], int | None]) -> list[DataFile]:
+    """What the rules read: reference figures, advice, visa rules and places."""
+    return [
         DataFile(
             "reference.yaml",
             f"{plural(len(b.reference.figures), 'figure')} the rules use (pass marks, the "
@@ -168,4 +187,3 @@ def run(b: Bundle, today: dt.date) -> DataReport:
             "any season",
         ),
     ]
-    return DataReport(today, rows)

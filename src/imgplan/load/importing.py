@@ -68,6 +68,21 @@ class Imported:
     dataset: Dataset  # the same programs as a record (merge reads a spreadsheet directly)
 
 
+def _notes(result: ImportResult) -> list[str]:
+    """What an import says: the layout, which column fed which field, what it ignored,
+    its warnings and the rows it skipped."""
+    notes = [f"layout: {result.layout}" + (f", sheet '{result.sheet}'" if result.sheet else "")]
+    notes += [
+        f"column '{header}' ({where}) -> {field_name}"
+        for header, where, field_name in result.mapping
+    ]
+    word = "unknown column" if result.layout == PLAIN else "column (not used by imgplan)"
+    notes += [f"ignored {word} '{column}'" for column in result.ignored_columns]
+    notes += [f"warning: {w}" for w in result.warnings]
+    notes += [f"skipped: {problem}" for problem in result.problems]
+    return notes
+
+
 def import_programs(
     path: Path,
     *,
@@ -112,15 +127,7 @@ def import_programs(
             "every row good (fix them, or pass --skip-bad-rows to write the others)"
         )
         raise InputError(result.problems + [Problem(str(path), None, None, "", hint)])
-    notes = [f"layout: {result.layout}" + (f", sheet '{result.sheet}'" if result.sheet else "")]
-    notes += [
-        f"column '{header}' ({where}) -> {field_name}"
-        for header, where, field_name in result.mapping
-    ]
-    word = "unknown column" if result.layout == PLAIN else "column (not used by imgplan)"
-    notes += [f"ignored {word} '{column}'" for column in result.ignored_columns]
-    notes += [f"warning: {w}" for w in result.warnings]
-    notes += [f"skipped: {problem}" for problem in result.problems]
+    notes = _notes(result)
     dataset, problems = to_dataset(
         result,
         # names imgplan derives from the file name are made printable (a control character

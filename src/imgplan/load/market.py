@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -169,36 +169,43 @@ def _yaml(path: Path) -> tuple[Lists, list[Problem]]:
             at(("programs", key), str(exc))
     for key, value in applicants.items():
         try:
-            name = _name(key, "applicant")
-            supplemental: dict[Any, Any] = {}
-            if isinstance(value, dict):
-                if set(value) - {"ranks", "supplemental"} or "ranks" not in value:
-                    raise ValueError(
-                        "expected a list of programs, or {ranks: [...], supplemental: {ADVANCED: [...]}}"
-                    )
-                supplemental = value.get("supplemental") or {}
-                value = value["ranks"]
-                if not isinstance(supplemental, dict):
-                    raise ValueError(
-                        "supplemental is not a mapping; expected {ADVANCED_PROGRAM: [preliminary programs]}"
-                    )
-            if not isinstance(value, list):
-                raise ValueError("is not a list; expected [programs, most preferred first]")
-            lists.applicant_lists[name] = [_name(x, "program") for x in value]
-            lists.where[("applicant", name)] = where(("applicants", key))
-            for adv, prelims in supplemental.items():
-                if not isinstance(prelims, list):
-                    raise ValueError(
-                        f"supplemental list for {adv} is not a list; expected [preliminary programs]"
-                    )
-                pair = (name, _name(adv, "program"))
-                lists.supplemental[pair] = [_name(x, "program") for x in prelims]
-                lists.where[("supplemental", f"{name}/{pair[1]}")] = where(
-                    ("applicants", key, "supplemental", adv)
-                )
+            _applicant_entry(lists, key, value, where)
         except ValueError as exc:
             at(("applicants", key), str(exc))
     return lists, problems
+
+
+def _applicant_entry(
+    lists: Lists, key: Any, value: Any, where: Callable[[tuple[str | int, ...]], str]
+) -> None:
+    """One applicant of a YAML market: a list of programs, or {ranks, supplemental}."""
+    name = _name(key, "applicant")
+    supplemental: dict[Any, Any] = {}
+    if isinstance(value, dict):
+        if set(value) - {"ranks", "supplemental"} or "ranks" not in value:
+            raise ValueError(
+                "expected a list of programs, or {ranks: [...], supplemental: {ADVANCED: [...]}}"
+            )
+        supplemental = value.get("supplemental") or {}
+        value = value["ranks"]
+        if not isinstance(supplemental, dict):
+            raise ValueError(
+                "supplemental is not a mapping; expected {ADVANCED_PROGRAM: [preliminary programs]}"
+            )
+    if not isinstance(value, list):
+        raise ValueError("is not a list; expected [programs, most preferred first]")
+    lists.applicant_lists[name] = [_name(x, "program") for x in value]
+    lists.where[("applicant", name)] = where(("applicants", key))
+    for adv, prelims in supplemental.items():
+        if not isinstance(prelims, list):
+            raise ValueError(
+                f"supplemental list for {adv} is not a list; expected [preliminary programs]"
+            )
+        pair = (name, _name(adv, "program"))
+        lists.supplemental[pair] = [_name(x, "program") for x in prelims]
+        lists.where[("supplemental", f"{name}/{pair[1]}")] = where(
+            ("applicants", key, "supplemental", adv)
+        )
 
 
 # A folder of CSV files -------------------------------------------------------------------------
@@ -264,11 +271,33 @@ def _folder(folder: Path) -> Market:
         )
         raise InputError([Problem(str(folder), None, None, "", message)])
     problems: list[Problem] = []
-    prog_file = folder / "programs.csv"
+    programs, quotas, index = _programs_csv(folder / "programs.csv", problems)
+    a_file = folder / "applicants.csv"
+    applicants, a_index, prefs = _applicants_csv(a_file, programs, index, problems)
+    ranks = _program_ranks_csv(folder / "program_ranks.csv", programs, index, a_index, problems)
+    supplemental = _supplemental(folder, index, a_index, prefs, problems)
+    _check_names(applicants, "applicant", str(a_file), problems)
+    if problems:
+        raise _refused(problems, folder)
+    return Market(applicants, programs, quotas, prefs, ranks, supplemental)
+
+
+def _too_many(file: Path, number: int, what: str) -> InputError:
+    message = (
+        f"more than {MAX_RANKS_TOTAL:,} {what}; expected a market of at most that many (the "
+        "NRMP's Main Residency Match has about 600,000 applicant ranks)"
+    )
+    return InputError([Problem(str(file), number, None, "", message)])
+
+
+def _programs_csv(
+    file: Path, problems: list[Problem]
+) -> tuple[list[str], list[int], dict[str, int]]:
+    """(program names, their quotas, name -> number) from programs.csv."""
     programs: list[str] = []
     quotas: list[int] = []
     index: dict[str, int] = {}
-    for number, (program, quota) in _rows(prog_file, CSV_FILES["programs.csv"], problems):
+    for number, (program, quota) in _rows(file, CSV_FILES["programs.csv"], problems):
         try:
             name = _name(program, "program")
             if name in index:
@@ -277,17 +306,24 @@ def _folder(folder: Path) -> Market:
             programs.append(name)
             quotas.append(_quota(quota))
         except ValueError as exc:
-            problems.append(Problem(str(prog_file), number, None, "", str(exc)))
-    a_file = folder / "applicants.csv"
+            problems.append(Problem(str(file), number, None, "", str(exc)))
+    return programs, quotas, index
+
+
+def _applicants_csv(
+    file: Path, programs: list[str], index: dict[str, int], problems: list[Problem]
+) -> tuple[list[str], dict[str, int], list[list[int]]]:
+    """(applicant names, name -> number, each applicant's rank order list as program
+    numbers) from applicants.csv."""
     applicants: list[str] = []
     a_index: dict[str, int] = {}
     a_rows: list[int] = []  # each applicant's first row
     chosen: list[list[tuple[int, int]]] = []
     get = index.get
-    a_name = str(a_file)
-    last, a, mine = None, -1, []  # an applicant's rows usually follow each other
+    name = str(file)
+    last, mine = None, []  # an applicant's rows usually follow each other
     total = 0
-    for number, (applicant, rank, program) in _rows(a_file, CSV_FILES["applicants.csv"], problems):
+    for number, (applicant, rank, program) in _rows(file, CSV_FILES["applicants.csv"], problems):
         if applicant != last:
             last = applicant
             found = a_index.get(applicant)
@@ -296,7 +332,7 @@ def _folder(folder: Path) -> Market:
                 applicants.append(applicant)
                 a_rows.append(number)
                 chosen.append([])
-            a, mine = found, chosen[found]
+            mine = chosen[found]
         p = get(program)
         if p is None:
             p = get(program.strip(), -1)
@@ -305,54 +341,65 @@ def _folder(folder: Path) -> Market:
                     f"applicant '{applicant.strip()}' ranks '{program.strip()[:60]}', which is "
                     "not a program of this market; expected one listed in programs.csv"
                 )
-                problems.append(Problem(str(a_file), number, None, "", message))
+                problems.append(Problem(name, number, None, "", message))
                 continue
         try:
             k = int(rank)
         except ValueError:
             k = 0
         if k < 1:
-            _rank(rank, a_name, number, problems)
+            _rank(rank, name, number, problems)
         mine.append((k, p))
         total += 1
         if total > MAX_RANKS_TOTAL:
-            message = (
-                f"more than {MAX_RANKS_TOTAL:,} applicant ranks; expected a market of at most that many "
-                "(the NRMP's Main Residency Match has about 600,000)"
+            raise _too_many(file, number, "applicant ranks")
+    prefs = [
+        _ordered(file, a_rows[a], applicants[a], entries, programs, index, problems)
+        for a, entries in enumerate(chosen)
+    ]
+    return applicants, a_index, prefs
+
+
+def _ordered(
+    file: Path,
+    row: int,
+    applicant: str,
+    entries: list[tuple[int, int]],
+    programs: list[str],
+    index: dict[str, int],
+    problems: list[Problem],
+) -> list[int]:
+    """One applicant's (rank, program) rows as their list, in rank order, checked."""
+    entries.sort()
+    where = f"{file}:{row}"
+    numbers = [p for _, p in entries]
+    if len({k for k, _ in entries}) != len(entries):
+        message = f"applicant '{applicant}' uses a rank number twice; expected each rank once"
+        problems.append(Problem(where, None, None, "", message))
+    if len(set(numbers)) != len(numbers) or len(numbers) > MAX_RANKS:
+        problems += [
+            Problem(where, None, None, "", what)
+            for _, what in _check_list(
+                where, f"applicant '{applicant}'", [programs[p] for p in numbers], index, "program"
             )
-            raise InputError([Problem(a_name, number, None, "", message)])
-    prefs = []
-    for a, entries in enumerate(chosen):
-        entries.sort()
-        where = f"{a_file}:{a_rows[a]}"
-        numbers = [p for _, p in entries]
-        if len({k for k, _ in entries}) != len(entries):
-            message = (
-                f"applicant '{applicants[a]}' uses a rank number twice; expected each rank once"
-            )
-            problems.append(Problem(where, None, None, "", message))
-        if len(set(numbers)) != len(numbers) or len(numbers) > MAX_RANKS:
-            problems += [
-                Problem(where, None, None, "", what)
-                for _, what in _check_list(
-                    where,
-                    f"applicant '{applicants[a]}'",
-                    [programs[p] for p in numbers],
-                    index,
-                    "program",
-                )
-            ]
-        prefs.append(numbers)
-    r_file = folder / "program_ranks.csv"
-    r_name = str(r_file)
+        ]
+    return numbers
+
+
+def _program_ranks_csv(
+    file: Path,
+    programs: list[str],
+    index: dict[str, int],
+    a_index: dict[str, int],
+    problems: list[Problem],
+) -> list[dict[int, int]]:
+    """Each program's ranks (applicant number -> rank) from program_ranks.csv."""
+    name = str(file)
     total = 0
     ranks: list[dict[int, int]] = [{} for _ in programs]
-    counts = [0] * len(programs)
-    a_get = a_index.get
+    get, a_get = index.get, a_index.get
     last, p = None, -1  # a program's rows usually follow each other
-    for number, (program, rank, applicant) in _rows(
-        r_file, CSV_FILES["program_ranks.csv"], problems
-    ):
+    for number, (program, rank, applicant) in _rows(file, CSV_FILES["program_ranks.csv"], problems):
         if program != last:
             last, p = program, get(program, -1)
         a = a_get(applicant, -1)
@@ -362,38 +409,27 @@ def _folder(folder: Path) -> Market:
                 if p < 0
                 else f"'{applicant[:60]}' is not an applicant of this market (no row in applicants.csv)"
             )
-            problems.append(
-                Problem(str(r_file), number, None, "", f"{what}; expected names used there")
-            )
+            problems.append(Problem(name, number, None, "", f"{what}; expected names used there"))
             continue
         try:
             k = int(rank)
         except ValueError:
             k = 0
         if k < 1:
-            _rank(rank, r_name, number, problems)
+            _rank(rank, name, number, problems)
         held = ranks[p]
-        counts[p] += 1
         total += 1
         if total > MAX_RANKS_TOTAL:
-            message = (
-                f"more than {MAX_RANKS_TOTAL:,} program ranks; expected a market of at most "
-                "that many (the NRMP's Main Residency Match has about 600,000 applicant ranks)"
-            )
-            raise InputError([Problem(r_name, number, None, "", message)])
+            raise _too_many(file, number, "program ranks")
         if a in held:
             message = f"program '{program}' ranks '{applicant}' twice; expected each applicant once"
-            problems.append(Problem(str(r_file), number, None, "", message))
+            problems.append(Problem(name, number, None, "", message))
         held[a] = k
     for p, held in enumerate(ranks):
         if len(set(held.values())) != len(held):
             message = f"program '{programs[p]}' uses a rank number twice; expected each rank once"
-            problems.append(Problem(str(r_file), None, None, "", message))
-    supplemental = _supplemental(folder, index, a_index, prefs, problems)
-    _check_names(applicants, "applicant", str(a_file), problems)
-    if problems:
-        raise _refused(problems, folder)
-    return Market(applicants, programs, quotas, prefs, ranks, supplemental)
+            problems.append(Problem(name, None, None, "", message))
+    return ranks
 
 
 def _rank(text: str, file: str, number: int, problems: list[Problem]) -> int:

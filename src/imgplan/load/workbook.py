@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import stat
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,32 +47,7 @@ def sheet_rows(
     def refuse(message: str) -> InputError:
         return InputError([Problem(file, None, None, "", message)])
 
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or /dev/zero would block or never end
-            raise refuse("is not a regular file (a pipe or a device?); expected an .xlsx file")
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise refuse(f"cannot be read ({exc.strerror}); expected a readable .xlsx file") from None
-    if info.st_size > MAX_BYTES:
-        raise refuse(f"is {info.st_size:,} bytes; expected a workbook under {MAX_BYTES >> 20} MiB")
-    if head == OLE:
-        raise refuse(
-            "is an encrypted (password-protected) workbook or an old .xls file; expected an "
-            "unprotected .xlsx: open it, remove the password, save as .xlsx (or export CSV)"
-        )
-    if not zipfile.is_zipfile(path):
-        raise refuse("is not an .xlsx workbook (not a zip archive); expected an .xlsx or a CSV")
-    _check_unpacked(path, refuse)
-    import openpyxl  # type: ignore[import-untyped]
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds for a corrupt file
-        raise refuse(
-            f"cannot be read as a workbook ({type(exc).__name__}); expected a valid .xlsx"
-        ) from None
+    book = _open_book(path, refuse)
     try:
         names = book.sheetnames
         if not names:
@@ -96,39 +71,68 @@ def sheet_rows(
             header.pop()
         if not any(h.strip() for h in header):
             raise refuse(f"sheet '{title}' has no header row; expected the column names in row 1")
-        width = len(header)
-
-        def cells() -> Iterator[tuple[int, list[str]]]:
-            n = 1
-            try:
-                for n, values in enumerate(rows, start=2):
-                    if n > MAX_ROWS + 1:
-                        raise refuse(
-                            f"sheet '{title}' has more than {MAX_ROWS:,} rows; expected a list of "
-                            "programs (split it, or export the rows you need)"
-                        )
-                    row = [_text(v) for v in values[:width]]
-                    row += [""] * (width - len(row))
-                    extra = [_text(v) for v in values[width:MAX_COLUMNS]]
-                    yield n, row + [x for x in extra if x.strip()]
-            except InputError:
-                raise
-            except Exception as exc:  # a corrupt cell: a bad number, a string index out of range
-                raise InputError(
-                    [
-                        Problem(
-                            file,
-                            None,
-                            None,
-                            f"{title}!row {n + 1}",
-                            f"cannot be read ({type(exc).__name__}); expected a valid .xlsx cell",
-                        )
-                    ]
-                ) from None
-
-        yield title, header, cells()
+        yield title, header, _cells(rows, len(header), file, title, refuse)
     finally:
         book.close()
+
+
+def _open_book(path: Path, refuse: Callable[[str], InputError]) -> Any:
+    """The workbook, opened read-only once the file is known to be a regular, unencrypted
+    zip archive within the size limits, packed and unpacked."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or /dev/zero would block or never end
+            raise refuse("is not a regular file (a pipe or a device?); expected an .xlsx file")
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise refuse(f"cannot be read ({exc.strerror}); expected a readable .xlsx file") from None
+    if info.st_size > MAX_BYTES:
+        raise refuse(f"is {info.st_size:,} bytes; expected a workbook under {MAX_BYTES >> 20} MiB")
+    if head == OLE:
+        raise refuse(
+            "is an encrypted (password-protected) workbook or an old .xls file; expected an "
+            "unprotected .xlsx: open it, remove the password, save as .xlsx (or export CSV)"
+        )
+    if not zipfile.is_zipfile(path):
+        raise refuse("is not an .xlsx workbook (not a zip archive); expected an .xlsx or a CSV")
+    _check_unpacked(path, refuse)
+    import openpyxl  # type: ignore[import-untyped]
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds for a corrupt file
+        raise refuse(
+            f"cannot be read as a workbook ({type(exc).__name__}); expected a valid .xlsx"
+        ) from None
+
+
+def _cells(
+    rows: Iterator[tuple[Any, ...]],
+    width: int,
+    file: str,
+    title: str,
+    refuse: Callable[[str], InputError],
+) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells as text) from row 2: ``width`` cells, then any non-empty extras (a
+    shifted row is refused by the reader); a corrupt cell is a located InputError."""
+    n = 1
+    try:
+        for n, values in enumerate(rows, start=2):
+            if n > MAX_ROWS + 1:
+                raise refuse(
+                    f"sheet '{title}' has more than {MAX_ROWS:,} rows; expected a list of "
+                    "programs (split it, or export the rows you need)"
+                )
+            row = [_text(v) for v in values[:width]]
+            row += [""] * (width - len(row))
+            extra = [_text(v) for v in values[width:MAX_COLUMNS]]
+            yield n, row + [x for x in extra if x.strip()]
+    except InputError:
+        raise
+    except Exception as exc:  # a corrupt cell: a bad number, a string index out of range
+        message = f"cannot be read ({type(exc).__name__}); expected a valid .xlsx cell"
+        raise InputError([Problem(file, None, None, f"{title}!row {n + 1}", message)]) from None
 
 
 MAX_ROWS = 150_000  # rows read from one sheet (a program list; every row is checked)

@@ -41,50 +41,57 @@ class Outcome:
 
 
 def run(market: Market) -> Outcome:
-    n = len(market.applicants)
-    prefs, ranks, quota = market.prefs, market.ranks, market.quotas
-    sup_lists = market.supplemental
-    held: list[list[tuple[int, int]]] = [[] for _ in market.programs]  # heap of (-rank, agent)
-    # An agent is an applicant's primary list (a) or their active supplemental list (n + a).
-    where = [-1] * (2 * n)
-    nxt = [0] * (2 * n)
-    active_sup: list[list[int] | None] = [None] * n
-    refused: dict[int, list[int]] = {}  # program -> agents it turned away for lack of room
-    proposals = 0
-    steps_left = (
-        50 * (sum(len(x) for x in prefs) + sum(len(x) for x in sup_lists.values()) + n) + 1000
-    )
-    free = list(range(n - 1, -1, -1))
+    return _Engine(market).run()
 
-    def agent_list(agent: int) -> list[int]:
-        if agent < n:
-            return prefs[agent]
-        found = active_sup[agent - n]
+
+class _Engine:
+    """The state of one run. An agent is an applicant's primary list (a) or their active
+    supplemental list (n + a)."""
+
+    def __init__(self, market: Market) -> None:
+        self.market = market
+        n = self.n = len(market.applicants)
+        self.prefs, self.ranks, self.quota = market.prefs, market.ranks, market.quotas
+        self.sup_lists = market.supplemental
+        self.held: list[list[tuple[int, int]]] = [[] for _ in market.programs]  # (-rank, agent)
+        self.where = [-1] * (2 * n)
+        self.nxt = [0] * (2 * n)
+        self.active_sup: list[list[int] | None] = [None] * n
+        self.refused: dict[int, list[int]] = {}  # program -> agents turned away for lack of room
+        self.free = list(range(n - 1, -1, -1))
+        ranked = sum(len(x) for x in self.prefs) + sum(len(x) for x in self.sup_lists.values())
+        self.steps_left = 50 * (ranked + n) + 1000
+
+    def agent_list(self, agent: int) -> list[int]:
+        if agent < self.n:
+            return self.prefs[agent]
+        found = self.active_sup[agent - self.n]
         return found if found is not None else []
 
-    def release(agent: int) -> None:
+    def release(self, agent: int) -> None:
         """``agent`` loses its position (its program keeps the slot open)."""
-        p = where[agent]
+        p = self.where[agent]
         if p < 0:
             return
-        heap = held[p]
+        heap = self.held[p]
         heap.remove(next(x for x in heap if x[1] == agent))
         if heap:
             heap.sort()  # a sorted list is a heap
-        where[agent] = -1
-        vacancy(p)
+        self.where[agent] = -1
+        self.vacancy(p)
 
-    def vacancy(p: int) -> None:
+    def vacancy(self, p: int) -> None:
         """A position at ``p`` opened without a better applicant taking it: offer it to the
         agents ``p`` turned away, best first, who would rather be there."""
-        waiting = refused.get(p)
+        waiting = self.refused.get(p)
         if not waiting:
             return
-        waiting.sort(key=lambda agent: ranks[p][agent % n])
+        n, where, nxt = self.n, self.where, self.nxt
+        waiting.sort(key=lambda agent: self.ranks[p][agent % n])
         for agent in list(waiting):
-            if len(held[p]) >= quota[p]:
+            if len(self.held[p]) >= self.quota[p]:
                 break
-            lst = agent_list(agent)
+            lst = self.agent_list(agent)
             if p not in lst:
                 continue
             here = where[agent]
@@ -95,74 +102,83 @@ def run(market: Market) -> Outcome:
                 continue  # still to propose there in its turn
             waiting.remove(agent)
             if here >= 0:
-                leave(agent)
-            heappush(held[p], (-ranks[p][agent % n], agent))
+                self.leave(agent)
+            heappush(self.held[p], (-self.ranks[p][agent % n], agent))
             where[agent] = p
             nxt[agent] = pos_p + 1
-            arrived(agent, p)
+            self.arrived(agent, p)
 
-    def leave(agent: int) -> None:
+    def leave(self, agent: int) -> None:
         """``agent`` leaves its program for a better one (or is bumped): its supplemental
         list (if any) goes with an advanced position it no longer holds."""
-        p = where[agent]
-        release(agent)
-        if agent < n and p >= 0:
-            drop_supplemental(agent)
+        p = self.where[agent]
+        self.release(agent)
+        if agent < self.n and p >= 0:
+            self.drop_supplemental(agent)
 
-    def drop_supplemental(a: int) -> None:
-        if active_sup[a] is not None:
-            active_sup[a] = None
-            release(n + a)
+    def drop_supplemental(self, a: int) -> None:
+        if self.active_sup[a] is not None:
+            self.active_sup[a] = None
+            self.release(self.n + a)
 
-    def arrived(agent: int, p: int) -> None:
-        if agent < n and (agent, p) in sup_lists:
-            active_sup[agent] = sup_lists[(agent, p)]
-            nxt[n + agent] = 0
-            free.append(n + agent)
+    def arrived(self, agent: int, p: int) -> None:
+        if agent < self.n and (agent, p) in self.sup_lists:
+            self.active_sup[agent] = self.sup_lists[(agent, p)]
+            self.nxt[self.n + agent] = 0
+            self.free.append(self.n + agent)
 
-    while free:
-        steps_left -= 1
-        if steps_left < 0:
-            raise Unsettled("the supplemental lists did not settle")
-        agent = free.pop()
-        lst = agent_list(agent)
-        if where[agent] >= 0:
-            continue
-        i = nxt[agent]
-        a = agent % n
-        while i < len(lst):
-            p = lst[i]
-            i += 1
-            r = ranks[p].get(a)
-            if r is None:
+    def run(self) -> Outcome:
+        """Propose until no agent is free (the hot loop: its state in local names)."""
+        n, free, where, nxt = self.n, self.free, self.where, self.nxt
+        ranks, held, quota, refused = self.ranks, self.held, self.quota, self.refused
+        proposals = 0
+        while free:
+            self.steps_left -= 1
+            if self.steps_left < 0:
+                raise Unsettled("the supplemental lists did not settle")
+            agent = free.pop()
+            lst = self.agent_list(agent)
+            if where[agent] >= 0:
                 continue
-            proposals += 1
-            heap = held[p]
-            if len(heap) < quota[p]:
-                heappush(heap, (-r, agent))
-                where[agent] = p
+            i = nxt[agent]
+            a = agent % n
+            while i < len(lst):
+                p = lst[i]
+                i += 1
+                r = ranks[p].get(a)
+                if r is None:
+                    continue
+                proposals += 1
+                heap = held[p]
+                if len(heap) < quota[p]:
+                    heappush(heap, (-r, agent))
+                    where[agent] = p
+                    nxt[agent] = i
+                    self.arrived(agent, p)
+                    break
+                if -heap[0][0] > r:
+                    _, bumped = heapreplace(heap, (-r, agent))
+                    where[agent] = p
+                    where[bumped] = -1
+                    refused.setdefault(p, []).append(bumped)
+                    nxt[agent] = i
+                    if bumped < n:
+                        self.drop_supplemental(bumped)
+                    free.append(bumped)
+                    self.arrived(agent, p)
+                    break
+                refused.setdefault(p, []).append(agent)
+            else:
                 nxt[agent] = i
-                arrived(agent, p)
-                break
-            if -heap[0][0] > r:
-                _, bumped = heapreplace(heap, (-r, agent))
-                where[agent] = p
-                where[bumped] = -1
-                refused.setdefault(p, []).append(bumped)
-                nxt[agent] = i
-                if bumped < n:
-                    drop_supplemental(bumped)
-                free.append(bumped)
-                arrived(agent, p)
-                break
-            refused.setdefault(p, []).append(agent)
-        else:
-            nxt[agent] = i
-    matches = where[:n]
-    sup = [where[n + a] if active_sup[a] is not None else -1 for a in range(n)]
-    filled = [len(h) for h in held]
-    rank_matched = [prefs[a].index(p) + 1 if p >= 0 else 0 for a, p in enumerate(matches)]
-    return Outcome(matches, sup, filled, proposals, rank_matched)
+        return self.outcome(proposals)
+
+    def outcome(self, proposals: int) -> Outcome:
+        n, prefs = self.n, self.prefs
+        matches = self.where[:n]
+        sup = [self.where[n + a] if self.active_sup[a] is not None else -1 for a in range(n)]
+        filled = [len(h) for h in self.held]
+        rank_matched = [prefs[a].index(p) + 1 if p >= 0 else 0 for a, p in enumerate(matches)]
+        return Outcome(matches, sup, filled, proposals, rank_matched)
 
 
 def blocking_pairs(market: Market, outcome: Outcome) -> list[tuple[int, int]]:

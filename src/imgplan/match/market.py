@@ -41,30 +41,11 @@ class Lists:
 def build(lists: Lists) -> tuple[Market | None, list[tuple[str, str]]]:
     """The market, or (None, [(where, what is wrong; what is expected)])."""
     problems: list[tuple[str, str]] = []
-
-    def at(kind: str, name: str) -> str:
-        return lists.where.get((kind, name), f"{kind} {name}")
-
     programs = list(lists.quotas)
     index = {p: i for i, p in enumerate(programs)}
     applicants = list(lists.applicant_lists)
-    for name in lists.program_lists:
-        if name not in index:
-            problems.append(
-                (
-                    at("program", name),
-                    f"program '{name}' ranks applicants but has no quota; expected it in the programs (with a quota)",
-                )
-            )
-    for extra in {a for ranked in lists.program_lists.values() for a in ranked} - set(applicants):
-        owner = next(p for p, ranked in lists.program_lists.items() if extra in ranked)
-        problems.append(
-            (
-                at("program", owner),
-                f"ranks '{extra}', who is not an applicant of this market; expected applicants who submitted a list",
-            )
-        )
     a_index = {a: i for i, a in enumerate(applicants)}
+    _check_programs(lists, index, set(applicants), problems)
     prefs = []
     get = index.get
     for a in applicants:
@@ -73,34 +54,85 @@ def build(lists: Lists) -> tuple[Market | None, list[tuple[str, str]]]:
         # the common case checked at C speed: known programs, each once, within the cap
         if -1 in numbers or len(set(numbers)) != len(numbers) or len(numbers) > MAX_RANKS:
             problems += _check_list(
-                at("applicant", a), f"applicant '{a}'", listed, index, "program"
+                _at(lists, "applicant", a), f"applicant '{a}'", listed, index, "program"
             )
         prefs.append(numbers)
     ranks: list[dict[int, int]] = [{} for _ in programs]
-    a_get = a_index.get
     for p, ranked in lists.program_lists.items():
-        if p not in index:
-            continue
-        numbered: dict[int | None, int] = dict(
-            zip(map(a_get, ranked), range(1, len(ranked) + 1), strict=True)
+        if p in index:
+            ranks[index[p]] = _numbered(lists, p, ranked, a_index, problems)
+    supplemental = _supplemental_lists(lists, index, a_index, problems)
+    if problems:
+        return None, problems
+    quotas = [lists.quotas[p] for p in programs]
+    return Market(applicants, programs, quotas, prefs, ranks, supplemental), []
+
+
+def _at(lists: Lists, kind: str, name: str) -> str:
+    """Where a list was read (file and line, or the YAML key), for a message."""
+    return lists.where.get((kind, name), f"{kind} {name}")
+
+
+def _check_programs(
+    lists: Lists, index: dict[str, int], applicants: set[str], problems: list[tuple[str, str]]
+) -> None:
+    """Every program that ranks has a quota; every applicant ranked submitted a list."""
+    for name in lists.program_lists:
+        if name not in index:
+            problems.append(
+                (
+                    _at(lists, "program", name),
+                    f"program '{name}' ranks applicants but has no quota; expected it in the programs (with a quota)",
+                )
+            )
+    for extra in {a for ranked in lists.program_lists.values() for a in ranked} - applicants:
+        owner = next(p for p, ranked in lists.program_lists.items() if extra in ranked)
+        problems.append(
+            (
+                _at(lists, "program", owner),
+                f"ranks '{extra}', who is not an applicant of this market; expected applicants who submitted a list",
+            )
         )
-        numbered.pop(None, None)  # an unknown applicant (said above)
-        found: dict[int, int] = {k: v for k, v in numbered.items() if k is not None}
-        if len(numbered) != len(ranked) and len(set(ranked)) != len(ranked):
-            seen: set[str] = set()
-            for a in ranked:
-                if a in seen:
-                    message = f"program '{p}' ranks '{a}' twice; expected each applicant once"
-                    problems.append((at("program", p), message))
-                seen.add(a)
-            found = {}
-            for pos, a in enumerate(ranked, 1):
-                if a in a_index and a_index[a] not in found:
-                    found[a_index[a]] = pos
-        ranks[index[p]] = found
+
+
+def _numbered(
+    lists: Lists,
+    p: str,
+    ranked: list[str],
+    a_index: dict[str, int],
+    problems: list[tuple[str, str]],
+) -> dict[int, int]:
+    """A program's rank order list as applicant number -> rank (an applicant listed twice is
+    said, and counted at the first place)."""
+    numbered: dict[int | None, int] = dict(
+        zip(map(a_index.get, ranked), range(1, len(ranked) + 1), strict=True)
+    )
+    numbered.pop(None, None)  # an unknown applicant (said by _check_programs)
+    found: dict[int, int] = {k: v for k, v in numbered.items() if k is not None}
+    if len(numbered) != len(ranked) and len(set(ranked)) != len(ranked):
+        seen: set[str] = set()
+        for a in ranked:
+            if a in seen:
+                message = f"program '{p}' ranks '{a}' twice; expected each applicant once"
+                problems.append((_at(lists, "program", p), message))
+            seen.add(a)
+        found = {}
+        for pos, a in enumerate(ranked, 1):
+            if a in a_index and a_index[a] not in found:
+                found[a_index[a]] = pos
+    return found
+
+
+def _supplemental_lists(
+    lists: Lists,
+    index: dict[str, int],
+    a_index: dict[str, int],
+    problems: list[tuple[str, str]],
+) -> dict[tuple[int, int], list[int]]:
+    """(applicant, advanced program) -> the supplemental list, as numbers, checked."""
     supplemental = {}
     for (a, adv), listed in lists.supplemental.items():
-        where = at("supplemental", f"{a}/{adv}")
+        where = _at(lists, "supplemental", f"{a}/{adv}")
         if a not in a_index:
             problems.append(
                 (
@@ -121,10 +153,7 @@ def build(lists: Lists) -> tuple[Market | None, list[tuple[str, str]]]:
             where, f"the supplemental list of '{a}' for '{adv}'", listed, index, "program"
         )
         supplemental[(a_index[a], index[adv])] = [index[p] for p in listed if p in index]
-    if problems:
-        return None, problems
-    quotas = [lists.quotas[p] for p in programs]
-    return Market(applicants, programs, quotas, prefs, ranks, supplemental), []
+    return supplemental
 
 
 def _check_list(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..models import vocab
+from ..models.profile import Step2CK
 from ..models.values import plural
 from .context import Context
 from .findings import Finding
@@ -33,27 +34,32 @@ MITIGATIONS = (
 NO_MATCH = "no ECFMG certificate, no Step 3 and no Match until a retake passes"
 
 
+def _step2ck_failed(ctx: Context, step2ck: Step2CK, score: int) -> Finding:
+    """A recorded Step 2 CK under the passing score: a failed attempt, with its retake."""
+    taken_on = f" (taken {step2ck.date.isoformat()})" if step2ck.date else ""
+    judged = judge(ctx.ref, score, step2ck.date)
+    retake = (
+        f" Your retake is planned for {step2ck.planned.isoformat()}"
+        + (f" with a target of {step2ck.target}" if step2ck.target else "")
+        + ": the list below is judged on that target, and the failure stays on your "
+        "transcript."
+        if step2ck.planned
+        else " Plan the retake (usmle.step2ck.planned and target)."
+    )
+    return Finding(
+        STEP2CK_LEVEL,
+        "fail",
+        f"Step 2 CK {score}{taken_on} is under the passing score ({judged.text}): a "
+        f"failed attempt, and {NO_MATCH}.{retake}",
+        ctx.ref.cite("step2ck_pass"),
+    )
+
+
 def step2ck_level(ctx: Context) -> Finding | None:
     score, ref = ctx.profile.step2, ctx.ref
     step2ck = ctx.profile.usmle.step2ck
     if ctx.step2_failed and step2ck is not None and step2ck.score is not None:
-        taken_on = f" (taken {step2ck.date.isoformat()})" if step2ck.date else ""
-        judged = judge(ref, step2ck.score, step2ck.date)
-        retake = (
-            f" Your retake is planned for {step2ck.planned.isoformat()}"
-            + (f" with a target of {step2ck.target}" if step2ck.target else "")
-            + ": the list below is judged on that target, and the failure stays on your "
-            "transcript."
-            if step2ck.planned
-            else " Plan the retake (usmle.step2ck.planned and target)."
-        )
-        return Finding(
-            STEP2CK_LEVEL,
-            "fail",
-            f"Step 2 CK {step2ck.score}{taken_on} is under the passing score ({judged.text}): a "
-            f"failed attempt, and {NO_MATCH}.{retake}",
-            ref.cite("step2ck_pass"),
-        )
+        return _step2ck_failed(ctx, step2ck, step2ck.score)
     if score is None:
         return Finding(
             STEP2CK_LEVEL,

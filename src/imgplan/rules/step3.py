@@ -287,23 +287,13 @@ def _eligibility(facts: Step3Facts, ref: Reference) -> list[Finding]:
                 fix="No attempts left",
             )
         )
-    if facts.step1 is None:
+    if facts.step1 is None or facts.step1 == "fail":
+        why = "no passed Step 1 is recorded, and " if facts.step1 is None else ""
         out.append(
             Finding(
                 STEP3_STEP1,
                 "fail",
-                "Pass Step 1: no passed Step 1 is recorded, and "
-                "Step 3 needs Step 1 and Step 2 CK passed.",
-                src,
-                fix="Pass Step 1",
-            )
-        )
-    elif facts.step1 == "fail":
-        out.append(
-            Finding(
-                STEP3_STEP1,
-                "fail",
-                "Pass Step 1: Step 3 needs Step 1 and Step 2 CK passed.",
+                f"Pass Step 1: {why}Step 3 needs Step 1 and Step 2 CK passed.",
                 src,
                 fix="Pass Step 1",
             )
@@ -329,25 +319,15 @@ def _eligibility(facts: Step3Facts, ref: Reference) -> list[Finding]:
                 fix="Pass Step 2 CK",
             )
         )
-    if facts.ecfmg is None:
-        out.append(
-            Finding(
-                STEP3_ECFMG,
-                "fail",
-                "Get ECFMG certified: certification is not given "
-                "(--ecfmg yes|no), and IMGs need it to register for Step 3.",
-                src,
-                fix="Get ECFMG certified",
-            )
+    if not facts.ecfmg:
+        said = (
+            "certification is not given (--ecfmg yes|no), and IMGs need it to register for Step 3"
+            if facts.ecfmg is None
+            else "IMGs need ECFMG certification to register for Step 3"
         )
-    elif not facts.ecfmg:
         out.append(
             Finding(
-                STEP3_ECFMG,
-                "fail",
-                "Get ECFMG certified: IMGs need ECFMG certification to register for Step 3.",
-                src,
-                fix="Get ECFMG certified",
+                STEP3_ECFMG, "fail", f"Get ECFMG certified: {said}.", src, fix="Get ECFMG certified"
             )
         )
     return out

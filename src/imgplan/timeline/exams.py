@@ -86,6 +86,22 @@ def study_plan(
     return out, warnings
 
 
+def _planned_exam_past(p: Plan, exam: dt.date, score_back: dt.date) -> None:
+    """A planned Step 2 CK date now past: the score is pending, or the profile is stale."""
+    if p.today <= score_back + dt.timedelta(weeks=2):
+        text = (
+            f"Your Step 2 CK of {exam.isoformat()}: the score is pending (most within four "
+            f"weeks: about {score_back.isoformat()}). When it comes, record it "
+            "(usmle.step2ck.score, date and attempts)."
+        )
+    else:
+        text = (
+            f"The planned Step 2 CK date {exam.isoformat()} is past: record the score "
+            "(usmle.step2ck.score) or a new planned date."
+        )
+    p.warnings.append(Note(text, EXAM_PAST))
+
+
 def step2ck(p: Plan) -> None:
     """Step 2 CK study, exam and score release: before residency, when not taken or when
     the recorded score is a fail (the retake leads the plan)."""
@@ -103,23 +119,7 @@ def step2ck(p: Plan) -> None:
         exam, how, certainty = planned, "your planned date", "personal"
     score_back = exam + p.release
     if certainty == "personal" and exam < p.today:
-        if p.today <= score_back + dt.timedelta(weeks=2):
-            p.warnings.append(
-                Note(
-                    f"Your Step 2 CK of {exam.isoformat()}: the score is pending (most within "
-                    f"four weeks: about {score_back.isoformat()}). When it comes, record it "
-                    "(usmle.step2ck.score, date and attempts).",
-                    EXAM_PAST,
-                )
-            )
-        else:
-            p.warnings.append(
-                Note(
-                    f"The planned Step 2 CK date {exam.isoformat()} is past: record the score "
-                    "(usmle.step2ck.score) or a new planned date.",
-                    EXAM_PAST,
-                )
-            )
+        _planned_exam_past(p, exam, score_back)
     phases, study_warnings = study_plan(p.today, exam)
     p.warnings += study_warnings
     word = "Step 2 CK retake" if retake else "Step 2 CK"
