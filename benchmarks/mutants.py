@@ -25,17 +25,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RULES = "src/imgplan/rules"
 REFERENCE = "src/imgplan/data/reference.yaml"
-# the tests that pin rules run first (a mutant is killed at the first failure)
-FIRST = (
-    "tests/test_thresholds.py",
-    "tests/test_rules.py",
-    "tests/test_season.py",
-    "tests/test_rank.py",
-    "tests/test_visa.py",
-    "tests/test_match.py",
-    "tests/test_tracker.py",
-    "tests/test_hardening.py",
-)
+# the tests that pin rules run first (a mutant is killed at the first failure) ...
+FIRST = ("tests/test_thresholds.py", "tests/test_rules.py", "tests/test_season.py")
+# ... after the tests of the mutated file's own room
+ROOMS = {
+    "src/imgplan/tracking/": "tests/test_tracker.py",
+    "src/imgplan/ranking/": "tests/test_rank.py",
+    "src/imgplan/visa.py": "tests/test_visa.py",
+    "src/imgplan/match/": "tests/test_match.py",
+    "src/imgplan/load/market.py": "tests/test_hardening.py",
+    "src/imgplan/datasets.py": "tests/test_hardening.py",
+    "src/imgplan/rules/step3.py": "tests/test_step3.py",
+}
 SCORING = "src/imgplan/recommend/scoring.py"
 ALERTS = "src/imgplan/tracking/alerts.py"
 CHECKS = "src/imgplan/ranking/checks.py"
@@ -402,9 +403,10 @@ def run(mutant: tuple[str, str, str, str], python: str) -> tuple[str, float]:
         target.write_text(text.replace(old, new))
         env = {**os.environ, "PYTHONPATH": str(copy), "IMGPLAN_CACHE_DIR": str(Path(tmp) / "c")}
         start = time.perf_counter()
+        room = [test for prefix, test in ROOMS.items() if file.startswith(prefix)]
         proc = subprocess.run(
-            # The threshold and rule tests first: most mutants fail there within seconds.
-            [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *FIRST, "tests"],
+            # The room's and the threshold and rule tests first: most mutants fail there.
+            [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *room, *FIRST, "tests"],
             cwd=ROOT,
             env=env,
             capture_output=True,
