@@ -402,8 +402,7 @@ def track_list(
         since=parsed("--since", lambda t: values.day(t, d), since),
         until=parsed("--until", lambda t: values.day(t, d), until),
     )
-    _upgrade(s)
-    tracker, _ = s.read()
+    tracker, _ = s.read()  # an older database is migrated by the listing too (Store.open)
     show(
         "track list",
         chosen,
@@ -411,13 +410,6 @@ def track_list(
         output,
         (profile,),
     )
-
-
-def _upgrade(s: Session) -> None:
-    """An older database is migrated by a listing too (a read-only look would not read it)."""
-    store = s.open(create=False)
-    if store is not None:
-        store.close()
 
 
 @app.command("show")

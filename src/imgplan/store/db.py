@@ -247,10 +247,14 @@ class Store:
             *FIELDS,
             "added",
         )
+        # In the order they were added: by time, then by the first "tracked" event of each
+        # program (one grouped pass over the events; a subquery per program was 20 ms for 300).
         rows = c.execute(
-            f"""SELECT {", ".join(cols)} FROM tracked t WHERE applicant_id = ? ORDER BY added,
-                (SELECT min(e.change_id * 100000 + e.seq) FROM events e
-                 WHERE e.field = 'tracked' AND e.program_id = t.program_id), program_id""",
+            f"""SELECT {", ".join("t." + col for col in cols)} FROM tracked t
+                LEFT JOIN (SELECT program_id, min(change_id * 100000 + seq) AS first
+                           FROM events WHERE field = 'tracked' GROUP BY program_id) f
+                ON f.program_id = t.program_id
+                WHERE t.applicant_id = ? ORDER BY t.added, f.first, t.program_id""",
             (applicant_id,),
         ).fetchall()
         ratings: dict[str, dict[str, int]] = {}
@@ -285,11 +289,10 @@ class Store:
                ORDER BY c.id, e.seq""",
             (applicant_id,),
         ).fetchall()
-        out = []
-        for pid, text in rows:
-            value = json.loads(text)
-            out.append((pid, dt.datetime.fromisoformat(value["at"]), value["text"]))
-        return out
+        # One JSON document for all of them: a parse per note was most of a listing's read.
+        found = json.loads("[" + ",".join(text for _, text in rows) + "]")
+        parse = dt.datetime.fromisoformat
+        return [(pid, parse(v["at"]), v["text"]) for (pid, _), v in zip(rows, found, strict=True)]
 
     def history(self, applicant_id: int, limit: int | None = None) -> list[HistoryEntry]:
         """The applicant's changes, newest first (the last ``limit``), each with its edits:
