@@ -84,3 +84,42 @@ def test_wrapped_columns_keep_every_character(table):
     for row in rows:
         for i in wrap:
             assert _subsequence("".join(row[i].split()), flat)
+
+
+# Text made of what textwrap treats specially: its whitespace, Unicode spaces it does not
+# split on but str.strip drops, hyphens, and plain letters.
+WRAP_TEXT = st.text(alphabet=" \t\n\r\x0b\x0c\xa0\u2003-—ab", max_size=40)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    text=WRAP_TEXT,
+    width=st.integers(min_value=1, max_value=45),
+    initial=st.sampled_from(["", " ", "     "]),
+    subsequent=st.sampled_from(["", "  ", "    "]),
+    hyphens=st.booleans(),
+)
+def test_wrap_fast_path_prints_what_textwrap_prints(text, width, initial, subsequent, hyphens):
+    """`wrap` returns a line that fits as it is; whatever the text, it equals textwrap."""
+    import textwrap
+
+    from imgplan.render.common import wrap
+
+    if len(initial) >= width or len(subsequent) >= width:
+        return  # textwrap refuses an indent as wide as the line
+    options = dict(subsequent_indent=subsequent, break_on_hyphens=hyphens)
+    expected = textwrap.wrap(text, width, initial_indent=initial, **options)
+    assert wrap(text, width, initial_indent=initial, **options) == expected
+
+
+def test_wrap_fast_path_edges():
+    """The cases the fast path must leave to textwrap: a trailing space or Unicode space,
+    a tab or line break, a line one character too long."""
+    import textwrap
+
+    from imgplan.render.common import wrap
+
+    for text in ["abc ", "abc\xa0", " abc", "a\tb", "a\nb", "abcdefghijk", "abcdefghij", ""]:
+        assert wrap(text, 10, subsequent_indent="  ") == textwrap.wrap(
+            text, 10, subsequent_indent="  "
+        ), text

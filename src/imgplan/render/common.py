@@ -25,6 +25,25 @@ def example_notice(name: str, as_of: str) -> str:
     )
 
 
+#: What textwrap turns into spaces (its whitespace but the space itself).
+_TEXTWRAP_SPACE = re.compile("[\t\n\x0b\x0c\r]")
+
+
+def wrap(text: str, width: int, *, initial_indent: str = "", **options: Any) -> list[str]:
+    """``textwrap.wrap``, with a fast path giving the same result for the common case of a
+    line that already fits (no tab or line break in it, nothing textwrap would drop at its
+    end): the line itself. A rank list or a program list wraps hundreds of short lines, and
+    textwrap chunks each one with regular expressions (~50 µs a line)."""
+    if (
+        text
+        and len(initial_indent) + len(text) <= width
+        and text == text.rstrip()
+        and not _TEXTWRAP_SPACE.search(text)
+    ):
+        return [initial_indent + text]
+    return textwrap.wrap(text, width, initial_indent=initial_indent, **options)
+
+
 def stage_line(stage: Stage | None) -> str | None:
     """'Stage: applying · interviewing (scores in, aiming at the coming 2027 Match)', or None."""
     if stage is None:
@@ -314,7 +333,7 @@ class Writer:
 
     def para(self, text: str, style: str = "", indent: str = "") -> None:
         # Never split a word, a hyphenated option or a URL across lines.
-        lines = textwrap.wrap(
+        lines = wrap(
             text,
             self.width,
             subsequent_indent=indent,
@@ -345,7 +364,7 @@ def finding(w: Writer, f: Finding, *, rule: bool = False) -> None:
     explain and --verbose show it; a person reading a list does not need it)."""
     icon, colour = ICONS.get(f.status, ("-", ""))
     label = f"[{f.rule}] " if rule else ""
-    lines = textwrap.wrap(f"{icon} {label}{f.message}", w.width, subsequent_indent="  ")
+    lines = wrap(f"{icon} {label}{f.message}", w.width, subsequent_indent="  ")
     if lines:
         lines[0] = w.style(icon, colour) + lines[0][len(icon) :]
     w.lines.extend(lines)

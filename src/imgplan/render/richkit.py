@@ -4,7 +4,6 @@ only the commands that print such a table load it (~30 ms; benchmarks/README.md)
 from __future__ import annotations
 
 import io
-import textwrap
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,7 +14,7 @@ from rich.text import Text
 from ..models.programs import Dataset
 from ..nownext import NowNext
 from ..rules.findings import Finding
-from .common import ICONS, example_notice, now_next_lines
+from .common import ICONS, example_notice, now_next_lines, wrap
 
 __all__ = ["Table", "Text", "dataset_header", "finding_line", "now_next_parts", "render"]
 
@@ -65,7 +64,7 @@ def now_next_parts(now: NowNext | None, width: int = 120) -> list[Any]:
     out: list[Any] = []
     for text, style in now_next_lines(now):
         indent = " " * (len(text) - len(text.lstrip(" ")) + (2 if text.lstrip()[:1] in "•!" else 0))
-        pieces = textwrap.wrap(
+        pieces = wrap(
             text, width, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
         )
         out += [Text(piece, style=style) for piece in pieces or [""]]

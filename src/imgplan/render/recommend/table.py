@@ -8,7 +8,6 @@ a noticeable part of the start-up.
 
 from __future__ import annotations
 
-import textwrap
 from collections import defaultdict
 from typing import Any
 
@@ -27,6 +26,7 @@ from ..common import (
     finding,
     grid,
     what_if_notice,
+    wrap,
     write_now_next,
 )
 from ..formats import View
@@ -240,26 +240,20 @@ def _cards(w: Writer, rows: list[list[str]]) -> None:
     """The ranked list for a narrow terminal: '#  id  name' then the figures, wrapped."""
     for number, pid, name, spec, state, tier, status, score, fit, margin, visas, flags in rows:
         head = f"{number:>3}  {pid}  {name}"
-        w.lines.extend(textwrap.wrap(head, w.width, subsequent_indent=" " * 5))
+        w.lines.extend(wrap(head, w.width, subsequent_indent=" " * 5))
         facts = f"{spec} {state} · {w.style(tier, TIER_STYLE.get(tier, ''))}"
         facts += f" {status}" if status else ""
         facts += f" · score {score} · fit {fit} · margin {margin} · visas {visas}"
         facts += f" · verify: {flags}" if flags else ""
-        w.lines.extend(
-            textwrap.wrap(facts, w.width, initial_indent=" " * 5, subsequent_indent=" " * 5)
-        )
+        w.lines.extend(wrap(facts, w.width, initial_indent=" " * 5, subsequent_indent=" " * 5))
 
 
 def _fact_cards(w: Writer, rows: list[list[str]]) -> None:
     """The facts table for a narrow terminal: '#  id  name' then where and the link."""
     for number, pid, name, spec, city, state, link, score, fit in rows:
-        w.lines.extend(
-            textwrap.wrap(f"{number:>3}  {pid}  {name}", w.width, subsequent_indent=" " * 5)
-        )
+        w.lines.extend(wrap(f"{number:>3}  {pid}  {name}", w.width, subsequent_indent=" " * 5))
         facts = f"{spec} · {city}, {state} · CI fellowship: {link} · score {score} · fit {fit}"
-        w.lines.extend(
-            textwrap.wrap(facts, w.width, initial_indent=" " * 5, subsequent_indent=" " * 5)
-        )
+        w.lines.extend(wrap(facts, w.width, initial_indent=" " * 5, subsequent_indent=" " * 5))
 
 
 def _excluded_lines(w: Writer, rec: Recommendation, include_excluded: bool) -> None:
