@@ -249,13 +249,16 @@ def _shape(annotation) -> object:
 def mirror_problems(model) -> list[str]:
     """How a format class and its record differ: field names and order, types, optionality
     and defaults (a forgotten or mistyped record field fails here, not silently later)."""
-    import dataclasses
     import typing
 
+    import msgspec
+
     from imgplan.formats import record_class
+    from imgplan.models.record import names as file_fields
 
     record = record_class(model)
-    fields = [f for f in dataclasses.fields(record) if f.init]
+    kept = file_fields(record)
+    fields = [f for f in msgspec.structs.fields(record) if f.name in kept]
     names = [f.name for f in fields]
     if names != list(model.model_fields):
         return [f"{record.__name__}: fields {names} != {list(model.model_fields)}"]
@@ -265,9 +268,9 @@ def mirror_problems(model) -> list[str]:
         info = model.model_fields[f.name]
         if _shape(hints[f.name]) != _shape(info.annotation):
             out.append(f"{record.__name__}.{f.name}: {hints[f.name]} != {info.annotation}")
-        if f.default is not dataclasses.MISSING:
+        if f.default is not msgspec.NODEFAULT:
             default = f.default
-        elif f.default_factory is not dataclasses.MISSING:
+        elif f.default_factory is not msgspec.NODEFAULT:
             default = f.default_factory()
         else:
             default = "<required>"
@@ -277,12 +280,9 @@ def mirror_problems(model) -> list[str]:
             expected = record_of(info.default_factory())
         else:
             expected = info.default
-        # A dataclass cannot give a default before a required field: there the record may
+        # A record cannot give a default before a required field: there the record may
         # require what the format defaults (to_record always passes every field).
-        required_later = any(
-            g.default is dataclasses.MISSING and g.default_factory is dataclasses.MISSING
-            for g in fields[i + 1 :]
-        )
+        required_later = any(g.required for g in fields[i + 1 :])
         if default == "<required>" and required_later:
             continue
         if default != expected:
@@ -299,18 +299,21 @@ def record_of(value):
 def test_mirror_check_catches_a_changed_default_type_or_optionality():
     """The mirror check itself can fail: a record with another default, type or optionality
     than its format is reported."""
-    import dataclasses
+    import msgspec
 
     from imgplan.formats import profile as fmt
     from imgplan.formats import record_class
     from imgplan.models import profile as rec
+    from imgplan.models.record import Record
 
     assert mirror_problems(fmt.Step1) == []
     original = record_class(fmt.Step1)
     for changed in (
-        dataclasses.make_dataclass("Step1", [("result", "str | int"), ("attempts", int, 2)]),
-        dataclasses.make_dataclass("Step1", [("result", "str | int"), ("attempts", str, 1)]),
-        dataclasses.make_dataclass("Step1", [("result", "str | int | None"), ("attempts", int, 1)]),
+        msgspec.defstruct("Step1", [("result", str | int), ("attempts", int, 2)], bases=(Record,)),
+        msgspec.defstruct("Step1", [("result", str | int), ("attempts", str, 1)], bases=(Record,)),
+        msgspec.defstruct(
+            "Step1", [("result", str | int | None), ("attempts", int, 1)], bases=(Record,)
+        ),
     ):
         changed.__module__ = rec.__name__
         try:
@@ -349,7 +352,7 @@ def test_records_mirror_the_formats():
         if hasattr(value, "model_fields"):
             return False
         if isinstance(value, Record):
-            return all(walk(getattr(value, n)) for n in value.__match_args__)
+            return all(walk(getattr(value, n)) for n in value.__struct_fields__)
         return True
 
     assert walk(load_profile(PROFILES / "resident-pgy2.yaml", dt.date(2026, 11, 25)))

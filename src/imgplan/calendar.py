@@ -9,7 +9,8 @@ Every date comes back with its certainty (``published`` or ``estimated``) and so
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .models.calendar import CalendarData
 
@@ -81,8 +82,7 @@ def working_day(day: dt.date) -> dt.date:
     return day
 
 
-@dataclass(frozen=True)
-class Dated:
+class Dated(Struct, frozen=True):
     date: dt.date
     certainty: str  # published | estimated
     source: str
@@ -99,8 +99,7 @@ SEASON_DATES = (
 )
 
 
-@dataclass(frozen=True)
-class MatchSeason:
+class MatchSeason(Struct, frozen=True):
     """One Match season's dates, each with its own certainty and source: a date the calendar
     data gives is ``published`` (its source says whether official or secondary); any other is
     ``estimated`` from the pattern."""

@@ -15,7 +15,8 @@ Two models, both fitted to NRMP Charting Outcomes' published Step 2 CK quartiles
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from .applications import (
     APPLICATION_COUNTS,
@@ -77,8 +78,7 @@ def likelihood(score: float, o: SpecialtyOutcome) -> float:
 # The result -------------------------------------------------------------------------------
 
 
-@dataclass
-class SpecialtyChances:
+class SpecialtyChances(Struct):
     specialty: str
     base_rate: float
     matched: int
@@ -97,8 +97,7 @@ class SpecialtyChances:
     service: str = "ERAS"  # the application service: ERAS, or ResidencyCAS for Emergency Medicine
 
 
-@dataclass
-class Chances:
+class Chances(Struct):
     profile: Profile
     specialties: list[SpecialtyChances]
     derivation: str
@@ -115,8 +114,7 @@ class Chances:
     closed: str | None = None  # this season's applications are out: no "how many to apply to"
 
 
-@dataclass
-class FellowshipOdds:
+class FellowshipOdds(Struct):
     """The AMIA CI fellowship match, for a profile past the residency Match."""
 
     matched_share: float

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from .errors import visible
 from .fellowships import distinctive, institution_of
@@ -133,16 +134,14 @@ def dataset_chunks(
 # Diff ----------------------------------------------------------------------------------
 
 
-@dataclass
-class Change:
+class Change(Struct):
     field: str
     old: Any
     new: Any
     kind: str  # e.g. cutoff raised, visa dropped, became unknown, changed
 
 
-@dataclass
-class DatasetDiff:
+class DatasetDiff(Struct):
     added: list[Program]
     removed: list[Program]
     changed: list[tuple[Program, list[Change]]]
@@ -249,8 +248,7 @@ MERGED_FIELDS = tuple(
 )
 
 
-@dataclass
-class Conflict:
+class Conflict(Struct):
     program: str
     field: str
     values: list[tuple[str, Any, Any]]  # (source, value, as of)
@@ -263,8 +261,7 @@ class Conflict:
 MAX_CONFLICTS = 1000
 
 
-@dataclass
-class Conflicts:
+class Conflicts(Struct):
     """The first MAX_CONFLICTS conflicts, and how many there were in all."""
 
     kept: list[Conflict] = field(default_factory=list)
@@ -279,8 +276,7 @@ class Conflicts:
         return self.count > 0
 
 
-@dataclass
-class Merged:
+class Merged(Struct):
     chunks: Iterator[str]  # the merged file's text, made as it is written
     count: int
     groups: list[tuple[str, list[str]]]  # merged id, the "source: id" it combines: complete

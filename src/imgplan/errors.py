@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from msgspec import Struct
+from msgspec.structs import force_setattr
 
 MAX_MESSAGE = 400  # characters: a message about a 100 MB value stays a line
 #: C0/C1 control characters other than tab and newline: an escape sequence in a value would
@@ -46,8 +48,7 @@ def clip(text: str, limit: int = MAX_MESSAGE) -> str:
     return f"{text[:half]}… ({len(text) - 2 * half:,} characters cut) …{text[-half:]}"
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(Struct, frozen=True, order=True):
     """One thing wrong with an input file, located as precisely as it can be."""
 
     file: str
@@ -57,9 +58,9 @@ class Problem:
     message: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "file", clip(self.file))
-        object.__setattr__(self, "path", clip(self.path, 200))
-        object.__setattr__(self, "message", clip(self.message))
+        force_setattr(self, "file", clip(self.file))
+        force_setattr(self, "path", clip(self.path, 200))
+        force_setattr(self, "message", clip(self.message))
 
     def __str__(self) -> str:
         where = self.file
@@ -77,11 +78,15 @@ class Problem:
         }
 
 
-@dataclass
 class InputError(Exception):
     """Bad input: exit code 2 with every problem listed (or 1 from ``validate``)."""
 
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self, problems: list[Problem] | None = None) -> None:
+        super().__init__(problems)
+        self.problems: list[Problem] = problems if problems is not None else []
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(problems={self.problems!r})"
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)

@@ -26,7 +26,8 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from .models import vocab
 from .models.fellowships import (
@@ -204,8 +205,7 @@ def _link(kind: str, f: Fellowship, distance: float | None, how: str) -> Link:
     return Link(kind, f.id, f.name, rounded, f.confidence, _source(f), how)
 
 
-@dataclass
-class _Places:
+class _Places(Struct):
     """The directory's fellowships with their coordinates, by state and by city."""
 
     directory: FellowshipDirectory
@@ -390,8 +390,7 @@ def matches(
 # The fellowship list for a resident -------------------------------------------------------
 
 
-@dataclass
-class Ranked:
+class Ranked(Struct):
     """One fellowship on a resident's list, with every reason for its place."""
 
     fellowship: Fellowship
@@ -403,8 +402,7 @@ class Ranked:
     warnings: list[str]
 
 
-@dataclass
-class FellowshipPlan:
+class FellowshipPlan(Struct):
     """The ranked directory for a resident, and how many to apply to at what cost."""
 
     ranked: list[Ranked]

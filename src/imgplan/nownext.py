@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Protocol
+
+from msgspec import Struct, field
 
 from .models import vocab
 from .models.advice import AdviceData
@@ -23,22 +24,19 @@ NEXT_COUNT = 3  # dated steps in the Next block
 UNDER_WAY = ("study", "exam")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(Struct, frozen=True):
     text: str
     source: str
 
 
-@dataclass(frozen=True)
-class Upcoming:
+class Upcoming(Struct, frozen=True):
     date: dt.date
     title: str
     certainty: str  # published | estimated | personal
     source: str
 
 
-@dataclass
-class NowNext:
+class NowNext(Struct):
     stage: Stage
     today: dt.date
     now: list[Line] = field(default_factory=list)

@@ -30,7 +30,8 @@ interviews reach that goal.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from .applications import application_fee, goal_words, interviews_goal, nrmp_extra
 from .models import vocab
@@ -67,8 +68,7 @@ SIGNAL_SOURCE = (
 )
 
 
-@dataclass
-class Signal:
+class Signal(Struct):
     """One signal, proposed or as the profile chose it (``checked``)."""
 
     program_id: str
@@ -79,16 +79,14 @@ class Signal:
     warnings: list[Note] = field(default_factory=list)
 
 
-@dataclass
-class TierCount:
+class TierCount(Struct):
     tier: str
     available: int  # programs of this tier on the list
     suggested: int
     interviews: float  # expected, at YIELD
 
 
-@dataclass
-class SpecialtyPlan:
+class SpecialtyPlan(Struct):
     specialty: str
     allowance: Allowance
     checked: bool  # True: the profile's own signals were checked, not proposed
@@ -104,8 +102,7 @@ class SpecialtyPlan:
     shortfall: str | None = None  # the list cannot reach the goal
 
 
-@dataclass
-class ApplicationPlan:
+class ApplicationPlan(Struct):
     season: int  # the Match year
     specialties: list[SpecialtyPlan]
     transcripts: list[tuple[str, int]]  # (service, USMLE transcript fee), once per service
@@ -252,8 +249,7 @@ def _allowance_notes(share: Allowance) -> list[str]:
 # Checking the profile's own signals ---------------------------------------------------------
 
 
-@dataclass
-class _Known:
+class _Known(Struct):
     """What a check reads of the list, by program id: built once for every specialty."""
 
     listed: dict[str, Assessed]

@@ -26,7 +26,8 @@ commit deadline, early December), ``waiting`` (until the results), ``results`` (
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .calendar import add_years, amia_match, fellowship_submit, match_season, nrmp_dates
 from .models.calendar import CalendarData
@@ -51,8 +52,7 @@ FELLOWSHIP_PHASES = ("applying", "interviewing", "waiting", "results")
 CLOSED = ("interviewing", "ranking", "match_week", "results")
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(Struct, frozen=True):
     name: str
     why: str  # how it was derived, in words
     coming_match: int  # the next Match whose Match Day is today or later

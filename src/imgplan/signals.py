@@ -4,14 +4,13 @@ parameter."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from .models import vocab
 from .models.signals import SignalsData
 
 
-@dataclass(frozen=True)
-class Allowance:
+class Allowance(Struct, frozen=True):
     specialty: str
     season: int  # the Match year asked for
     service: str  # ERAS | ResidencyCAS

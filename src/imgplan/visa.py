@@ -12,7 +12,8 @@ which rules exist, their countries, years, dates and statuses are data.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from .models import vocab
 from .models.profile import Profile
@@ -28,8 +29,7 @@ NOT_ADVICE = (
 )
 
 
-@dataclass(frozen=True)
-class VisaLine:
+class VisaLine(Struct, frozen=True):
     rule: str  # the policy rule's id
     kind: str  # route | fee | clock | step | info | missing
     level: str  # problem | warn | info | ok
@@ -51,15 +51,13 @@ class VisaLine:
         )
 
 
-@dataclass
-class Route:
+class Route(Struct):
     visa: str  # J-1 | H-1B
     open: bool | None  # None: imgplan cannot tell (citizenship unknown)
     lines: list[VisaLine] = field(default_factory=list)
 
 
-@dataclass
-class VisaReport:
+class VisaReport(Struct):
     name: str | None
     needs: vocab.Visa
     citizenship: str | None

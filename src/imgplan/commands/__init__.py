@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Protocol
+
+from msgspec import Struct, field
 
 from ..models import vocab
 from ..models.advice import AdviceData
@@ -65,8 +66,7 @@ class Data(Protocol):
     def cities(self) -> Coordinates: ...
 
 
-@dataclass
-class Situation:
+class Situation(Struct):
     """Where the applicant stands today: the stage and phase, the dated plan, and the Now /
     Next block (with the profile's warnings)."""
 

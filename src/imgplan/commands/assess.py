@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..models.profile import Profile
 from ..models.tracker import Tracker
@@ -13,8 +14,7 @@ from ..season import Stage
 from . import Data, situate
 
 
-@dataclass
-class Assessment:
+class Assessment(Struct):
     """The informatics portfolio: its strength, and fellowship readiness once in residency."""
 
     name: str | None

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..ages import age_months, edition_year
 from ..models.advice import AdviceData
@@ -19,8 +20,7 @@ from ..models.values import plural
 from ..models.visa_policy import VisaPolicy
 
 
-@dataclass(frozen=True)
-class DataFile:
+class DataFile(Struct, frozen=True):
     name: str  # the file in data/
     holds: str
     source: str
@@ -30,14 +30,12 @@ class DataFile:
     serves: str  # the season (or use) it serves
 
 
-@dataclass
-class DataReport:
+class DataReport(Struct):
     today: dt.date
     files: list[DataFile]
 
 
-@dataclass(frozen=True)
-class Bundle:
+class Bundle(Struct, frozen=True):
     """Every bundled data file, loaded; the plain files by their header line and row count."""
 
     programs: Dataset

@@ -4,7 +4,8 @@ the list; for a resident, one CI fellowship of their list (by id or by its numbe
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..fellowships import FellowshipPlan, Ranked
 from ..lookup import find_fellowship, find_program
@@ -20,8 +21,7 @@ from . import Data, situate
 from .fellowships import fellowship_plan
 
 
-@dataclass
-class Explanation:
+class Explanation(Struct):
     """Every rule's finding for one program."""
 
     assessed: Assessed
@@ -31,8 +31,7 @@ class Explanation:
     service: str = "ERAS"  # the application service: ERAS, or ResidencyCAS (Emergency Medicine)
 
 
-@dataclass
-class FellowshipExplanation:
+class FellowshipExplanation(Struct):
     """One CI fellowship of a resident's list: its place and every reason for it."""
 
     number: int

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..applications import fellowship_fee
 from ..calendar import amia_match, fellowship_submit
@@ -17,8 +18,7 @@ from ..models.record import as_dict
 from ..season import Stage
 
 
-@dataclass
-class FellowshipList:
+class FellowshipList(Struct):
     """``fellowships list``: the entries that pass the filters, with the distance from
     ``--near`` when given."""
 
@@ -29,15 +29,13 @@ class FellowshipList:
     miles: dict[str, float | None] | None = None
 
 
-@dataclass
-class FellowshipView:
+class FellowshipView(Struct):
     directory: FellowshipDirectory
     fellowship: Fellowship
     which: str
 
 
-@dataclass
-class FellowshipDiff:
+class FellowshipDiff(Struct):
     old: str
     new: str
     added: list[Fellowship]

@@ -4,23 +4,21 @@ program held instead."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from ..errors import UsageError
 from ..match.engine import Outcome, run
 from ..match.market import Market
 
 
-@dataclass
-class Explained:
+class Explained(Struct):
     applicant: str
     matched: str | None
     rank: int  # 1-based; 0 = unmatched
     lines: list[str]  # one per program on the list, down to the match
 
 
-@dataclass
-class MatchResult:
+class MatchResult(Struct):
     market: Market
     outcome: Outcome
     source: str

@@ -3,14 +3,13 @@ compared."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ..datasets import DatasetDiff, diff
 from ..models.programs import Dataset, Program
 
 
-@dataclass
-class ProgramList:
+class ProgramList(Struct):
     dataset: Dataset
     programs: list[Program]
 
@@ -24,14 +23,12 @@ def list_programs(dataset: Dataset, specialties: set[str], states: set[str]) -> 
     return ProgramList(dataset, chosen)
 
 
-@dataclass
-class ProgramView:
+class ProgramView(Struct):
     dataset: Dataset
     program: Program
 
 
-@dataclass
-class Comparison:
+class Comparison(Struct):
     """``programs diff``: what changed between two datasets, with their names as given."""
 
     old: str

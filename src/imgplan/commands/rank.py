@@ -4,7 +4,8 @@ order), its checks, and its odds under imgplan's model (docs/season.md: Your ran
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..models.outcomes import Outcomes, SpecialtyOutcome
 from ..models.profile import Profile
@@ -19,8 +20,7 @@ from ..rules.context import Context
 from . import Data, situate
 
 
-@dataclass
-class RankResult:
+class RankResult(Struct):
     tracker: Tracker
     draft: Draft
     odds: list[Odds]  # one per entry

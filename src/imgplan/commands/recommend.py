@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..ages import age_lines
 from ..calendar import match_season
@@ -23,8 +24,7 @@ from . import Data, situate
 from .fellowships import fellowship_plan
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(Struct, frozen=True):
     """What the command line asked for (docs/commands.md: recommend)."""
 
     specialties: list[str] | None = None
@@ -36,8 +36,7 @@ class Options:
     season: int | None = None  # plan this Match year instead of the profile's (--season)
 
 
-@dataclass
-class RecommendResult:
+class RecommendResult(Struct):
     rec: Recommendation
     now: NowNext
     plan: ApplicationPlan | None = None  # with --signals, for a season still open
@@ -51,8 +50,7 @@ class RecommendResult:
         return self.now.stage
 
 
-@dataclass
-class Batch:
+class Batch(Struct):
     """Several profiles' recommendations (an advisor's list), in the order given."""
 
     items: list[tuple[str, RecommendResult]]

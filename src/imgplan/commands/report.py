@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..chances import likelihood, separates
 from ..models import vocab
@@ -25,8 +26,7 @@ from .recommend import RecommendResult
 from .step3 import Step3Check
 
 
-@dataclass
-class Curve:
+class Curve(Struct):
     """A target specialty's likelihood of matching against Step 2 CK (chances.likelihood),
     sampled for a chart, with the matched and unmatched quartiles."""
 
@@ -63,8 +63,7 @@ def curves(profile: Profile, outcomes: Outcomes) -> list[Curve]:
     return out
 
 
-@dataclass
-class Report:
+class Report(Struct):
     """Everything `imgplan report` shows: the same result values the commands compute."""
 
     profile: Profile

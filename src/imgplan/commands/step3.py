@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..models.profile import Profile
 from ..models.programs import Dataset
@@ -15,8 +16,7 @@ from ..season import Stage, stage_of
 from . import Data, situate
 
 
-@dataclass
-class Step3Check:
+class Step3Check(Struct):
     verdict: Verdict
     facts: Step3Facts
     example_dataset: str | None = None  # the H-1B-only count came from example data

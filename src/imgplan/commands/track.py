@@ -10,7 +10,8 @@ each under their key.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..errors import UsageError
 from ..lookup import find_program
@@ -25,8 +26,7 @@ from ..tracking.sheet import SheetResult, SheetRow
 from . import Data, situate
 
 
-@dataclass
-class Filters:
+class Filters(Struct):
     statuses: list[str] = field(default_factory=list)
     specialties: list[str] = field(default_factory=list)
     since: dt.date | None = None  # an applied, invited or interview date on or after
@@ -50,8 +50,7 @@ class Filters:
         return bool(self.statuses or self.specialties or self.since or self.until)
 
 
-@dataclass
-class TrackView:
+class TrackView(Struct):
     """`track list` / `track show`: the tracked programs (filtered), with the alerts and the
     Now / Next block."""
 

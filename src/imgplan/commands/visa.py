@@ -4,7 +4,8 @@ led by the Now / Next block."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..models.profile import Profile
 from ..nownext import NowNext
@@ -13,8 +14,7 @@ from ..visa import VisaReport, assess
 from . import Data, situate
 
 
-@dataclass
-class VisaResult:
+class VisaResult(Struct):
     report: VisaReport
     now: NowNext
 

@@ -19,6 +19,7 @@ from ..models import (
     signals,
     visa_policy,
 )
+from ..models.record import names
 
 #: Each format module (by its name: a format class knows its module's name) -> the module of
 #: its records, where the record class has the format class's name and fields.
@@ -55,7 +56,7 @@ def _plan(model: type[BaseModel]) -> tuple[type, tuple[str, ...], frozenset[str]
         nested = frozenset(
             name for name, info in model.model_fields.items() if _holds_model(info.annotation)
         )
-        found = _PLANS[model] = (cls, cls.__match_args__, nested)
+        found = _PLANS[model] = (cls, names(cls), nested)
     return found
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from ..models.fellowships import city_key
 from .cache import Cache
@@ -100,8 +101,7 @@ def cities() -> dict[tuple[str, str], tuple[float, float]]:
     return out
 
 
-@dataclass
-class Bundled:
+class Bundled(Struct, dict=True):
     """Every bundled data file a command may need, each loaded once, on first use."""
 
     cache: Cache | None

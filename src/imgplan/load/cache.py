@@ -35,10 +35,11 @@ import pickle
 import re
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from .. import __version__
 from ..errors import InputError, UsageError
@@ -192,8 +193,7 @@ def key_for(data: bytes, kind: str, salt: str = "") -> str:
     return h.hexdigest()[:40]
 
 
-@dataclass(frozen=True)
-class Cache:
+class Cache(Struct, frozen=True):
     """The cache folder of this run (see the module's docstring)."""
 
     folder: Path

@@ -15,10 +15,10 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct, field
 from pydantic import ValidationError
 
 from ..datasets import scalar
@@ -106,8 +106,7 @@ def read_eligibility(text: str) -> tuple[bool | None, str | None]:
     )
 
 
-@dataclass
-class DirectoryImport:
+class DirectoryImport(Struct):
     yaml_text: str
     count: int
     notes: list[str] = field(default_factory=list)

@@ -9,9 +9,9 @@ where row 1 is the header row, as a spreadsheet numbers it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
+from msgspec import Struct
 from pydantic import ValidationError
 
 from ..datasets import dataset_yaml
@@ -58,8 +58,7 @@ def to_dataset(
         return None, out
 
 
-@dataclass
-class Imported:
+class Imported(Struct):
     """``programs import``: the dataset's YAML text and what to tell the user on stderr."""
 
     yaml_text: str

@@ -17,7 +17,8 @@ unknown column is an error unless ``--ignore-unknown-columns``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..models import vocab
 
@@ -27,8 +28,7 @@ def fold(text: str) -> str:
     return re.sub(r"[\s_\-./()?:#]+", " ", text.replace("\ufeff", "").strip().lower()).strip()
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(Struct, frozen=True):
     name: str
     title: str  # for the import report
     columns: dict[str, str]  # folded header -> field

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..models.programs import share_equal_values
+from ..models.programs import prepared
 from .cache import Cache, key_for
 from .files import read_bytes
 from .kinds import RECORDS, Kind, validated
@@ -107,7 +107,7 @@ def load_dataset(
         kind="programs",
         cache=cache,
         progress=progress,
-        finish=share_equal_values,
+        finish=prepared,
         key_out=key_out,
     )
 

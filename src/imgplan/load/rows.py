@@ -8,8 +8,9 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..errors import Problem
 from ..models import vocab
@@ -29,8 +30,7 @@ from .cells import (
 from .layouts import Layout
 
 
-@dataclass
-class ImportResult:
+class ImportResult(Struct):
     programs: list[dict[str, Any]]
     problems: list[Problem]  # rows that cannot be read (fatal unless skipped)
     header_problems: list[Problem]  # unknown or duplicate headers, missing required columns
@@ -49,8 +49,7 @@ MAX_PROBLEMS = 1000  # problems held and printed per file; the rest are counted
 MAX_ROWS = 150_000  # programs read from one sheet: what is held is bounded (about 1 GB)
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(Struct, frozen=True):
     """How to read the columns: ``--map FIELD=COLUMN`` overrides, ``--specialty`` for rows
     that name none, ``--ignore-unknown-columns``."""
 

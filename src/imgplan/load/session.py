@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from ..errors import UsageError
 from ..models.tracker import applicant_key
@@ -26,8 +27,7 @@ if TYPE_CHECKING:
     from ..models.tracker import Tracker
 
 
-@dataclass
-class Run:
+class Run(Struct, dict=True):
     """What every command shares: today, the cache, and loading through them."""
 
     today: dt.date

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from ..errors import InputError, Problem, UnreadableError
 from ..formats.fellowships import FellowshipDirectory
@@ -19,8 +20,7 @@ from .located import kind_of, locate, validate_as
 from .yaml_reader import Parsed, Path_, display_path, parse_yaml
 
 
-@dataclass
-class FileResult:
+class FileResult(Struct):
     path: str
     kind: str
     problems: list[Problem]
@@ -104,8 +104,7 @@ def _profile_warnings(parsed: Parsed, profile: Profile) -> list[Problem]:
     return out
 
 
-@dataclass
-class ValidationReport:
+class ValidationReport(Struct):
     files: list[FileResult]
 
     @property

@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from ..errors import InputError, Problem
 from .files import read_bytes
@@ -39,8 +40,7 @@ Path_ = tuple[str | int, ...]
 Marks = dict[Path_, tuple[int, int, int, int]]
 
 
-@dataclass
-class Parsed:
+class Parsed(Struct):
     """A parsed file: its data, and any structural problems found on the way."""
 
     file: str

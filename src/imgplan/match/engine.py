@@ -19,8 +19,9 @@ so a proposal costs O(log quota); 48,000 applicants x 12 ranks run in about a se
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from heapq import heappush, heapreplace
+
+from msgspec import Struct, field
 
 from .market import Market
 
@@ -29,8 +30,7 @@ class Unsettled(Exception):
     """The supplemental lists did not settle within the step limit (not seen in practice)."""
 
 
-@dataclass
-class Outcome:
+class Outcome(Struct):
     matches: list[int]  # applicant -> program, -1 = unmatched
     supplemental: list[int]  # applicant -> preliminary program from a supplemental list, -1 = none
     filled: list[int]  # program -> positions filled

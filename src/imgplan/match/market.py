@@ -6,13 +6,12 @@ loader)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 MAX_RANKS = 300  # NRMP: at most 300 ranks on a list
 
 
-@dataclass
-class Market:
+class Market(Struct):
     applicants: list[str]
     programs: list[str]
     quotas: list[int]
@@ -26,8 +25,7 @@ class Market:
         return sum(self.quotas)
 
 
-@dataclass
-class Lists:
+class Lists(Struct):
     """A market by names, as a file gives it (each list in its order; `where` locates each
     applicant's and program's entries for messages)."""
 

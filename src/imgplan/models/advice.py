@@ -4,12 +4,10 @@ by `imgplan.formats.advice`)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from .record import Record
 
 
-@dataclass(slots=True)
 class Advice(Record):
     when: str  # a stage, or stage/phase
     text: str
@@ -17,7 +15,6 @@ class Advice(Record):
     only: str | None = None  # a condition: not_certified | needs_visa | untracked
 
 
-@dataclass(slots=True)
 class AdviceData(Record):
     format: int
     as_of: dt.date

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from msgspec import field
 
 from .record import Record
 
 
-@dataclass(slots=True)
 class Season(Record):
     source: str
     eras_opens: dt.date | None = None  # a date left out is estimated from the pattern
@@ -21,21 +21,18 @@ class Season(Record):
     match_day: dt.date | None = None
 
 
-@dataclass(slots=True)
 class FellowshipSeason(Record):
     source: str
     eras_submit: dt.date
     programs_review: dt.date
 
 
-@dataclass(slots=True)
 class AmiaMatch(Record):
     source: str
     commit_deadline: dt.date
     results: dt.date
 
 
-@dataclass(slots=True)
 class Pattern(Record):
     source: str
     eras_opens: str
@@ -69,14 +66,12 @@ class Pattern(Record):
     ci_boards_days_after_fellowship: int
 
 
-@dataclass(slots=True)
 class ResidencyCas(Record):
     source: str
     specialties: list[str]
     released_to_programs: str  # MM-DD, the year before the Match
 
 
-@dataclass(slots=True)
 class CalendarData(Record):
     format: int
     as_of: dt.date

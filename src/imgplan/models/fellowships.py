@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+
+from msgspec import field
 
 from . import vocab
 from .record import Record
@@ -33,7 +34,6 @@ CONFIDENCE = (
 )
 
 
-@dataclass(slots=True)
 class Fellowship(Record):
     id: str
     name: str
@@ -58,7 +58,6 @@ class Fellowship(Record):
     notes: str | None = None
 
 
-@dataclass(slots=True)
 class FellowshipDirectory(Record):
     format: int
     name: str
@@ -68,8 +67,9 @@ class FellowshipDirectory(Record):
     fellowships: list[Fellowship]
 
 
-@dataclass(frozen=True, slots=True)
-class Link(Record):
+# frozen (hashable: the fit is memoised by it) on a base without fields: msgspec allows it;
+# mypy's dataclass_transform check does not know that.
+class Link(Record, frozen=True):  # type: ignore[misc]
     """A residency program's relation to the directory: ``in_house`` (its sponsoring
     institution hosts the fellowship), ``same_city``, ``nearby`` (within NEARBY_MILES), or
     ``far`` (the nearest fellowship, further away: its miles are shown, it adds no points)."""

@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from .record import Record
 
 
-@dataclass(slots=True)
 class SpecialtyOutcome(Record):
     matched: int
     ranked: int
@@ -22,7 +20,6 @@ class SpecialtyOutcome(Record):
         return self.matched / self.ranked
 
 
-@dataclass(slots=True)
 class Pooled(Record):
     matched: int
     ranked: int
@@ -31,7 +28,6 @@ class Pooled(Record):
     ranks: list[float]
 
 
-@dataclass(slots=True)
 class Charting(Record):
     source: str
     tag: str
@@ -42,7 +38,6 @@ class Charting(Record):
     pooled: Pooled
 
 
-@dataclass(slots=True)
 class MatchResult(Record):
     year: int
     group: str
@@ -53,13 +48,11 @@ class MatchResult(Record):
     applicants: int | None = None
 
 
-@dataclass(slots=True)
 class FeeTier(Record):
     up_to: int | None
     per_program: int
 
 
-@dataclass(slots=True)
 class ErasFees(Record):
     source: str
     edition: str
@@ -68,7 +61,6 @@ class ErasFees(Record):
     per: str
 
 
-@dataclass(slots=True)
 class NrmpFees(Record):
     source: str
     edition: str
@@ -77,7 +69,6 @@ class NrmpFees(Record):
     note: str
 
 
-@dataclass(slots=True)
 class ResidencyCasFees(Record):
     source: str
     edition: str
@@ -88,14 +79,12 @@ class ResidencyCasFees(Record):
     transcript: int  # the USMLE transcript, once per season
 
 
-@dataclass(slots=True)
 class Fees(Record):
     eras: ErasFees
     residencycas: ResidencyCasFees
     nrmp: NrmpFees
 
 
-@dataclass(slots=True)
 class FellowshipMatch(Record):
     source: str
     tag: str
@@ -109,7 +98,6 @@ class FellowshipMatch(Record):
     fee_tiers: list[FeeTier]
 
 
-@dataclass(slots=True)
 class Outcomes(Record):
     format: int
     charting_outcomes: Charting

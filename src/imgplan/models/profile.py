@@ -4,19 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from msgspec import field
 
 from . import vocab
 from .record import Record
 
 
-@dataclass(slots=True)
 class Step1(Record):
     result: str | int
     attempts: int | None = None
 
 
-@dataclass(slots=True)
 class Step2CK(Record):
     score: int | None = None
     attempts: int | None = None
@@ -42,7 +41,6 @@ class Step2CK(Record):
         return self.score if self.score is not None else self.target
 
 
-@dataclass(slots=True)
 class Step3(Record):
     result: str | int = "none"
     attempts: int | None = None
@@ -50,14 +48,12 @@ class Step3(Record):
     planned: dt.date | None = None
 
 
-@dataclass(slots=True)
 class Usmle(Record):
     step1: Step1 | None = None
     step2ck: Step2CK | None = None
     step3: Step3 = field(default_factory=Step3)
 
 
-@dataclass(slots=True)
 class Usce(Record):
     kind: vocab.UsceKind
     months: float
@@ -65,13 +61,11 @@ class Usce(Record):
     us_letter: bool = False
 
 
-@dataclass(slots=True)
 class ChosenSignal(Record):
     program: str
     tier: vocab.SignalTier | None = None
 
 
-@dataclass(slots=True)
 class Targets(Record):
     specialties: list[vocab.Specialty]
     match_year: int
@@ -80,13 +74,11 @@ class Targets(Record):
     signals: list[ChosenSignal] = field(default_factory=list)
 
 
-@dataclass(slots=True)
 class Certificate(Record):
     name: str
     year: int | None = None
 
 
-@dataclass(slots=True)
 class Project(Record):
     title: str
     kind: vocab.ProjectKind
@@ -94,7 +86,6 @@ class Project(Record):
     lead: bool = False
 
 
-@dataclass(slots=True)
 class Scholarship(Record):
     kind: vocab.ScholarshipKind
     title: str
@@ -102,7 +93,6 @@ class Scholarship(Record):
     informatics: bool = False
 
 
-@dataclass(slots=True)
 class Mentor(Record):
     name: str
     us_based: bool = False
@@ -110,7 +100,6 @@ class Mentor(Record):
     letter: bool = False
 
 
-@dataclass(slots=True)
 class Informatics(Record):
     certificates: list[Certificate] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
@@ -120,14 +109,12 @@ class Informatics(Record):
     memberships: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
 class Step3Readiness(Record):
     study_weeks: int | None = None
     practice_percent: float | None = None
     confident: bool | None = None
 
 
-@dataclass(slots=True)
 class Residency(Record):
     specialty: vocab.Specialty
     start: dt.date
@@ -136,14 +123,12 @@ class Residency(Record):
     state: str | None = None
 
 
-@dataclass(slots=True)
 class Fellowship(Record):
     start: dt.date
     program: str | None = None
     end: dt.date | None = None
 
 
-@dataclass(slots=True)
 class HardStops(Record):
     visa: bool = True
     states: list[str] = field(default_factory=list)
@@ -151,7 +136,6 @@ class HardStops(Record):
     below: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
 class Ranking(Record):
     weights: dict[str, float] = field(default_factory=dict)
     gut: float = 1.0
@@ -159,7 +143,6 @@ class Ranking(Record):
     odds: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
 class Profile(Record):
     format: int
     name: str | None

@@ -1,45 +1,62 @@
-"""The base of the core's data classes: plain slotted dataclasses, no pydantic.
+"""The base of the core's data classes: msgspec structs, no pydantic.
 
 Files are validated by the pydantic formats in `imgplan.formats` and turned into these records
 (`formats.to_record`). The core, the renderers and the cache only ever see records, so a run
-served from the cache does not import pydantic, and unpickling a 13,000-program dataset is a
-constructor call per record (see `Record.__reduce__`).
+served from the cache does not import pydantic.
+
+Why msgspec's `Struct` and not `dataclasses`: a dataclass is made at import time by compiling
+generated source for its `__init__`, `__repr__` and `__eq__` (about 1 ms a class on this
+machine; a warm run imports a hundred of them, ~80 ms of a ~0.4 s command); a Struct class is
+made in C in microseconds, has slots, and is constructed and unpickled in C (a cached
+13,000-program dataset is a constructor call per record). Fields, defaults, `frozen=True`,
+equality and `repr` work as with a slotted dataclass.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from enum import Enum
 from operator import attrgetter
-from typing import Any, Self
+from typing import Any, ClassVar, Self
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 _GETTERS: dict[type, Any] = {}
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def names(cls: type[Record]) -> tuple[str, ...]:
+    """A record class's fields that its file holds, in order (`Record.RUN_FIELDS` left out):
+    what a format object fills, what JSON shows."""
+    found = _NAMES.get(cls)
+    if found is None:
+        found = _NAMES[cls] = tuple(n for n in cls.__struct_fields__ if n not in cls.RUN_FIELDS)
+    return found
 
 
 def values(record: Record) -> tuple[Any, ...]:
-    """A record's field values in order (read by one C-level attrgetter per class)."""
+    """A record's file-field values in order (read by one C-level attrgetter per class)."""
     cls = type(record)
     getter = _GETTERS.get(cls)
     if getter is None:
-        names = cls.__match_args__  # type: ignore[attr-defined]
+        fields = names(cls)
         getter = _GETTERS[cls] = (
-            attrgetter(*names) if len(names) > 1 else (lambda r, name=names[0]: (getattr(r, name),))
+            attrgetter(*fields)
+            if len(fields) > 1
+            else (lambda r, name=fields[0]: (getattr(r, name),))
         )
     return getter(record)
 
 
-class Record:
-    __slots__ = ()
-
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        # Pickled as "call the class with the field values": about 3x faster to unpickle
-        # than the default slot-state protocol.
-        return (type(self), values(self))
+class Record(Struct):
+    #: Fields set at run time, not read from a file: not filled by a format object, not shown
+    #: by `as_dict`, not compared by `values` (e.g. a program's fellowship link).
+    RUN_FIELDS: ClassVar[frozenset[str]] = frozenset()
 
     def copy_with(self, **changes: Any) -> Self:
         """A copy with some fields changed (what-if overrides); the original is untouched."""
-        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+        return replace(self, **changes)
 
 
 def as_dict(value: Any, *, drop_none: bool = False) -> Any:
@@ -47,7 +64,7 @@ def as_dict(value: Any, *, drop_none: bool = False) -> Any:
     dates as ISO text, enums as their values; with ``drop_none``, unknown (None) fields left out."""
     if isinstance(value, Record):
         out = {}
-        for name in value.__match_args__:  # type: ignore[attr-defined]
+        for name in names(type(value)):
             item = getattr(value, name)
             if item is None and drop_none:
                 continue

@@ -4,15 +4,15 @@ data/reference.yaml by `imgplan.formats.reference`)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
+
+from msgspec import field
 
 from .record import Record
 
 TAGS = {"P": "official", "S": "secondary", "U": "unconfirmed"}
 
 
-@dataclass(slots=True)
 class Source(Record):
     label: str
     tag: str
@@ -24,14 +24,12 @@ class Source(Record):
         return f"{self.label} ({self.edition}{kind})"
 
 
-@dataclass(slots=True)
 class Figure(Record):
     value: Any
     source: str
     note: str = ""
 
 
-@dataclass(slots=True)
 class Reference(Record):
     """The bundled figures and their sources (validated by `formats.reference`)."""
 
@@ -41,7 +39,9 @@ class Reference(Record):
     figures: dict[str, Figure] = field(default_factory=dict)
     # Citations already written out (the rules ask for the same few for every program); held
     # by the object itself, so it lives and dies with it. Not a field of the file.
-    _cites: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _cites: dict[str, str] = field(default_factory=dict)
+
+    RUN_FIELDS: ClassVar[frozenset[str]] = frozenset({"_cites"})
 
     def __getitem__(self, name: str) -> Any:
         return self.figures[name].value

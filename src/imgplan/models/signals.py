@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from .record import Record
 
 
-@dataclass(slots=True)
 class SignalCount(Record):
     service: str = "ERAS"
     gold: int | None = None
@@ -19,14 +17,12 @@ class SignalCount(Record):
     source: str = ""  # this specialty's own source, when not the season's
 
 
-@dataclass(slots=True)
 class SignalSeason(Record):
     source: str
     tag: str
     specialties: dict[str, SignalCount]
 
 
-@dataclass(slots=True)
 class SignalsData(Record):
     format: int
     as_of: dt.date

@@ -5,9 +5,10 @@ transaction."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from ..errors import UsageError
 
@@ -21,14 +22,12 @@ MAX_KEY = 200  # characters in an applicant's key
 INTERVIEW_STATUSES = ("scheduled", "interviewed", "ranked", "matched")
 
 
-@dataclass(slots=True)
-class NoteEntry:
+class NoteEntry(Struct):
     at: dt.datetime
     text: str
 
 
-@dataclass(slots=True)
-class Tracked:
+class Tracked(Struct):
     """One tracked program: what it was when added (its dataset and figures) and where the
     applicant stands with it."""
 
@@ -79,8 +78,7 @@ class Tracked:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(Struct, frozen=True):
     """One field of one tracked program: old -> new (JSON-able values). The pseudo-fields
     ``tracked`` (a program added or removed: the row as a dict), ``rating:CRITERION`` and
     ``note`` (a note added) are edits too."""
@@ -91,8 +89,7 @@ class Edit:
     new: Any
 
 
-@dataclass
-class Change:
+class Change(Struct):
     """What a command decided to change, written in one transaction with its history."""
 
     command: str
@@ -101,8 +98,7 @@ class Change:
     notes: list[str] = field(default_factory=list)  # what to tell the user
 
 
-@dataclass(slots=True)
-class HistoryEntry:
+class HistoryEntry(Struct):
     id: int
     at: dt.datetime
     who: str
@@ -112,8 +108,7 @@ class HistoryEntry:
     edits: list[Edit]
 
 
-@dataclass
-class Tracker:
+class Tracker(Struct):
     """One applicant's tracked programs, as read from the database."""
 
     key: str
@@ -138,8 +133,7 @@ def applicant_key(profile: Profile, path: Path, given: str | None = None) -> str
     return key
 
 
-@dataclass
-class Changed:
+class Changed(Struct):
     """What a changing command did: the change's number (None: nothing changed), its edits
     and what to say."""
 
@@ -154,8 +148,7 @@ class Changed:
         return len(self.change.edits)
 
 
-@dataclass
-class HistoryView:
+class HistoryView(Struct):
     applicant: str
     path: str
     entries: list[HistoryEntry]

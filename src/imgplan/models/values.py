@@ -9,12 +9,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class Bound:
+
+class Bound(Struct, frozen=True):
     """An inclusive range of a kind of value, with the words that name it."""
 
     lo: float

@@ -5,13 +5,13 @@ the check is and its source. `imgplan.visa` applies them to a profile."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from msgspec import field
 
 from . import vocab
 from .record import Record
 
 
-@dataclass(slots=True)
 class BanTier(Record):
     name: str
     blocks: list[str]
@@ -19,7 +19,6 @@ class BanTier(Record):
     note: str | None = None
 
 
-@dataclass(slots=True)
 class PolicyRule(Record):
     id: str
     kind: vocab.PolicyKind
@@ -40,7 +39,6 @@ class PolicyRule(Record):
     lead_months: int | None = None
 
 
-@dataclass(slots=True)
 class VisaPolicy(Record):
     format: int
     as_of: dt.date

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..models import vocab
 from ..models.outcomes import Outcomes
@@ -24,8 +25,7 @@ LOCK_PILOT = ("internal_medicine", "pediatrics")  # and Vascular Surgery (not a 
 OPENS_KEY, DEADLINE_KEY, MATCH_DAY_KEY = "nrmp-ranking-opens", "rank-list", "match-day"
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(Struct, frozen=True):
     rule: str
     level: str  # problem | warn | info | ok
     text: str

@@ -7,7 +7,7 @@ are parameters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from ..models.profile import Ranking
 from ..models.tracker import Tracked
@@ -19,8 +19,7 @@ NRMP_ADVICE = (
 NRMP_SOURCE = "NRMP, rank order list guidance (official; FACTS §4)"
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(Struct, frozen=True):
     """What imgplan knows of the applicant at a program: its tier, the screens it fails (a
     visa policy, a graduation limit ...: each a sentence), and whether its figures are
     unknown."""
@@ -32,8 +31,7 @@ class Standing:
     in_dataset: bool = True
 
 
-@dataclass
-class Entry:
+class Entry(Struct):
     tracked: Tracked
     score: float | None  # weighted rating, 1-5; None = unrated
     rated: list[str]
@@ -43,14 +41,12 @@ class Entry:
     note: str = ""
 
 
-@dataclass
-class Dropped:
+class Dropped(Struct):
     tracked: Tracked
     reason: str
 
 
-@dataclass
-class Draft:
+class Draft(Struct):
     entries: list[Entry]
     dropped: list[Dropped]
     source: str  # "draft" | "your ranks in the tracker" | "your order (FILE)"

@@ -30,8 +30,9 @@ applicant pool changes yearly. The geometric shape is an assumption; COTM publis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+
+from msgspec import Struct
 
 from ..models.outcomes import SpecialtyOutcome
 
@@ -111,8 +112,7 @@ def deviation(o: SpecialtyOutcome) -> float:
     )
 
 
-@dataclass(frozen=True)
-class Odds:
+class Odds(Struct, frozen=True):
     p: float
     low: float
     high: float
@@ -131,8 +131,7 @@ def odds_for(tier: str | None, img_share: float | None, median: float, own: floa
     return Odds(min(P_MAX, median * factor), low, high, "unknown")
 
 
-@dataclass(frozen=True)
-class ListOdds:
+class ListOdds(Struct, frozen=True):
     at_rank: list[float]  # P(matched at rank k), k = 1..n
     by_rank: list[float]  # P(matched at rank k or higher on the list)
     match: float

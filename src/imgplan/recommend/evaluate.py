@@ -12,8 +12,9 @@ findings and the score's components are put together only for the entries read
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from msgspec import Struct, field
 
 from ..models.programs import Dataset, Program
 from ..rules.context import Context
@@ -45,8 +46,7 @@ FLAGGED = ("verify", "warn")
 MARKS = ("fail", "exception", "conditional")
 
 
-@dataclass
-class Assessed:
+class Assessed(Struct):
     program: Program
     findings: list[Finding]
     fit: Fit
@@ -70,8 +70,7 @@ class Assessed:
         return sorted({f.rule for f in self.findings if f.status in FLAGGED})
 
 
-@dataclass(slots=True)
-class GroupFindings:
+class GroupFindings(Struct):
     """The screens' findings for one specialty group: the first screen's (the same for all),
     then, per later screen, the finding of each distinct key and each position's key."""
 
@@ -167,7 +166,6 @@ class Index:
         # the key of each position)
         self.distinct: dict[object, list[tuple[dict[object, list[int]], list[object]]]] = {}
         self.fits: list[Fit | None] = [None] * len(dataset.programs)
-        self.short_ids: dict[str, str] | None = None
         # (screen, today, reference) -> key -> finding, for the screens in PROFILE_FREE
         self.shared: dict[tuple[object, dt.date, int], dict[object, Finding]] = {}
         self.reads: list[Read | None] = [None] * len(dataset.programs)
@@ -220,8 +218,7 @@ def index_of(dataset: Dataset) -> Index:
     return found
 
 
-@dataclass
-class Evaluation:
+class Evaluation(Struct):
     """What `evaluate` found: the programs that passed every screen as ranked entries
     (sorted), the screened programs some screen excluded, and the programs outside the target
     specialties with that finding (a list needs only that reason)."""

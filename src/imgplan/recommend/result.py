@@ -3,8 +3,9 @@ first 25 programs of a 13,000-program list builds 25 of them, JSON builds all)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
+
+from msgspec import Struct, field
 
 from ..models.profile import Profile
 from ..models.programs import Dataset, Program, short_ids
@@ -23,8 +24,7 @@ from .evaluate import (
 from .scoring import ALL_TIERS, fit_finding, tier
 
 
-@dataclass(slots=True)
-class Shown:
+class Shown(Struct):
     """One row of the ranked table (see `Recommendation.shown`)."""
 
     program: Program
@@ -36,7 +36,6 @@ class Shown:
     flags: list[str]
 
 
-@dataclass(slots=True)
 class Listed(Shown):
     """One program of the ranked list as the JSON list reads it (see `Recommendation.listed`):
     a table row, plus its tier's reason and its findings (what an Assessed entry says,
@@ -46,15 +45,13 @@ class Listed(Shown):
     findings: list[dict[str, str]]  # as JSON (`Finding.as_json`)
 
 
-@dataclass
-class Unlock:
+class Unlock(Struct):
     change: str
     opens: int
     program_ids: list[str]
 
 
-@dataclass
-class Recommendation:
+class Recommendation(Struct, dict=True):
     """The ranked list, its profile findings and what the run changed (what-if, unlock)."""
 
     profile: Profile
@@ -138,11 +135,8 @@ class Recommendation:
     @property
     def short_ids(self) -> dict[str, str]:
         """Every program's short id in this dataset (see models.programs.short_ids), worked
-        out once per dataset: a batch of profiles shares it."""
-        index = index_of(self.dataset)
-        if index.short_ids is None:
-            index.short_ids = short_ids(self.dataset)
-        return index.short_ids
+        out once per dataset and cached with it."""
+        return short_ids(self.dataset)
 
     @cached_property
     def excluded_targets(self) -> list[Assessed]:

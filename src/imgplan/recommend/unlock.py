@@ -4,8 +4,9 @@ excluded programs. Every candidate is evaluated by the same path as the list
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+
+from msgspec.structs import replace
 
 from ..models import vocab
 from ..models.profile import Profile, Step2CK, Step3, Usce
@@ -159,7 +160,7 @@ def unlock_report(
     for kind, label, changed, exceptional in candidates(profile, ref):
         ctx = Context.of(changed, ref, today)
         if exceptional and not ctx.exceptional:
-            ctx = dataclasses.replace(ctx, exceptional_override=True)
+            ctx = replace(ctx, exceptional_override=True)
         elif exceptional:
             continue  # already exceptional: not a change
         passed = {e.pos for e in evaluate(ctx, dataset, pool).ranked} if pool else set()

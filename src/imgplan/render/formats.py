@@ -6,8 +6,9 @@ and the list, and ``--help`` shows the same list (both read `supported`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 
 class Format(StrEnum):
@@ -67,8 +68,7 @@ FORMATS: dict[str, tuple[Format, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class View:
+class View(Struct, frozen=True):
     """How the reader sees the output: terminal width, colour, and per-command choices."""
 
     width: int = 120

@@ -15,9 +15,10 @@ import base64
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from ..commands.report import Curve, Report
 from ..models import vocab
@@ -82,8 +83,7 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-@dataclass
-class Band:
+class Band(Struct):
     y: float
     x: float
     w: float
@@ -93,8 +93,7 @@ class Band:
     end: str
 
 
-@dataclass
-class Mark:
+class Mark(Struct):
     x: float
     y: float
     title: str

@@ -3,8 +3,9 @@ JSON."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
+
+from msgspec.structs import asdict
 
 from ..commands.step3 import Step3Check
 from ..nownext import NowNext
@@ -64,7 +65,7 @@ def verdict_json(v: Verdict, facts: Step3Facts, stage: Stage | None, now: NowNex
         "reasons": [f.as_json() for f in v.reasons],
         "changes": v.changes,
         "exit_code": v.exit_code,
-        "facts": json.loads(json.dumps(dataclasses.asdict(facts), default=str)),
+        "facts": json.loads(json.dumps(asdict(facts), default=str)),
     }
     return dumps(doc)
 

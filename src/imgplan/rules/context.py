@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from functools import cached_property
+
+from msgspec import Struct, field
 
 from ..models.outcomes import Outcomes
 from ..models.profile import Profile
@@ -14,8 +15,7 @@ from .passing import step2_failed, step3_passed
 from .portfolio import Strength, strength
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(Struct, frozen=True, dict=True):
     profile: Profile
     ref: Reference
     today: dt.date

@@ -6,8 +6,9 @@ An unknown feature adds nothing and is listed so the applicant can verify it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from operator import attrgetter
+
+from msgspec import Struct
 
 from ..models import vocab
 from ..models.fellowships import Link, conflict
@@ -29,8 +30,7 @@ FIT_POINTS: dict[str, tuple[int, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(Struct, frozen=True):
     score: int
     present: list[tuple[str, int]]  # (label, points)
     unknown: list[str]

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .. import season
 from ..models.profile import Profile
@@ -12,8 +13,7 @@ from ..models.reference import Reference
 from ..models.values import passing
 
 
-@dataclass(frozen=True)
-class PassJudgement:
+class PassJudgement(Struct, frozen=True):
     verdict: str  # pass | fail | depends (no test date, and the marks disagree)
     mark: int | None  # the mark applied (None when it depends on the date)
     text: str  # how it was judged, for a finding's sentence

@@ -9,7 +9,8 @@ convention (the guide names the elements, not weights) and are printed with the 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..models.profile import Profile
 
@@ -50,16 +51,14 @@ ELEMENT_TITLES = {
 }
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(Struct, frozen=True):
     element: str
     gain: int  # points the strength would gain (sub-score gain / 4, rounded)
     text: str
     fellowship: bool = False  # what CI fellowships weigh most (the guide): first in residency
 
 
-@dataclass
-class Element:
+class Element(Struct):
     name: str
     score: int = 0
     evidence: list[str] = field(default_factory=list)
@@ -71,8 +70,7 @@ class Element:
         self.evidence.append(f"{evidence} (+{points})")
 
 
-@dataclass
-class Strength:
+class Strength(Struct):
     elements: dict[str, Element]
     resident: bool = False  # in residency or matched: fellowship actions come first
     # The interview season: the elements an applicant talks about come first (assess).
@@ -256,8 +254,7 @@ def strength(profile: Profile) -> Strength:
     return Strength(elements, resident=profile.residency is not None)
 
 
-@dataclass(frozen=True)
-class ReadinessItem:
+class ReadinessItem(Struct, frozen=True):
     pgy: int
     item: str
     met: bool

@@ -8,13 +8,12 @@ applicant; ``step3-ecfmg`` is a Step 3 eligibility reason).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 FAMILIES = ("screen", "profile", "ranking", "step3", "plan", "timeline")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True):
     id: str
     family: str
     doc: str  # what the rule checks, and where the rule comes from

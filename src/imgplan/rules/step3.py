@@ -7,7 +7,9 @@ a :class:`Verdict` out. The deciding reason is always first.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from ..models.profile import Profile
 from ..models.reference import Reference
@@ -39,8 +41,7 @@ from .registry import (
 VERDICTS = ("take-now", "wait", "later", "not-eligible", "done", "retake", "verify")
 
 
-@dataclass(frozen=True)
-class Step3Facts:
+class Step3Facts(Struct, frozen=True):
     """What the verdict needs. ``None`` means not given (unknown)."""
 
     step1: str | int | None = None  # pass | fail | legacy numeric
@@ -86,11 +87,10 @@ class Step3Facts:
 
     def override(self, **changes: object) -> Step3Facts:
         """These facts with every given (non-None) change applied."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-@dataclass
-class Verdict:
+class Verdict(Struct):
     verdict: str
     reasons: list[Finding]
     changes: list[str] = field(default_factory=list)  # what would change the verdict

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..calendar import add_years, match_season
 from ..models import vocab
@@ -38,8 +39,7 @@ PHASES = (
 )
 
 
-@dataclass
-class Event:
+class Event(Struct):
     key: str  # stable identity (for calendar UIDs)
     date: dt.date
     title: str
@@ -52,8 +52,7 @@ class Event:
     status: str = "upcoming"  # done | missed | pending | now | next | upcoming
 
 
-@dataclass
-class Timeline:
+class Timeline(Struct):
     events: list[Event]
     warnings: list[Note]
     generic: bool
@@ -64,8 +63,7 @@ class Timeline:
     now: NowNext | None = None  # set by the timeline command (commands.timeline)
 
 
-@dataclass
-class Plan:
+class Plan(Struct, dict=True):
     """What every phase needs, and the events and warnings they add."""
 
     profile: Profile | None

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import combinations
+
+from msgspec import Struct
 
 from ..models import vocab
 from ..models.outcomes import Outcomes
@@ -74,8 +75,7 @@ REGISTRATION_KEY = "nrmp-registration-deadline"
 RANK_LIST_KEY = "rank-list"
 
 
-@dataclass(frozen=True)
-class Alert:
+class Alert(Struct, frozen=True):
     kind: str
     text: str
     source: str

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from ..errors import UsageError
 from ..models import vocab
@@ -126,8 +127,7 @@ def _status_edits(current: Tracked | None, pid: str, status: str, day: dt.date) 
     return edits
 
 
-@dataclass(frozen=True)
-class Update:
+class Update(Struct, frozen=True):
     """What `track update` was given (None: not given). Values are already checked."""
 
     status: str | None = None

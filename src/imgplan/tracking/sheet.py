@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..errors import CONTROL, Problem
 from ..load.cells import _date as us_or_iso_date
@@ -110,8 +111,7 @@ FORMAT_WORDS = {
 DESCRIPTIVE = ("specialty", "state", "city", "dataset", "dataset_as_of")
 
 
-@dataclass
-class SheetRow:
+class SheetRow(Struct):
     where: str  # file:row
     row: int
     program_id: str | None
@@ -124,8 +124,7 @@ class SheetRow:
     notes: list[tuple[dt.datetime | None, str]] = field(default_factory=list)
 
 
-@dataclass
-class SheetResult:
+class SheetResult(Struct):
     rows: list[SheetRow]
     problems: list[Problem]
     header_problems: list[Problem]
