@@ -6,7 +6,6 @@ form "what is wrong; what is expected" that the loader shows, located, to the us
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from enum import StrEnum
@@ -253,6 +252,8 @@ def _key(text: str) -> str:
 
 def suggest(word: str, choices: list[str]) -> str:
     """' did you mean X?' for the closest choice, or '' when nothing is close."""
+    import difflib  # lazy: only a bad value needs it; ~2 ms on every run otherwise (#25)
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.7)
     return f"; did you mean '{close[0]}'?" if close else ""
 
