@@ -12,6 +12,8 @@ findings and the score's components are put together only for the entries read
 from __future__ import annotations
 
 import datetime as dt
+from itertools import compress, repeat
+from operator import add, attrgetter, eq, itemgetter, neg, not_
 from typing import NamedTuple
 
 from msgspec import Struct, field
@@ -20,7 +22,7 @@ from ..models.programs import Dataset, Program
 from ..rules.context import Context
 from ..rules.findings import Finding
 from ..rules.fit import Fit, informatics_fit
-from ..rules.screens import KEYS, PROFILE_FREE, SCREENS, Screen
+from ..rules.screens import KEYS, PROFILE_FREE, SCREENS
 from .scoring import (
     ALL_TIERS,
     VISA_UNKNOWN_PENALTY,
@@ -79,21 +81,23 @@ class GroupFindings(Struct):
     keys: list[list[object]]
     # per later screen with flagged findings: (each position's key, flagged key -> rule)
     flagged: list[tuple[list[object], dict[object, str]]] | None = None
-    # per later screen: each distinct key's finding as JSON (filled by json_of)
-    json: list[dict[object, dict[str, str]]] | None = None
     # the flags lists already made, by the rules found (positions share them: do not change)
     flag_lists: dict[tuple[str | None, ...], list[str]] = field(default_factory=dict)
+    # every position's findings as JSON, its flags, its failed findings (see the methods)
+    json: list[tuple[dict[str, str], ...]] | None = None
+    all_flags: list[list[str]] | None = None
+    failures: list[list[Finding]] | None = None
 
-    def flags(self, n: int) -> list[str]:
-        """The flags of position ``n`` (as `Assessed.flags`; the fit finding is never one),
-        read from the few keys whose finding is flagged."""
+    def _flagged(self) -> list[tuple[list[object], dict[object, str]]]:
         if self.flagged is None:
             self.flagged = []
             for memo, keys in zip(self.memos, self.keys, strict=True):
                 rules = {k: f.rule for k, f in memo.items() if f.status in FLAGGED}
                 if rules:
                     self.flagged.append((keys, rules))
-        hits = tuple([rules.get(keys[n]) for keys, rules in self.flagged])
+        return self.flagged
+
+    def _flags_for(self, hits: tuple[str | None, ...]) -> list[str]:
         made = self.flag_lists.get(hits)
         if made is None:
             found = [self.head.rule] if self.head.status in FLAGGED else []
@@ -101,12 +105,47 @@ class GroupFindings(Struct):
             made = self.flag_lists[hits] = sorted(set(found)) if len(found) > 1 else found
         return made
 
-    def json_of(self, n: int) -> list[dict[str, str]]:
-        """`of` as JSON objects (`Finding.as_json`), each converted once per distinct key."""
+    def flags(self, n: int) -> list[str]:
+        """The flags of position ``n`` (as `Assessed.flags`; the fit finding is never one),
+        read from the few keys whose finding is flagged."""
+        return self._flags_for(tuple([rules.get(keys[n]) for keys, rules in self._flagged()]))
+
+    # A whole list reads every position: the methods below build each column (one screen's
+    # finding at each position) with map, and the rows with zip, in C; a 13,000-program list
+    # spent a quarter of its JSON run on these, position by position.
+
+    def every_flags(self) -> list[list[str]]:
+        """`flags` of every position."""
+        if self.all_flags is None:
+            columns = [map(rules.get, keys) for keys, rules in self._flagged()]
+            hits = list(zip(*columns, strict=True)) if columns else [()] * len(self.keys[0])
+            made = {h: self._flags_for(h) for h in set(hits)}
+            self.all_flags = list(map(made.__getitem__, hits))
+        return self.all_flags
+
+    def every_json(self) -> list[tuple[dict[str, str], ...]]:
+        """`of` of every position as JSON objects (`Finding.as_json`), each converted once."""
         if self.json is None:
-            self.json = [{k: f.as_json() for k, f in memo.items()} for memo in self.memos]
-        head = self.head.as_json()
-        return [head, *[memo[keys[n]] for memo, keys in zip(self.json, self.keys, strict=True)]]
+            columns = [
+                map({k: f.as_json() for k, f in memo.items()}.__getitem__, keys)
+                for memo, keys in zip(self.memos, self.keys, strict=True)
+            ]
+            self.json = list(zip(repeat(self.head.as_json()), *columns))
+        return self.json
+
+    def every_failure(self) -> list[list[Finding]]:
+        """The failed findings of every position (as `[f for f in of(n) if fail]`); positions
+        with the same failures share one list (do not change it)."""
+        if self.failures is None:
+            head = (self.head,) if self.head.status == "fail" else ()
+            columns = [
+                map({k: f for k, f in memo.items() if f.status == "fail"}.get, keys)
+                for memo, keys in zip(self.memos, self.keys, strict=True)
+            ]
+            rows = list(zip(*columns, strict=True))
+            made = {r: [*head, *(f for f in r if f is not None)] for r in set(rows)}
+            self.failures = list(map(made.__getitem__, rows))
+        return self.failures
 
     def of(self, n: int) -> list[Finding]:
         later = zip(self.memos, self.keys, strict=True)
@@ -137,18 +176,28 @@ class Failed(NamedTuple):
     slot: int
 
 
-class Read(NamedTuple):
-    """What ranking reads of one program, once per dataset."""
+class Columns(NamedTuple):
+    """What ranking reads of one specialty group's programs, worked out once per dataset: one
+    list per field, in the group's order (a profile's ranking is then map and zip, in C)."""
 
-    reference: int | None
-    fit_term: float
-    img_term: float
-    few_imgs: bool
-    id: str
-    state: object
-    setting: object
-    visas: object  # None: unknown
-    img_unknown: bool
+    references: list[int | None]
+    fit_terms: list[float]
+    img_terms: list[float]
+    few_imgs: list[bool]
+    ids: list[str]
+    places: list[tuple[object, object]]  # (state, setting)
+    visas_none: list[bool]  # the visa policy is unknown
+    img_unknown: list[bool]
+
+
+_INFORMATICS, _LINK, _IMG_SHARE = (
+    attrgetter("informatics"),
+    attrgetter("link"),
+    attrgetter("img_share"),
+)
+_REFERENCE, _ID, _STATE = attrgetter("reference_score"), attrgetter("id"), attrgetter("state")
+_SETTING, _VISAS = attrgetter("setting"), attrgetter("visas")
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 class Index:
@@ -160,49 +209,96 @@ class Index:
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
         self.groups: dict[object, list[int]] = {}
-        for i, p in enumerate(dataset.programs):
-            self.groups.setdefault(KEYS[SCREENS[0]](p), []).append(i)
-        # specialty -> per screen after the first: (key -> positions within the group,
-        # the key of each position)
-        self.distinct: dict[object, list[tuple[dict[object, list[int]], list[object]]]] = {}
+        for i, key in enumerate(map(KEYS[SCREENS[0]], dataset.programs)):
+            self.groups.setdefault(key, []).append(i)
+        # specialty -> per screen after the first: (each distinct key -> the first position
+        # within the group that has it, the key of each position)
+        self.distinct: dict[object, list[tuple[dict[object, int], list[object]]]] = {}
         self.fits: list[Fit | None] = [None] * len(dataset.programs)
+        self.fit_by_ids: dict[tuple[int, int], Fit] = {}
         # (screen, today, reference) -> key -> finding, for the screens in PROFILE_FREE
         self.shared: dict[tuple[object, dt.date, int], dict[object, Finding]] = {}
-        self.reads: list[Read | None] = [None] * len(dataset.programs)
+        self.columns: dict[object, Columns] = {}  # specialty -> its programs' columns
+        # (specialty, screen number after the first) -> key -> positions within the group
+        self.by_key: dict[tuple[object, int], dict[object, list[int]]] = {}
 
-    def keys_of(self, specialty: object) -> list[tuple[dict[object, list[int]], list[object]]]:
+    def keys_of(self, specialty: object) -> list[tuple[dict[object, int], list[object]]]:
         found = self.distinct.get(specialty)
         if found is None:
             rows = self.groups[specialty]
-            group = [self.dataset.programs[i] for i in rows]
-            w_fit = WEIGHTS["informatics_fit"]
-            for i, p in zip(rows, group, strict=True):
-                fit, img = self.fit(i).score / 100, img_friendliness(p.img_share)
-                self.reads[i] = Read(
-                    p.reference_score,
-                    w_fit * fit if fit else 0.0,
-                    points("img_friendliness", img),
-                    p.img_share is not None and p.img_share < _FEW_IMGS,
-                    p.id,
-                    p.state,
-                    p.setting,
-                    p.visas,
-                    p.img_share is None,
-                )
+            group = list(map(self.dataset.programs.__getitem__, rows))
+            self.columns[specialty] = self._read(rows, group)
             found = []
             for screen in SCREENS[1:]:
                 keys = list(map(KEYS[screen], group))
-                by_key: dict[object, list[int]] = {}
-                for n, key in enumerate(keys):
-                    by_key.setdefault(key, []).append(n)
-                found.append((by_key, keys))
+                # Built from the end, so that each key keeps its first position (in C: a
+                # 13,000-program group has a few dozen distinct keys per screen).
+                first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+                found.append((first, keys))
             self.distinct[specialty] = found
         return found
+
+    def positions(self, specialty: object, screen: int) -> dict[object, list[int]]:
+        """Each key of screen number ``screen`` (after the first) with the positions within
+        the specialty's group that have it: made when a screen first marks some key, once
+        per dataset (a batch of profiles shares it)."""
+        found = self.by_key.get((specialty, screen))
+        if found is None:
+            found = self.by_key[(specialty, screen)] = {}
+            for n, key in enumerate(self.keys_of(specialty)[screen][1]):
+                if key in found:
+                    found[key].append(n)
+                else:
+                    found[key] = [n]
+        return found
+
+    def _read(self, rows: list[int], group: list[Program]) -> Columns:
+        """The fits and the `Columns` of the programs at ``rows``: the fit and IMG terms take
+        a few hundred distinct values, each worked out once; the rest is map and zip."""
+        # Programs share their informatics record and their fellowship link (equal values are
+        # one object in a loaded dataset): their fit is looked up by the pair's ids, which the
+        # dataset keeps alive, before informatics_fit hashes their values.
+        pairs = list(
+            zip(map(id, map(_INFORMATICS, group)), map(id, map(_LINK, group)), strict=True)
+        )
+        for pair, p in dict(zip(pairs, group, strict=True)).items():
+            if pair not in self.fit_by_ids:
+                self.fit_by_ids[pair] = informatics_fit(p)
+        fits = list(map(self.fit_by_ids.__getitem__, pairs))
+        for i, fit in zip(rows, fits, strict=True):
+            self.fits[i] = fit
+        w_fit = WEIGHTS["informatics_fit"]
+        fit_terms = {id(f): w_fit * (f.score / 100) if f.score else 0.0 for f in fits}
+        shares = list(map(_IMG_SHARE, group))
+        img_terms = {
+            share: (
+                points("img_friendliness", img_friendliness(share)),
+                share is not None and share < _FEW_IMGS,
+                share is None,
+            )
+            for share in set(shares)
+        }
+        imgs = list(map(img_terms.__getitem__, shares))
+        return Columns(
+            list(map(_REFERENCE, group)),
+            list(map(fit_terms.__getitem__, map(id, fits))),
+            list(map(_FIRST, imgs)),
+            list(map(_SECOND, imgs)),
+            list(map(_ID, group)),
+            list(zip(map(_STATE, group), map(_SETTING, group), strict=True)),
+            [visas is None for visas in map(_VISAS, group)],
+            list(map(_THIRD, imgs)),
+        )
 
     def fit(self, i: int) -> Fit:
         found = self.fits[i]
         if found is None:
-            found = self.fits[i] = informatics_fit(self.dataset.programs[i])
+            p = self.dataset.programs[i]
+            key = (id(p.informatics), id(p.link))  # as in _read
+            found = self.fit_by_ids.get(key)
+            if found is None:
+                found = self.fit_by_ids[key] = informatics_fit(p)
+            self.fits[i] = found
         return found
 
 
@@ -269,92 +365,147 @@ def _rank_group(
 ) -> None:
     """One specialty group: its screens' marks, then each passing program's entry. The score
     is the sum of the weighted components (`scoring.components`), by parts: each weighted term
-    is computed once per distinct (reference score, few IMGs, visa policy known) and added in
-    the same order."""
+    is computed once per distinct (mark, reference score, few IMGs, visa policy known, IMG
+    share known), or per distinct place, and added in the same order. Column by column: a
+    batch of profiles ranks the same 13,000 programs once per profile."""
     index = index_of(dataset)
     distinct = index.keys_of(specialty)
+    cols = index.columns[specialty]
     group = GroupFindings(head, memos, [keys for _, keys in distinct])
-    marks = _marks(ctx, dataset, rows, list(SCREENS[1:]), memos, [k for k, _ in distinct])
+    marks = _marks(ctx, dataset, specialty, rows, memos)
     if head.status == "fail":
         marks = ["fail"] * len(rows)
-    need = ctx.profile.visa
-    step2 = ctx.step2
+    failing = list(map(eq, marks, repeat("fail")))
+    failed = list(compress(range(len(rows)), failing))
+    kept = list(compress(range(len(rows)), map(not_, failing)))
+    if wanted is not None:
+        failed = [n for n in failed if rows[n] in wanted]
+        kept = [n for n in kept if rows[n] in wanted]
+    out.failed.extend(
+        map(
+            tuple.__new__, repeat(Failed), zip(map(rows.__getitem__, failed), repeat(group), failed)
+        )
+    )
+    # the visa policy unknown and needed (scoring.visa_unknown: the one definition)
+    unknown = [visa_unknown(ctx.profile.visa, []), visa_unknown(ctx.profile.visa, None)]
+    keys = list(
+        zip(
+            map(marks.__getitem__, kept),
+            map(cols.references.__getitem__, kept),
+            map(cols.few_imgs.__getitem__, kept),
+            map(unknown.__getitem__, map(cols.visas_none.__getitem__, kept)),
+            map(cols.img_unknown.__getitem__, kept),
+            strict=True,
+        )
+    )
+    by_status = {key: _status(key, ctx.step2) for key in set(keys)}
+    found = list(map(by_status.__getitem__, keys))
+    preferences = _preferences(ctx, specialty, list(map(cols.places.__getitem__, kept)))
+    scores = map(
+        round,
+        map(
+            add,
+            map(
+                add,
+                map(add, map(_TOTAL, found), map(cols.fit_terms.__getitem__, kept)),
+                map(cols.img_terms.__getitem__, kept),
+            ),
+            map(_SECOND, preferences),
+        ),
+    )
+    out.ranked.extend(
+        map(
+            tuple.__new__,
+            repeat(Entry),
+            zip(
+                map(neg, scores),
+                map(_RANK, found),
+                map(cols.ids.__getitem__, kept),
+                map(_NAME, found),
+                map(_FIRST, found),
+                map(_SECOND, found),
+                map(_FIRST, preferences),
+                map(rows.__getitem__, kept),
+                repeat(group),
+                kept,
+            ),
+        )
+    )
+
+
+_TIER_RANK = {name: n for n, name in enumerate(ALL_TIERS)}
+_TOTAL, _NAME, _RANK = itemgetter(2), itemgetter(3), itemgetter(4)
+
+
+def _status(
+    key: tuple[str, int | None, bool, bool, bool], step2: int | None
+) -> tuple[str, int | None, float, str, int]:
+    """(status, margin, the competitiveness term less any visa penalty, tier, rank) of a
+    program whose (mark, reference score, few IMGs, visa policy unknown, IMG share unknown)
+    is ``key``."""
+    mark, reference, few_imgs, unknown, img_unknown = key
+    status = mark or ("verify" if unknown else "eligible")
+    m = step2 - reference if step2 is not None and reference is not None else None
+    name = tier_of(status, m, 0.0 if few_imgs else None, unknown)
+    unknowns = (m is None) + img_unknown + unknown
+    return (
+        status,
+        m,
+        points("competitiveness", competitiveness(m)) - (VISA_UNKNOWN_PENALTY if unknown else 0),
+        name,
+        _TIER_RANK[name] * 4 + unknowns,  # the tier, then fewer unknowns first
+    )
+
+
+def _preferences(
+    ctx: Context, specialty: object, places: list[tuple[object, object]]
+) -> list[tuple[float, float]]:
+    """(preference, its weighted term) of each program at ``places`` (state, setting): the
+    specialty's alone when no state or setting is listed, else once per distinct place."""
     specialty_part, states, settings = ctx.preferences
-    placed = bool(states or settings)  # else the preference is the specialty's, per group
     w_pref = WEIGHTS["preference"]
     group_preference = specialty_part.get(specialty, 0.0)  # type: ignore[call-overload]
-    group_term = w_pref * group_preference if group_preference else 0.0
-    tier_rank = {name: n for n, name in enumerate(ALL_TIERS)}
-    by_status: dict[tuple[object, ...], tuple[str, int | None, float, str, int]] = {}
-    by_place: dict[tuple[object, object], tuple[float, float]] = {}
-    for n, i in enumerate(rows):
-        if wanted is not None and i not in wanted:
-            continue
-        mark = marks[n]
-        if mark == "fail":
-            out.failed.append(Failed(i, group, n))
-            continue
-        read = index.reads[i]
-        assert read is not None
-        unknown = visa_unknown(need, read.visas)  # type: ignore[arg-type]
-        key = (mark, read.reference, read.few_imgs, unknown, read.img_unknown)
-        found = by_status.get(key)
-        if found is None:
-            status = mark or ("verify" if unknown else "eligible")
-            m = step2 - read.reference if step2 is not None and read.reference is not None else None
-            name = tier_of(status, m, 0.0 if read.few_imgs else None, unknown)
-            unknowns = (m is None) + read.img_unknown + unknown
-            found = by_status[key] = (
-                status,
-                m,
-                points("competitiveness", competitiveness(m))
-                - (VISA_UNKNOWN_PENALTY if unknown else 0),
-                name,
-                tier_rank[name] * 4 + unknowns,  # the tier, then fewer unknowns first
-            )
-        status, margin, total, tier_name, rank = found
-        if placed:
-            where = by_place.get((read.state, read.setting))
-            if where is None:
-                where = by_place[(read.state, read.setting)] = place(
-                    group_preference, states, settings, read.state, read.setting, w_pref
-                )
-            preference, preference_term = where
-        else:
-            preference, preference_term = group_preference, group_term
-        score = round(total + read.fit_term + read.img_term + preference_term)
-        out.ranked.append(
-            tuple.__new__(
-                Entry, (-score, rank, read.id, tier_name, status, margin, preference, i, group, n)
-            )
-        )
+    if not (states or settings):
+        term = w_pref * group_preference if group_preference else 0.0
+        return [(group_preference, term)] * len(places)
+    by_place = {
+        (state, setting): place(group_preference, states, settings, state, setting, w_pref)
+        for state, setting in set(places)
+    }
+    return list(map(by_place.__getitem__, places))
 
 
 def _marks(
     ctx: Context,
     dataset: Dataset,
+    specialty: object,
     rows: list[int],
-    screens: list[Screen],
     memos: list[dict[object, Finding]],
-    keys: list[dict[object, list[int]]],
 ) -> list[str]:
     """Each program's mark within one specialty group: the strongest of MARKS its screens
-    gave, or "" (every screen passed). Each screen runs once per distinct key."""
-    programs, as_of = dataset.programs, dataset.as_of
+    gave, or "" (every screen passed). Each screen runs once per distinct key, on the first
+    program with that key; only the programs whose key is marked are visited."""
+    programs, as_of, index = dataset.programs, dataset.as_of, index_of(dataset)
     strength = {mark: n for n, mark in enumerate(MARKS)}
     weakest = len(MARKS)
     found = [weakest] * len(rows)
-    for screen, memo, by_key in zip(screens, memos, keys, strict=True):
-        for key, positions in by_key.items():
+    distinct = index.keys_of(specialty)
+    for j, (screen, memo, (first, _)) in enumerate(zip(SCREENS[1:], memos, distinct, strict=True)):
+        marked = {}
+        for key, n in first.items():
             f = memo.get(key)
             if f is None:
-                f = memo[key] = screen(ctx, programs[rows[positions[0]]], as_of)
+                f = memo[key] = screen(ctx, programs[rows[n]], as_of)
             s = strength.get(f.status, weakest)
             if s < weakest:
-                for n in positions:
+                marked[key] = s
+        if marked:
+            positions = index.positions(specialty, j)
+            for key, s in marked.items():
+                for n in positions[key]:
                     if s < found[n]:
                         found[n] = s
-    return [MARKS[s] if s < weakest else "" for s in found]
+    return list(map([*MARKS, ""].__getitem__, found))  # the weakest, len(MARKS): ""
 
 
 def assessed_entry(dataset: Dataset, e: Entry) -> Assessed:

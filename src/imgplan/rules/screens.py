@@ -396,7 +396,13 @@ KEYS: dict[Screen, Callable[[Program], object]] = {
     visa: _visa_key,
     graduation: attrgetter("yog_max_years"),
     attempts: attrgetter("max_attempts"),
-    step2ck: lambda p: (p.step2ck_min, p.step2ck_preferred, tuple(strong_informatics(p))),
+    # the two fields strong_informatics reads (finer than its result: still a few dozen keys)
+    step2ck: attrgetter(
+        "step2ck_min",
+        "step2ck_preferred",
+        "informatics.ci_fellowship",
+        "informatics.informatics_track",
+    ),
     usce: attrgetter("usce", "usce_min_months"),
     ecfmg: attrgetter("ecfmg_by"),
     freshness: attrgetter("verified"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import repeat
+from operator import add, attrgetter, itemgetter
 from typing import Any
 
 from ...commands.recommend import Batch, RecommendResult
@@ -11,58 +13,84 @@ from ..formats import View
 from .plan import plan_json, signals_json
 from .residents import resident_json
 
+#: A listed program's JSON object: its keys, and what each is read from (a `Listed` row).
+_LISTED_KEYS = (
+    "id",
+    "name",
+    "specialty",
+    "state",
+    "city",
+    "setting",
+    "tier",
+    "status",
+    "score",
+    "informatics_fit",
+    "margin",
+    "reference_score",
+    "visas",
+    "img_share",
+    "url",
+    "flags",
+    "tier_reason",
+    "findings",
+    "fellowship_link",
+)
+_LISTED_VALUES = attrgetter(
+    "program.id",
+    "program.name",
+    "program.specialty",
+    "program.state",
+    "program.city",
+    "program.setting",
+    "tier",
+    "status",
+    "score",
+    "fit",
+    "margin",
+    "program.reference_score",
+    "program.visas",
+    "program.img_share",
+    "program.url",
+    "flags",
+    "tier_reason",
+    "findings",
+)
+_LINK = attrgetter("program.link")
+_EXCLUDED_KEYS = ("id", "name", "specialty", "state", "reasons")
+_EXCLUDED_VALUES = attrgetter("id", "name", "specialty", "state")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
 
 def _listed(rec: Recommendation) -> list[dict[str, Any]]:
     """The ranked programs as JSON, the same objects as `assessed` gives, built from the
     rows of `Recommendation.listed`. Vocabulary values are passed as they are: they are
     `StrEnum` members, which orjson writes as their text. Links are shared by programs in one
-    place: each is converted once."""
+    place: each is converted once. The objects are made by map and zip (in C): thousands of
+    programs, one dict each."""
     rows = rec.listed()
-    links = {id(r.program.link): link_json(r.program.link) for r in rows if r.program.link}
-    return [
-        {
-            "id": (p := row.program).id,
-            "name": p.name,
-            "specialty": p.specialty,
-            "state": p.state,
-            "city": p.city,
-            "setting": p.setting,
-            "tier": row.tier,
-            "status": row.status,
-            "score": row.score,
-            "informatics_fit": row.fit,
-            "margin": row.margin,
-            "reference_score": p.reference_score,
-            "visas": p.visas,
-            "img_share": p.img_share,
-            "url": p.url,
-            "flags": row.flags,
-            "tier_reason": row.tier_reason,
-            "findings": row.findings,
-            "fellowship_link": links.get(id(p.link)) if p.link is not None else None,
-        }
-        for row in rows
-    ]
+    links = list(map(_LINK, rows))
+    converted = {
+        key: link_json(link) if link is not None else None
+        for key, link in dict(zip(map(id, links), links, strict=True)).items()
+    }
+    values = map(add, map(_LISTED_VALUES, rows), zip(map(converted.__getitem__, map(id, links))))
+    return list(map(dict, map(zip, repeat(_LISTED_KEYS), values)))
 
 
 def _excluded_json(rec: Recommendation) -> list[dict[str, Any]]:
     """The excluded programs as JSON; one reasons list per shared finding list."""
-    reasons: dict[int, list[dict[str, str]]] = {}
-    out = []
-    for p, failed in rec.excluded_reasons():
-        key = id(failed)
-        if key not in reasons:
-            reasons[key] = [{"rule": f.rule, "message": f.message} for f in failed]
-        out.append(
-            {
-                "id": p.id,
-                "name": p.name,
-                "specialty": p.specialty,
-                "state": p.state,
-                "reasons": reasons[key],
-            }
-        )
-    return out
+    pairs = rec.excluded_reasons()
+    failed = list(map(_SECOND, pairs))
+    reasons = {
+        key: [{"rule": f.rule, "message": f.message} for f in findings]
+        for key, findings in dict(zip(map(id, failed), failed, strict=True)).items()
+    }
+    values = map(
+        add,
+        map(_EXCLUDED_VALUES, map(_FIRST, pairs)),
+        zip(map(reasons.__getitem__, map(id, failed))),
+    )
+    return list(map(dict, map(zip, repeat(_EXCLUDED_KEYS), values)))
 
 
 def to_json(result: RecommendResult) -> dict[str, Any]:
