@@ -4,6 +4,7 @@ The per-command view modules import this module and never each other."""
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from typing import Any
@@ -41,7 +42,16 @@ def wrap(text: str, width: int, *, initial_indent: str = "", **options: Any) -> 
         and not _TEXTWRAP_SPACE.search(text)
     ):
         return [initial_indent + text]
-    return textwrap.wrap(text, width, initial_indent=initial_indent, **options)
+    return list(_wrapped(text, width, initial_indent, tuple(sorted(options.items()))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(
+    text: str, width: int, initial_indent: str, options: tuple[tuple[str, Any], ...]
+) -> tuple[str, ...]:
+    """textwrap's lines, kept: a batch of profiles wraps the same program names and the same
+    findings in every profile's list (a tuple: callers get a list of their own)."""
+    return tuple(textwrap.wrap(text, width, initial_indent=initial_indent, **dict(options)))
 
 
 def stage_line(stage: Stage | None) -> str | None:
@@ -415,7 +425,7 @@ def grid(
         long = [i for i in wrap if len(cells[i]) > widths[i]]
         if not long:
             return [list(cells)]
-        parts = {i: textwrap.wrap(cells[i], widths[i]) or [""] for i in long}
+        parts = {i: list(_wrapped(cells[i], widths[i], "", ())) or [""] for i in long}
         height = max(map(len, parts.values()))
         out = []
         for k in range(height):
