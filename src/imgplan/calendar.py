@@ -9,6 +9,7 @@ Every date comes back with its certainty (``published`` or ``estimated``) and so
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from msgspec import Struct
 
@@ -48,7 +49,8 @@ def _last_weekday(year: int, month: int, weekday: int) -> dt.date:
     return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
 
 
-def federal_holidays(year: int) -> set[dt.date]:
+@functools.cache  # a year's holidays are fixed; a batch of profiles places dates 1,000 times
+def federal_holidays(year: int) -> frozenset[dt.date]:
     """The US federal holidays of ``year`` (5 U.S.C. 6103), the fixed-date ones on their
     observed day as well: New Year's Day, Martin Luther King Jr. Day, Washington's Birthday,
     Memorial Day, Juneteenth, Independence Day, Labor Day, Columbus Day, Veterans Day,
@@ -71,7 +73,7 @@ def federal_holidays(year: int) -> set[dt.date]:
         nth_weekday(year, 10, MON, 2),
         nth_weekday(year, 11, THU, 4),
     }
-    return {d for d in days if d.year == year}
+    return frozenset(d for d in days if d.year == year)
 
 
 def working_day(day: dt.date) -> dt.date:

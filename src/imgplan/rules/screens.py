@@ -384,6 +384,18 @@ def freshness(ctx: Context, p: Program, as_of: dt.date) -> Finding:
     )
 
 
+def _step2ck_key(p: Program) -> object:
+    """The scores, and what strong_informatics reads, as it reads it: as few distinct keys as
+    the finding has (each is screened once per profile; a batch screens 100 profiles)."""
+    info = p.informatics
+    return (
+        p.step2ck_min,
+        p.step2ck_preferred,
+        info.ci_fellowship == vocab.CiFellowship.in_house,
+        bool(info.informatics_track),
+    )
+
+
 def _visa_key(p: Program) -> object:
     return None if p.visas is None else tuple(p.visas)
 
@@ -396,13 +408,7 @@ KEYS: dict[Screen, Callable[[Program], object]] = {
     visa: _visa_key,
     graduation: attrgetter("yog_max_years"),
     attempts: attrgetter("max_attempts"),
-    # the two fields strong_informatics reads (finer than its result: still a few dozen keys)
-    step2ck: attrgetter(
-        "step2ck_min",
-        "step2ck_preferred",
-        "informatics.ci_fellowship",
-        "informatics.informatics_track",
-    ),
+    step2ck: _step2ck_key,
     usce: attrgetter("usce", "usce_min_months"),
     ecfmg: attrgetter("ecfmg_by"),
     freshness: attrgetter("verified"),
