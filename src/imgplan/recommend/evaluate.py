@@ -12,17 +12,19 @@ findings and the score's components are put together only for the entries read
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from itertools import compress, repeat
-from operator import add, attrgetter, eq, itemgetter, neg, not_
+from operator import add, attrgetter, eq, itemgetter, mul, neg, not_
 from typing import NamedTuple
 
-from msgspec import Struct, field
+from msgspec import Struct
 
-from ..models.programs import Dataset, Program
+from ..models.programs import Dataset, Program, id_order
 from ..rules.context import Context
 from ..rules.findings import Finding
 from ..rules.fit import Fit, informatics_fit
 from ..rules.screens import KEYS, PROFILE_FREE, SCREENS
+from .groups import FLAGGED, GroupFindings
 from .scoring import (
     ALL_TIERS,
     VISA_UNKNOWN_PENALTY,
@@ -39,8 +41,6 @@ from .scoring import (
 )
 from .scoring import FEW_IMGS as _FEW_IMGS
 
-#: Finding statuses listed as a program's flags (things to verify on its site).
-FLAGGED = ("verify", "warn")
 #: A screen's statuses that mark a program, strongest first: one failed screen excludes it;
 #: the guide's exception wins over conditional (an exceptional applicant who needs an H-1B is
 #: kept as an exception at an H-1B-only program: tier reach, the visa finding still says
@@ -72,90 +72,12 @@ class Assessed(Struct):
         return sorted({f.rule for f in self.findings if f.status in FLAGGED})
 
 
-class GroupFindings(Struct):
-    """The screens' findings for one specialty group: the first screen's (the same for all),
-    then, per later screen, the finding of each distinct key and each position's key."""
-
-    head: Finding
-    memos: list[dict[object, Finding]]
-    keys: list[list[object]]
-    # per later screen with flagged findings: (each position's key, flagged key -> rule)
-    flagged: list[tuple[list[object], dict[object, str]]] | None = None
-    # the flags lists already made, by the rules found (positions share them: do not change)
-    flag_lists: dict[tuple[str | None, ...], list[str]] = field(default_factory=dict)
-    # every position's findings as JSON, its flags, its failed findings (see the methods)
-    json: list[tuple[dict[str, str], ...]] | None = None
-    all_flags: list[list[str]] | None = None
-    failures: list[list[Finding]] | None = None
-
-    def _flagged(self) -> list[tuple[list[object], dict[object, str]]]:
-        if self.flagged is None:
-            self.flagged = []
-            for memo, keys in zip(self.memos, self.keys, strict=True):
-                rules = {k: f.rule for k, f in memo.items() if f.status in FLAGGED}
-                if rules:
-                    self.flagged.append((keys, rules))
-        return self.flagged
-
-    def _flags_for(self, hits: tuple[str | None, ...]) -> list[str]:
-        made = self.flag_lists.get(hits)
-        if made is None:
-            found = [self.head.rule] if self.head.status in FLAGGED else []
-            found += [rule for rule in hits if rule is not None]
-            made = self.flag_lists[hits] = sorted(set(found)) if len(found) > 1 else found
-        return made
-
-    def flags(self, n: int) -> list[str]:
-        """The flags of position ``n`` (as `Assessed.flags`; the fit finding is never one),
-        read from the few keys whose finding is flagged."""
-        return self._flags_for(tuple([rules.get(keys[n]) for keys, rules in self._flagged()]))
-
-    # A whole list reads every position: the methods below build each column (one screen's
-    # finding at each position) with map, and the rows with zip, in C; a 13,000-program list
-    # spent a quarter of its JSON run on these, position by position.
-
-    def every_flags(self) -> list[list[str]]:
-        """`flags` of every position."""
-        if self.all_flags is None:
-            columns = [map(rules.get, keys) for keys, rules in self._flagged()]
-            hits = list(zip(*columns, strict=True)) if columns else [()] * len(self.keys[0])
-            made = {h: self._flags_for(h) for h in set(hits)}
-            self.all_flags = list(map(made.__getitem__, hits))
-        return self.all_flags
-
-    def every_json(self) -> list[tuple[dict[str, str], ...]]:
-        """`of` of every position as JSON objects (`Finding.as_json`), each converted once."""
-        if self.json is None:
-            columns = [
-                map({k: f.as_json() for k, f in memo.items()}.__getitem__, keys)
-                for memo, keys in zip(self.memos, self.keys, strict=True)
-            ]
-            self.json = list(zip(repeat(self.head.as_json()), *columns))
-        return self.json
-
-    def every_failure(self) -> list[list[Finding]]:
-        """The failed findings of every position (as `[f for f in of(n) if fail]`); positions
-        with the same failures share one list (do not change it)."""
-        if self.failures is None:
-            head = (self.head,) if self.head.status == "fail" else ()
-            columns = [
-                map({k: f for k, f in memo.items() if f.status == "fail"}.get, keys)
-                for memo, keys in zip(self.memos, self.keys, strict=True)
-            ]
-            rows = list(zip(*columns, strict=True))
-            made = {r: [*head, *(f for f in r if f is not None)] for r in set(rows)}
-            self.failures = list(map(made.__getitem__, rows))
-        return self.failures
-
-    def of(self, n: int) -> list[Finding]:
-        later = zip(self.memos, self.keys, strict=True)
-        return [self.head, *(memo[keys[n]] for memo, keys in later)]
-
-
 class Entry(NamedTuple):
-    """A program that passed every screen, ready to rank (sorted as a tuple: by score, then
-    tier and fewer unknowns, then id; ids are unique, so later fields never compare)."""
+    """A program that passed every screen, ready to rank: sorted as a tuple by ``order``,
+    which is by score, then tier and fewer unknowns, then id, in one number (unique: later
+    fields never compare, and a list of thousands sorts by floats, in C)."""
 
+    order: float  # (-score × 64 + rank) × the dataset's size + the id's sorted place
     neg_score: int
     rank: int  # the tier's rank × 4 + the number of unknown figures
     id: str
@@ -168,12 +90,13 @@ class Entry(NamedTuple):
     slot: int  # its position within the group
 
 
-class Failed(NamedTuple):
-    """A screened program some screen excluded."""
+class Failures(NamedTuple):
+    """The screened programs of one specialty group that some screen excluded (kept as two
+    lists, not an object each: a batch of profiles excludes thousands per profile)."""
 
-    pos: int
     group: GroupFindings
-    slot: int
+    positions: list[int]  # in the dataset
+    slots: list[int]  # within the group
 
 
 class Columns(NamedTuple):
@@ -188,6 +111,7 @@ class Columns(NamedTuple):
     places: list[tuple[object, object]]  # (state, setting)
     visas_none: list[bool]  # the visa policy is unknown
     img_unknown: list[bool]
+    id_ranks: list[int]  # the id's place in sorted order (models.programs.id_order)
 
 
 _INFORMATICS, _LINK, _IMG_SHARE = (
@@ -221,6 +145,10 @@ class Index:
         self.columns: dict[object, Columns] = {}  # specialty -> its programs' columns
         # (specialty, screen number after the first) -> key -> positions within the group
         self.by_key: dict[tuple[object, int], dict[object, list[int]]] = {}
+        # (specialty, screen number, its shared memo) -> marked key -> strength, for the
+        # screens in PROFILE_FREE (see _marks); (specialty, preferences) -> place -> terms
+        self.free_marks: dict[object, dict[object, int]] = {}
+        self.place_terms: dict[object, dict[tuple[object, object], tuple[float, float]]] = {}
 
     def keys_of(self, specialty: object) -> list[tuple[dict[object, int], list[object]]]:
         found = self.distinct.get(specialty)
@@ -288,6 +216,7 @@ class Index:
             list(zip(map(_STATE, group), map(_SETTING, group), strict=True)),
             [visas is None for visas in map(_VISAS, group)],
             list(map(_THIRD, imgs)),
+            list(map(id_order(self.dataset).__getitem__, rows)),
         )
 
     def fit(self, i: int) -> Fit:
@@ -320,7 +249,7 @@ class Evaluation(Struct):
     specialties with that finding (a list needs only that reason)."""
 
     ranked: list[Entry]
-    failed: list[Failed]
+    failed: list[Failures]
     others: list[tuple[list[int], Finding]]
 
 
@@ -370,7 +299,6 @@ def _rank_group(
     batch of profiles ranks the same 13,000 programs once per profile."""
     index = index_of(dataset)
     distinct = index.keys_of(specialty)
-    cols = index.columns[specialty]
     group = GroupFindings(head, memos, [keys for _, keys in distinct])
     marks = _marks(ctx, dataset, specialty, rows, memos)
     if head.status == "fail":
@@ -381,11 +309,23 @@ def _rank_group(
     if wanted is not None:
         failed = [n for n in failed if rows[n] in wanted]
         kept = [n for n in kept if rows[n] in wanted]
-    out.failed.extend(
-        map(
-            tuple.__new__, repeat(Failed), zip(map(rows.__getitem__, failed), repeat(group), failed)
-        )
-    )
+    if failed:
+        out.failed.append(Failures(group, list(map(rows.__getitem__, failed)), failed))
+    out.ranked.extend(_entries(ctx, index, specialty, rows, group, marks, kept))
+
+
+def _entries(
+    ctx: Context,
+    index: Index,
+    specialty: object,
+    rows: list[int],
+    group: GroupFindings,
+    marks: list[str],
+    kept: list[int],
+) -> Iterator[Entry]:
+    """The entries of the programs at positions ``kept`` of a specialty's group (see
+    `_rank_group`), made by map and zip."""
+    cols = index.columns[specialty]
     # the visa policy unknown and needed (scoring.visa_unknown: the one definition)
     unknown = [visa_unknown(ctx.profile.visa, []), visa_unknown(ctx.profile.visa, None)]
     keys = list(
@@ -400,40 +340,50 @@ def _rank_group(
     )
     by_status = {key: _status(key, ctx.step2) for key in set(keys)}
     found = list(map(by_status.__getitem__, keys))
-    preferences = _preferences(ctx, specialty, list(map(cols.places.__getitem__, kept)))
-    scores = map(
-        round,
+    preferences = _preferences(ctx, index, specialty, kept)
+    scores = list(
         map(
-            add,
+            round,
             map(
                 add,
-                map(add, map(_TOTAL, found), map(cols.fit_terms.__getitem__, kept)),
-                map(cols.img_terms.__getitem__, kept),
-            ),
-            map(_SECOND, preferences),
-        ),
-    )
-    out.ranked.extend(
-        map(
-            tuple.__new__,
-            repeat(Entry),
-            zip(
-                map(neg, scores),
-                map(_RANK, found),
-                map(cols.ids.__getitem__, kept),
-                map(_NAME, found),
-                map(_FIRST, found),
-                map(_SECOND, found),
-                map(_FIRST, preferences),
-                map(rows.__getitem__, kept),
-                repeat(group),
-                kept,
+                map(
+                    add,
+                    map(add, map(_TOTAL, found), map(cols.fit_terms.__getitem__, kept)),
+                    map(cols.img_terms.__getitem__, kept),
+                ),
+                map(_SECOND, preferences),
             ),
         )
+    )
+    negs, ranks = list(map(neg, scores)), list(map(_RANK, found))
+    size = float(len(index.dataset.programs))
+    orders = map(
+        add,
+        map(mul, map(add, map(mul, negs, repeat(_RANKS)), ranks), repeat(size)),
+        map(cols.id_ranks.__getitem__, kept),
+    )
+    return map(
+        tuple.__new__,
+        repeat(Entry),
+        zip(
+            orders,
+            negs,
+            ranks,
+            map(cols.ids.__getitem__, kept),
+            map(_NAME, found),
+            map(_FIRST, found),
+            map(_SECOND, found),
+            map(_FIRST, preferences),
+            map(rows.__getitem__, kept),
+            repeat(group),
+            kept,
+        ),
     )
 
 
 _TIER_RANK = {name: n for n, name in enumerate(ALL_TIERS)}
+_RANKS = 64  # an Entry's rank (the tier's × 4 + up to 3 unknowns) is below this
+assert 4 * len(ALL_TIERS) <= _RANKS
 _TOTAL, _NAME, _RANK = itemgetter(2), itemgetter(3), itemgetter(4)
 
 
@@ -458,21 +408,26 @@ def _status(
 
 
 def _preferences(
-    ctx: Context, specialty: object, places: list[tuple[object, object]]
+    ctx: Context, index: Index, specialty: object, kept: list[int]
 ) -> list[tuple[float, float]]:
-    """(preference, its weighted term) of each program at ``places`` (state, setting): the
-    specialty's alone when no state or setting is listed, else once per distinct place."""
+    """(preference, its weighted term) of each program at positions ``kept`` of the
+    specialty's group: the specialty's alone when no state or setting is listed, else once
+    per distinct place (state, setting), kept by the index for profiles that list the same."""
     specialty_part, states, settings = ctx.preferences
     w_pref = WEIGHTS["preference"]
     group_preference = specialty_part.get(specialty, 0.0)  # type: ignore[call-overload]
     if not (states or settings):
         term = w_pref * group_preference if group_preference else 0.0
-        return [(group_preference, term)] * len(places)
-    by_place = {
-        (state, setting): place(group_preference, states, settings, state, setting, w_pref)
-        for state, setting in set(places)
-    }
-    return list(map(by_place.__getitem__, places))
+        return [(group_preference, term)] * len(kept)
+    places = index.columns[specialty].places
+    key = (specialty, group_preference, frozenset(states), frozenset(settings))
+    by_place = index.place_terms.get(key)
+    if by_place is None:
+        by_place = index.place_terms[key] = {
+            (state, setting): place(group_preference, states, settings, state, setting, w_pref)
+            for state, setting in set(places)
+        }
+    return list(map(by_place.__getitem__, map(places.__getitem__, kept)))
 
 
 def _marks(
@@ -491,14 +446,20 @@ def _marks(
     found = [weakest] * len(rows)
     distinct = index.keys_of(specialty)
     for j, (screen, memo, (first, _)) in enumerate(zip(SCREENS[1:], memos, distinct, strict=True)):
-        marked = {}
-        for key, n in first.items():
-            f = memo.get(key)
-            if f is None:
-                f = memo[key] = screen(ctx, programs[rows[n]], as_of)
-            s = strength.get(f.status, weakest)
-            if s < weakest:
-                marked[key] = s
+        # a profile-free screen marks the same keys for every profile (its memo is shared)
+        shared = (specialty, j, id(memo)) if screen in PROFILE_FREE else None
+        marked = index.free_marks.get(shared)
+        if marked is None:
+            marked = {}
+            for key, n in first.items():
+                f = memo.get(key)
+                if f is None:
+                    f = memo[key] = screen(ctx, programs[rows[n]], as_of)
+                s = strength.get(f.status, weakest)
+                if s < weakest:
+                    marked[key] = s
+            if shared is not None:
+                index.free_marks[shared] = marked
         if marked:
             positions = index.positions(specialty, j)
             for key, s in marked.items():
@@ -530,14 +491,18 @@ NO_FIT = Fit(0, [], [])
 NO_COMPONENTS: dict[str, float | None] = dict.fromkeys(WEIGHTS)
 
 
-def assessed_failure(dataset: Dataset, f: Failed) -> Assessed:
-    return Assessed(dataset.programs[f.pos], f.group.of(f.slot), NO_FIT, None, NO_COMPONENTS, True)
+def assessed_failures(dataset: Dataset, failures: Failures) -> list[Assessed]:
+    return [
+        Assessed(dataset.programs[pos], failures.group.of(slot), NO_FIT, None, NO_COMPONENTS, True)
+        for pos, slot in zip(failures.positions, failures.slots, strict=True)
+    ]
 
 
 def assessed_all(dataset: Dataset, found: Evaluation, indices: list[int]) -> list[Assessed]:
     """The programs at ``indices`` as Assessed entries, in that order."""
     done = {e.pos: assessed_entry(dataset, e) for e in found.ranked}
-    done.update((f.pos, assessed_failure(dataset, f)) for f in found.failed)
+    for failures in found.failed:
+        done.update(zip(failures.positions, assessed_failures(dataset, failures), strict=True))
     for rows, finding in found.others:
         for i in rows:
             done[i] = Assessed(dataset.programs[i], [finding], NO_FIT, None, NO_COMPONENTS, True)

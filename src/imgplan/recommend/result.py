@@ -19,9 +19,9 @@ from .evaluate import (
     NO_FIT,
     Assessed,
     Entry,
-    Failed,
+    Failures,
     assessed_entry,
-    assessed_failure,
+    assessed_failures,
     index_of,
 )
 from .scoring import ALL_TIERS, fit_finding, tier
@@ -49,11 +49,10 @@ class Listed(Shown):
 
 
 # What `listed` reads of an Entry, a program and a Fit (see `Entry` for the order).
-_NEG_SCORE, _TIER, _STATUS, _MARGIN = itemgetter(0), itemgetter(3), itemgetter(4), itemgetter(5)
-_POS, _GROUP, _SLOT = itemgetter(7), itemgetter(8), itemgetter(9)
+_NEG_SCORE, _TIER, _STATUS, _MARGIN = itemgetter(1), itemgetter(4), itemgetter(5), itemgetter(6)
+_POS, _GROUP, _SLOT = itemgetter(8), itemgetter(9), itemgetter(10)
 _SHARE, _SCORE = attrgetter("img_share"), attrgetter("score")
-# ... and of a Failed, and of a (position, reasons) row
-_FAILED_POS, _FAILED_GROUP, _FAILED_SLOT = itemgetter(0), itemgetter(1), itemgetter(2)
+# ... and of a (position, reasons) row
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
@@ -71,7 +70,7 @@ class Recommendation(Struct, dict=True):
     findings: list[Finding]
     strength: int
     ranked: list[Entry] = field(default_factory=list)
-    failed: list[Failed] = field(default_factory=list)
+    failed: list[Failures] = field(default_factory=list)
     # Programs outside the target specialties (dataset positions), with the specialty finding.
     others: list[tuple[list[int], Finding]] = field(default_factory=list)
     top: int | None = None
@@ -167,7 +166,7 @@ class Recommendation(Struct, dict=True):
 
     @cached_property
     def excluded_targets(self) -> list[Assessed]:
-        return [assessed_failure(self.dataset, f) for f in self.failed]
+        return [a for failures in self.failed for a in assessed_failures(self.dataset, failures)]
 
     @cached_property
     def excluded(self) -> list[Assessed]:
@@ -185,20 +184,12 @@ class Recommendation(Struct, dict=True):
         from the ranking's index (what `excluded` gives, without an Assessed object each: a
         13,000-program list excludes thousands)."""
         programs = self.dataset.programs
-        groups = list(map(_FAILED_GROUP, self.failed))
-        distinct = dict(zip(map(id, groups), groups, strict=True))
-        tables = {key: g.every_failure() for key, g in distinct.items()}
-        rows: list[tuple[int, list[Finding]]] = list(
-            zip(
-                map(_FAILED_POS, self.failed),
-                map(
-                    getitem,
-                    map(tables.__getitem__, map(id, groups)),
-                    map(_FAILED_SLOT, self.failed),
-                ),
-                strict=True,
+        rows: list[tuple[int, list[Finding]]] = []
+        for failures in self.failed:
+            table = failures.group.every_failure()
+            rows.extend(
+                zip(failures.positions, map(table.__getitem__, failures.slots), strict=True)
             )
-        )
         for indices, finding in self.others:
             rows.extend(zip(indices, repeat([finding])))
         rows.sort(key=_FIRST)
@@ -210,5 +201,7 @@ class Recommendation(Struct, dict=True):
         """Counts by tier over the whole list (not only the shown ``top``), and excluded."""
         counts = {name: 0 for name in ALL_TIERS}
         counts.update(Counter(map(_TIER, self.ranked)))  # counted in C
-        counts["excluded"] = len(self.failed) + sum(len(rows) for rows, _ in self.others)
+        counts["excluded"] = sum(len(f.slots) for f in self.failed) + sum(
+            len(rows) for rows, _ in self.others
+        )
         return counts
