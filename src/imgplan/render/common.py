@@ -51,7 +51,16 @@ def _wrapped(
 ) -> tuple[str, ...]:
     """textwrap's lines, kept: a batch of profiles wraps the same program names and the same
     findings in every profile's list (a tuple: callers get a list of their own)."""
-    return tuple(textwrap.wrap(text, width, initial_indent=initial_indent, **dict(options)))
+    return tuple(_wrapper(width, initial_indent, options).wrap(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _wrapper(
+    width: int, initial_indent: str, options: tuple[tuple[str, Any], ...]
+) -> textwrap.TextWrapper:
+    """One TextWrapper per set of options (textwrap.wrap makes one per line; its `wrap`
+    keeps no state between calls)."""
+    return textwrap.TextWrapper(width, initial_indent=initial_indent, **dict(options))
 
 
 def stage_line(stage: Stage | None) -> str | None:
