@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from ..load.files import batch_targets, check_first, deliver
 from ..load.session import Run
 from ..render.formats import EXTENSIONS, Format
 from .options import choose_format, today_from, vocabulary, what_if_of
+from .parallel import forked_map
 from .params import (
     AllOpt,
     FailIfEmptyOpt,
@@ -44,30 +46,77 @@ def _write_recommendations(
     recs: list[Any],
     chosen: Format,
     output: Path | None,
-    output_dir: Path | None,
     sources: tuple[Path | None, ...],
     include_excluded: bool,
 ) -> None:
-    """One file per profile in ``output_dir`` (all rendered before any is written), else one
-    output: a single list, or a batch under one document."""
+    """One output: a single list, or a batch under one document."""
     # lazy: only the command run loads its core (start-up, benchmarks/README.md)
     from ..commands.recommend import Batch
 
-    if output_dir is not None:
-        targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], sources)
-        texts = [
-            render_for("recommend", chosen, rec, target, include_excluded=include_excluded)
-            for rec, target in zip(recs, targets, strict=True)
-        ]
-        for text, target in zip(texts, targets, strict=True):  # written only when all are ready
-            deliver(text, target, sources)
-        return
     result = (
         recs[0]
         if len(recs) == 1
         else Batch([(str(p), x) for p, x in zip(profiles, recs, strict=True)])
     )
     show("recommend", chosen, result, output, sources, include_excluded=include_excluded)
+
+
+def _runner(
+    r: Run,
+    people: list[Any],
+    profiles: list[Path],
+    dataset: Any,
+    options: Any,
+    overrides: dict[str, Any],
+) -> Callable[[int], Any]:
+    """The result of the k-th profile, its what-if ``overrides`` applied."""
+    # lazy: only the command run loads its core (start-up, benchmarks/README.md)
+    from ..commands import recommend as command
+    from ..recommend import with_overrides
+
+    def result_of(k: int) -> Any:
+        person, path = people[k], profiles[k]
+        tracker = r.tracker(person, path)
+        result = command.run(
+            with_overrides(person, **overrides),
+            dataset,
+            r.bundled,
+            r.today,
+            options,
+            directory=r.directory,
+            tracker=tracker,
+        )
+        note = r.directory_note()
+        if note:
+            result.notes.append(note)
+        return result
+
+    return result_of
+
+
+def _to_folder(
+    result_of: Callable[[int], Any],
+    profiles: list[Path],
+    chosen: Format,
+    output_dir: Path,
+    sources: tuple[Path | None, ...],
+    include_excluded: bool,
+) -> bool:
+    """One file per profile, all rendered (over two processes: cli/parallel.py) before any
+    is written; whether any list came out empty."""
+    targets = batch_targets(profiles, output_dir, EXTENSIONS[chosen], sources)
+
+    def rendered(k: int) -> tuple[str | bytes, bool]:
+        result = result_of(k)
+        text = render_for(
+            "recommend", chosen, result, targets[k], include_excluded=include_excluded
+        )
+        return text, not result.rec.ranked
+
+    done = forked_map(rendered, range(len(profiles)))
+    for (text, _), target in zip(done, targets, strict=True):
+        deliver(text, target, sources)
+    return any(nothing for _, nothing in done)
 
 
 def recommend(
@@ -104,7 +153,6 @@ def recommend(
     """
     # lazy: only the command run loads its core (start-up, benchmarks/README.md)
     from ..commands import recommend as command
-    from ..recommend import with_overrides
     from .inputs import programs as load_programs
 
     chosen = choose_format("recommend", fmt)
@@ -131,20 +179,20 @@ def recommend(
         signals=signals,
         season=season,
     )
-    results = []
-    for person, path in zip(people, profiles, strict=True):
-        changed = with_overrides(
-            person, step2=step2, usce_months=usce_months, step3_pass=step3 is not None, ecfmg=ecfmg
-        )
-        tracker = r.tracker(person, path)
-        result = command.run(
-            changed, dataset, r.bundled, r.today, options, directory=r.directory, tracker=tracker
-        )
-        note = r.directory_note()
-        if note:
-            result.notes.append(note)
-        results.append(result)
+
+    overrides = {
+        "step2": step2,
+        "usce_months": usce_months,
+        "step3_pass": step3 is not None,
+        "ecfmg": ecfmg,
+    }
+    result_of = _runner(r, people, profiles, dataset, options, overrides)
     sources = (*profiles, programs, fellowships)
-    _write_recommendations(profiles, results, chosen, output, output_dir, sources, include_excluded)
-    if fail_if_empty and any(not x.rec.ranked for x in results):
+    if output_dir is not None:
+        empty = _to_folder(result_of, profiles, chosen, output_dir, sources, include_excluded)
+    else:
+        results = [result_of(k) for k in range(len(profiles))]
+        _write_recommendations(profiles, results, chosen, output, sources, include_excluded)
+        empty = any(not x.rec.ranked for x in results)
+    if fail_if_empty and empty:
         raise typer.Exit(EXIT_NO)
