@@ -6,7 +6,8 @@
 
 Only the standard library is used (subprocess, time, statistics, resource). Every figure is
 the median wall-clock time of repeated runs of a whole command, as a user would run it, with
-the baseline command timed in the same session on the same machine. Results are printed and
+the baseline command timed in the same session on the same machine, its runs alternated with
+the measured command's (`paired`), so that a slow minute on a shared machine slows both. Results are printed and
 written to benchmarks/results.md (full run) or benchmarks/results-quick.md (--quick).
 
 A goal is a ratio limit: measured time / baseline time <= limit. --quick exits 1 if any ratio
@@ -65,10 +66,21 @@ def run(cmd: list[str], env: dict[str, str], before: list[str] | None = None) ->
     return elapsed
 
 
-def median(
-    cmd: list[str], env: dict[str, str], runs: int, before: list[str] | None = None
-) -> float:
-    return statistics.median(run(cmd, env, before) for _ in range(runs))
+def paired(
+    cmd: list[str],
+    base: list[str],
+    env: dict[str, str],
+    runs: int,
+    before: list[str] | None = None,
+) -> tuple[float, float]:
+    """(median of ``cmd``, median of ``base``), their runs alternated: on a shared, noisy
+    machine a slow minute slows both, not only the one measured during it (two full runs
+    measured one after the other disagreed by up to 40% on the same goal)."""
+    mine, theirs = [], []
+    for _ in range(runs):
+        theirs.append(run(base, env))
+        mine.append(run(cmd, env, before))
+    return statistics.median(mine), statistics.median(theirs)
 
 
 def peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
@@ -174,64 +186,49 @@ def main() -> int:
         return [*IMGPLAN, "recommend", profile, *extra]
 
     # 1. Start-up -----------------------------------------------------------------------
-    base = median([PY, "-c", "import typer"], env, runs)
-    mine = median([*IMGPLAN, "--version"], env, runs)
+    mine, base = paired([*IMGPLAN, "--version"], [PY, "-c", "import typer"], env, runs)
     results.append(Result("`imgplan --version` vs `python -c 'import typer'`", mine, base, 1.5))
 
-    floor = median([PY, "-c", "import typer, rich.table, pydantic, yaml"], env, runs)
+    floor = [PY, "-c", "import typer, rich.table, pydantic, yaml"]
     run(rec(), env)  # warm the cache for the bundled data
     shutil.copytree(cache_dir, bundled_cache)  # what `cold` restores: the bundled data only
-    mine = median(rec(), env, runs)
     results.append(
         Result(
             "`recommend` on the bundled dataset (cache warm) vs "
             "`python -c 'import typer, rich.table, pydantic, yaml'`",
-            mine,
-            floor,
+            *paired(rec(), floor, env, runs),
             1.5,
         )
     )
 
     # 2. First run on a large file: parse + validate + recommend, cache cold -------------
-    parse = median(
-        [
-            PY,
-            "-c",
-            "import gc, yaml; gc.disable(); "
-            f"yaml.load(open({str(files[small])!r}), Loader=yaml.CSafeLoader)",
-        ],
-        env,
-        runs,
-    )
-    first = median(rec("--programs", str(files[small])), env, runs, before=cold)
+    parse = [
+        PY,
+        "-c",
+        "import gc, yaml; gc.disable(); "
+        f"yaml.load(open({str(files[small])!r}), Loader=yaml.CSafeLoader)",
+    ]
     results.append(
         Result(
             f"{small:,} programs, first run (the dataset not cached, the bundled data cached) "
             "vs the C YAML loader parsing the file with the GC off",
-            first,
-            parse,
+            *paired(rec("--programs", str(files[small])), parse, env, runs, before=cold),
             1.25,
         )
     )
 
     # 3. Later runs: from the cache -------------------------------------------------------
     run(rec("--programs", str(files[small])), env)
-    later = median(rec("--programs", str(files[small])), env, runs)
-    jfloor = median(
-        [
-            PY,
-            "-c",
-            f"import typer, rich.table, pydantic, yaml, json; json.load(open({str(json_path)!r}))",
-        ],
-        env,
-        runs,
-    )
+    jfloor = [
+        PY,
+        "-c",
+        f"import typer, rich.table, pydantic, yaml, json; json.load(open({str(json_path)!r}))",
+    ]
     results.append(
         Result(
             f"{small:,} programs, later run (cache warm) vs start-up floor + "
             "`json.load` of the same data",
-            later,
-            jfloor,
+            *paired(rec("--programs", str(files[small])), jfloor, env, runs),
             1.5,
         )
     )
@@ -240,13 +237,11 @@ def main() -> int:
     # whole list must not cost more than the same floor allows.
     json_run = rec("--programs", str(files[small]), "--format", "json")
     run(json_run, env)
-    later_json = median(json_run, env, runs)
     results.append(
         Result(
             f"{small:,} programs, later run printing the whole ranked list as JSON (cache warm) "
             "vs start-up floor + `json.load` of the same data",
-            later_json,
-            jfloor,
+            *paired(json_run, jfloor, env, runs),
             1.5,
         )
     )
@@ -263,13 +258,15 @@ def main() -> int:
         )
     )
     big_runs = max(3, runs // 2)
-    big = median(rec("--programs", str(files[large]), "--no-cache"), env, big_runs)
-    one = median(rec("--programs", str(files[small]), "--no-cache"), env, big_runs)
     results.append(
         Result(
             f"{large:,} programs vs {small:,} (first run each, no cache): linear scaling",
-            big,
-            one,
+            *paired(
+                rec("--programs", str(files[large]), "--no-cache"),
+                rec("--programs", str(files[small]), "--no-cache"),
+                env,
+                big_runs,
+            ),
             11.0,
         )
     )
@@ -282,8 +279,12 @@ def main() -> int:
     out.mkdir()
     common = ["--programs", str(files[small]), "--top", "25", "--output-dir", str(out)]
     run([*IMGPLAN, "recommend", *paths, *common], env)  # warm every cache entry
-    single = median([*IMGPLAN, "recommend", paths[0], *common], env, runs)
-    many = median([*IMGPLAN, "recommend", *paths, *common], env, max(3, runs // 2))
+    many, single = paired(
+        [*IMGPLAN, "recommend", *paths, *common],
+        [*IMGPLAN, "recommend", paths[0], *common],
+        env,
+        max(5, runs // 2),
+    )
     results.append(
         Result(
             f"{batch} profiles vs 1 profile against {small:,} programs (cache warm)",
@@ -313,8 +314,7 @@ def main() -> int:
         Result(
             "`track list`, 300 tracked programs and 3,000 history events (cache warm) vs "
             "`python -c 'import typer, rich.table, pydantic, yaml'`",
-            median(listing, env, runs),
-            floor,
+            *paired(listing, floor, env, runs),
             1.5,
         )
     )
@@ -326,8 +326,7 @@ def main() -> int:
         Result(
             "`track update` (a note) on that tracker vs "
             "`python -c 'import typer, rich.table, pydantic, yaml'`",
-            median(update, env, runs),
-            floor,
+            *paired(update, floor, env, runs),
             1.5,
         )
     )
@@ -353,8 +352,7 @@ def main() -> int:
         Result(
             "`rank` on a 300-rank list (cache warm) vs "
             "`python -c 'import typer, rich.table, pydantic, yaml'`",
-            median(ranking, env, runs),
-            floor,
+            *paired(ranking, floor, env, runs),
             1.5,
         )
     )
