@@ -768,3 +768,17 @@ def test_an_untouched_starter_profile_reads_readiness_as_unknown(cli, tmp_path):
         or "NOT ELIGIBLE" in result.out
     )
     assert "WAIT: prepare more first" not in result.out
+
+
+def test_a_copied_dataset_works_out_its_ids_order_again():
+    """The ids' sorted order (ties in score are broken by id) is worked out when a dataset is
+    loaded and cached with it; a copy with other programs must not keep the stale one."""
+    from imgplan.load.bundled import data_path
+
+    data = load_dataset(data_path("example-programs.yaml"), TODAY)
+    assert data.id_ranks is not None
+    turned = data.copy_with(programs=list(reversed(data.programs)))
+    assert turned.id_ranks is None and turned.shorts is None
+    prof = profile("strong-scores")
+    first = [a.program.id for a in recommend(prof, data, REF, TODAY).included]
+    assert [a.program.id for a in recommend(prof, turned, REF, TODAY).included] == first

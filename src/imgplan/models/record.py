@@ -19,8 +19,8 @@ from enum import Enum
 from operator import attrgetter
 from typing import Any, ClassVar, Self
 
-from msgspec import Struct
-from msgspec.structs import replace
+from msgspec import NODEFAULT, Struct
+from msgspec.structs import fields, replace
 
 _GETTERS: dict[type, Any] = {}
 _NAMES: dict[type, tuple[str, ...]] = {}
@@ -55,8 +55,15 @@ class Record(Struct):
     RUN_FIELDS: ClassVar[frozenset[str]] = frozenset()
 
     def copy_with(self, **changes: Any) -> Self:
-        """A copy with some fields changed (what-if overrides); the original is untouched."""
-        return replace(self, **changes)
+        """A copy with some fields changed (what-if overrides); the original is untouched.
+        Run fields not given are left at their defaults: they are worked out from the other
+        fields (a dataset's short ids and ids' order from its programs) and would be stale."""
+        fresh = {
+            f.name: f.default_factory() if f.default is NODEFAULT else f.default
+            for f in fields(self)
+            if f.name in self.RUN_FIELDS and f.name not in changes
+        }
+        return replace(self, **fresh, **changes)
 
 
 def as_dict(value: Any, *, drop_none: bool = False) -> Any:
