@@ -190,8 +190,7 @@ class Index:
             zip(map(id, map(_INFORMATICS, group)), map(id, map(_LINK, group)), strict=True)
         )
         for pair, p in dict(zip(pairs, group, strict=True)).items():
-            if pair not in self.fit_by_ids:
-                self.fit_by_ids[pair] = informatics_fit(p)
+            self._fit_of(pair, p)
         fits = list(map(self.fit_by_ids.__getitem__, pairs))
         for i, fit in zip(rows, fits, strict=True):
             self.fits[i] = fit
@@ -223,11 +222,15 @@ class Index:
         found = self.fits[i]
         if found is None:
             p = self.dataset.programs[i]
-            key = (id(p.informatics), id(p.link))  # as in _read
-            found = self.fit_by_ids.get(key)
-            if found is None:
-                found = self.fit_by_ids[key] = informatics_fit(p)
-            self.fits[i] = found
+            found = self.fits[i] = self._fit_of((id(p.informatics), id(p.link)), p)
+        return found
+
+    def _fit_of(self, pair: tuple[int, int], p: Program) -> Fit:
+        """The fit of every program with ``p``'s (informatics, link) objects, ``pair`` their
+        ids (see `_read`)."""
+        found = self.fit_by_ids.get(pair)
+        if found is None:
+            found = self.fit_by_ids[pair] = informatics_fit(p)
         return found
 
 
@@ -341,21 +344,18 @@ def _entries(
     by_status = {key: _status(key, ctx.step2) for key in set(keys)}
     found = list(map(by_status.__getitem__, keys))
     preferences = _preferences(ctx, index, specialty, kept)
-    scores = list(
+    # -round(((total + fit term) + IMG term) + preference term): the order of the sum is
+    # scoring.components' (a float sum in another order could round the other way)
+    scores = map(
+        add,
         map(
-            round,
-            map(
-                add,
-                map(
-                    add,
-                    map(add, map(_TOTAL, found), map(cols.fit_terms.__getitem__, kept)),
-                    map(cols.img_terms.__getitem__, kept),
-                ),
-                map(_SECOND, preferences),
-            ),
-        )
+            add,
+            map(add, map(_TOTAL, found), map(cols.fit_terms.__getitem__, kept)),
+            map(cols.img_terms.__getitem__, kept),
+        ),
+        map(_SECOND, preferences),
     )
-    negs, ranks = list(map(neg, scores)), list(map(_RANK, found))
+    negs, ranks = list(map(neg, map(round, scores))), list(map(_RANK, found))
     size = float(len(index.dataset.programs))
     orders = map(
         add,
