@@ -13,6 +13,8 @@ from imgplan.recommend import scoring
 from imgplan.recommend.evaluate import assess
 from imgplan.rules import screens
 from imgplan.rules.context import Context
+from imgplan.rules.fit import informatics_fit
+from imgplan.rules.portfolio import Element
 from imgplan.rules.profile_findings import profile_findings
 from imgplan.rules.step3 import Step3Facts, decide
 
@@ -91,6 +93,23 @@ def test_an_unknown_visa_policy_costs_ten_points_and_a_tier():
     unknown = assess(ctx(), program(step2ck_preferred=225), AS_OF)
     assert known.score - unknown.score == scoring.VISA_UNKNOWN_PENALTY == 10
     assert (known.tier, unknown.tier) == ("safety", "target")
+
+
+@pytest.mark.parametrize(
+    ("informatics", "points"),
+    [
+        ({"ci_fellowship": "in_house"}, 35),
+        ({"ci_fellowship": "affiliated"}, 20),
+        ({"ci_fellowship": "none"}, 0),
+        ({"informatics_faculty": True}, 20),
+        ({"informatics_track": True}, 20),
+        ({"ehr_projects": True}, 15),
+        ({"analytics_team": True}, 10),
+        ({"informatics_track": False}, 0),
+    ],
+)
+def test_each_informatics_feature_adds_its_points(informatics, points):
+    assert informatics_fit(program(informatics=informatics)).score == points
 
 
 # Screens (rules/screens.py) ---------------------------------------------------------------
@@ -191,13 +210,14 @@ def test_step2_against_the_specialtys_matched_q1(score, status):
     assert finding(person(score), "step2ck-specialty", outcomes=outcomes()).status == status
 
 
-def test_exceptional_from_70():
+@pytest.mark.parametrize(("score", "exceptional"), [(69, False), (70, True)])
+def test_exceptional_from_70(score, exceptional):
     c = ctx()
-    need = reference()["exceptional_strength"]
-    assert need == 70
-    assert Context(c.profile, c.ref, TODAY, type(c.strength)(c.strength.elements)).exceptional is (
-        c.strength.score >= 70
-    )
+    assert reference()["exceptional_strength"] == 70
+    elements = {name: Element(name, score) for name in c.strength.elements}
+    strength = type(c.strength)(elements)
+    assert strength.score == score
+    assert Context(c.profile, c.ref, TODAY, strength).exceptional is exceptional
 
 
 @pytest.mark.parametrize(

@@ -243,3 +243,16 @@ def test_chances_timeline_and_report_carry_the_visa_rules(cli, tmp_path):
     assert "Visas and travel" in html and "J-1: closed" in html
     us = profile_of(tmp_path, visa="j1", citizenship="Nigeria", location="us", us_status="j1")
     assert "visa-consulate" not in {e["key"] for e in json.loads(cli("timeline", us, "--format", "json").out)["events"]}
+
+
+@pytest.mark.parametrize(
+    ("residency_years", "level", "left"),
+    [(4, "info", "1 year(s) left"), (5, "warn", "no year left"), (6, "problem", "1 year(s) OVER")],
+)
+def test_a_visa_clock_is_a_problem_only_when_the_path_runs_over_it(tmp_path, residency_years, level, left):
+    from imgplan.load.loading import load_profile
+
+    p = load_profile(profile_of(tmp_path, visa="j1", citizenship="IN", location="us", us_status="j1"), TODAY)
+    report = assess(p, bundled.visa_policy(None), TODAY, residency_years=residency_years, step3_passed=True)
+    seven = next(x for x in report.lines if x.rule == "j1-seven-years")
+    assert seven.level == level and f"= {residency_years + 2} of 7 ({left})" in seven.text

@@ -31,6 +31,7 @@ from .scoring import (
     WEIGHTS,
     competitiveness,
     components,
+    few_imgs,
     fit_finding,
     img_friendliness,
     place,
@@ -39,7 +40,6 @@ from .scoring import (
     tier_of,
     visa_unknown,
 )
-from .scoring import FEW_IMGS as _FEW_IMGS
 
 #: A screen's statuses that mark a program, strongest first: one failed screen excludes it;
 #: the guide's exception wins over conditional (an exceptional applicant who needs an H-1B is
@@ -200,7 +200,7 @@ class Index:
         img_terms = {
             share: (
                 points("img_friendliness", img_friendliness(share)),
-                share is not None and share < _FEW_IMGS,
+                few_imgs(share),
                 share is None,
             )
             for share in set(shares)

@@ -101,6 +101,11 @@ def place(
     return preference, weight * preference if preference else 0.0
 
 
+def few_imgs(img_share: float | None) -> bool:
+    """Whether a program's IMG share moves its tier one step towards reach (unknown: no)."""
+    return img_share is not None and img_share < FEW_IMGS
+
+
 def tier_of(
     status: str, margin: int | None, img_share: float | None, unknown_visa: bool = False
 ) -> str:
@@ -114,7 +119,7 @@ def tier_of(
         tier = "safety"
     else:
         return "reach"
-    downs = (img_share is not None and img_share < FEW_IMGS) + unknown_visa
+    downs = few_imgs(img_share) + unknown_visa
     return TIERS[min(len(TIERS) - 1, TIERS.index(tier) + downs)]
 
 
@@ -138,7 +143,7 @@ def tier(status: str, margin: int | None, p: Program) -> tuple[str, str]:
         why = f"margin {margin:+d} is between {TARGET_MARGIN} and +{SAFETY_MARGIN - 1}"
     else:
         why = f"margin {margin:+d} is under {TARGET_MARGIN}"
-    if p.img_share is not None and p.img_share < FEW_IMGS:
+    if few_imgs(p.img_share):
         why += f"; few IMGs ({p.img_share:.0%} < {FEW_IMGS:.0%}) moves it one tier down"
     if unknown_visa:
         why += "; its visa policy is unknown (verify) and you need a visa: one tier down"
