@@ -23,6 +23,7 @@ directory finds the program's institution hosting one, `conflict` says so.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -138,21 +139,27 @@ _SPECIALTY_WORDS = sorted(
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 
 
+_WORD_BREAK = re.compile(r"[^A-Za-z0-9]+")
+
+
 def _words(name: str) -> list[str]:
     text = name.replace("&", " and ").replace("'s", "s").replace("’s", "s")
     out = []
-    for w in re.split(r"[^A-Za-z0-9]+", text):
+    for w in _WORD_BREAK.split(text):
         if w:
             low = w.lower()
             out.append(_ABBREVIATIONS.get(low, low))
     return out
 
 
+# distinctive and _initials are cached: a dataset's programs of one sponsor share its name
+@functools.lru_cache(maxsize=1 << 16)
 def distinctive(name: str) -> tuple[str, ...]:
     """The ordered words that tell one institution from another."""
     return tuple(w for w in _words(name) if w not in _GENERIC)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _initials(name: str) -> str:
     return "".join(w[0] for w in _words(name) if w not in {"of", "for", "and", "the", "at", "in"})
 
@@ -165,12 +172,17 @@ _NOT_INSTITUTION = re.compile(
 )
 
 
+_SPACES = re.compile(r"\s+")
+_TRAILING_PUNCTUATION = re.compile(r"[\s\-–,:]+$")
+_ACGME_ID = re.compile(r"\d{10}")
+
+
 def institution_of(program_name: str) -> str:
     """A residency program's sponsoring institution, read from its name: the specialty,
     "Program" and "Residency" left out ('Riverside Health Internal Medicine' -> 'Riverside
     Health')."""
     text = _NOT_INSTITUTION.sub(" ", program_name)
-    return re.sub(r"[\s\-–,:]+$", "", re.sub(r"\s+", " ", text)).strip()
+    return _TRAILING_PUNCTUATION.sub("", _SPACES.sub(" ", text)).strip()
 
 
 def sponsors(f: Fellowship) -> list[str]:
@@ -219,6 +231,13 @@ class _Places(Struct):
     names: dict[
         str, tuple[dict[tuple[str, ...], Fellowship], dict[str, Fellowship], dict[str, Fellowship]]
     ] = field(default_factory=dict)
+    # worked out once each: a city's point, a point's nearest fellowship, and the located
+    # fellowships' (fellowship, latitude and longitude in radians, cosine of the latitude)
+    points: dict[tuple[str | None, str | None], tuple[float, float] | None] = field(
+        default_factory=dict
+    )
+    near: dict[tuple[float, float], tuple[Fellowship, float] | None] = field(default_factory=dict)
+    radians: list[tuple[Fellowship, float, float, float]] | None = None
 
     def __post_init__(self) -> None:
         for f in self.directory.fellowships:
@@ -241,12 +260,34 @@ class _Places(Struct):
                 if point is not None:
                     self.located.append((f, point))
 
+    def point(self, city: str | None, state: str | None) -> tuple[float, float] | None:
+        """`where` a city is, each (city, state) worked out once (a dataset names a city
+        many times)."""
+        key = (city, state)
+        if key not in self.points:
+            self.points[key] = where(city, state, self.coords)
+        return self.points[key]
+
     def nearest(self, point: tuple[float, float]) -> tuple[Fellowship, float] | None:
+        """The nearest located fellowship and its distance (`miles`: the same arithmetic,
+        with each fellowship's radians and cosine worked out once), each point once."""
+        if point in self.near:
+            return self.near[point]
+        if self.radians is None:
+            self.radians = [
+                (f, lat, lon, math.cos(lat))
+                for f, other in self.located
+                for lat, lon in [tuple(map(math.radians, other))]
+            ]
+        lat1, lon1 = map(math.radians, point)
+        cos1 = math.cos(lat1)
         best = None
-        for f, other in self.located:
-            d = miles(point, other)
+        for f, lat2, lon2, cos2 in self.radians:
+            h = math.sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * math.sin((lon2 - lon1) / 2) ** 2
+            d = 2 * EARTH_MILES * math.asin(min(1.0, math.sqrt(h)))
             if best is None or d < best[1]:
                 best = (f, d)
+        self.near[point] = best
         return best
 
 
@@ -255,7 +296,7 @@ def _in_house(p: Program, places: _Places) -> Link | None:
     joint sponsors 'A/B') is a fellowship's institution, in the program's state, or in the
     state its ACGME ID's state code stands for (a sponsor across a state line)."""
     states = [p.state] if p.state else []
-    if re.fullmatch(r"\d{10}", p.id):
+    if _ACGME_ID.fullmatch(p.id):
         coded = places.code_states.get(p.id[3:5])
         if coded and coded not in states:
             states.append(coded)
@@ -289,7 +330,7 @@ def link_of(p: Program, places: _Places, by_id: dict[str, Fellowship]) -> Link |
             return _link(
                 "in_house", f, None, "the dataset names this fellowship (ci_fellowship_id)"
             )
-    point = where(p.city, p.state, places.coords)
+    point = places.point(p.city, p.state)
     found = _in_house(p, places)
     if found is not None:
         return found

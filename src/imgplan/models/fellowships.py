@@ -5,6 +5,7 @@ order), and a residency program's link to it."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -105,12 +106,18 @@ _CITY_ALIASES = {
 }
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9 ]+")
+_PARENTHETICAL = re.compile(r"\s*\(.*?\)\s*")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def city_key(city: str, state: str) -> tuple[str, str]:
     """('st louis', 'MO') for 'St. Louis, MO', 'Saint Louis', 'St.Louis' or 'ST LOUIS';
-    accents and apostrophes folded ('Española' is 'espanola', "Lee's" is 'lees')."""
+    accents and apostrophes folded ('Española' is 'espanola', "Lee's" is 'lees'). Cached: a
+    dataset names each city many times (13,000 programs: ~70,000 calls, a tenth of linking)."""
     plain = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode("ascii")
     plain = plain.lower().replace("'", "").replace("\u2019", "").replace(".", " ")
-    words = re.sub(r"[^a-z0-9 ]+", " ", plain).split()
+    words = _NOT_ALNUM.sub(" ", plain).split()
     text = " ".join(_CITY_ALIASES.get(w, w) for w in words)
     return _CITY_ALIASES.get(text, text), state.upper()
 
@@ -120,7 +127,7 @@ def city_variants(city: str, state: str) -> list[tuple[str, str]]:
     parenthetical ('Oak Lawn (Chicago)'), without a trailing state ('Mesa, AZ') and each part
     of a joint name ('Sugar Land/Houston')."""
     found = [city_key(city, state)]
-    bare = re.sub(r"\s*\(.*?\)\s*", " ", city).strip()
+    bare = _PARENTHETICAL.sub(" ", city).strip()
     bare = re.sub(rf",\s*{re.escape(state)}\s*$", "", bare, flags=re.I).strip()
     for part in [bare, *bare.split("/")]:
         key = city_key(part, state)
