@@ -593,6 +593,36 @@ def test_json_rows_read_from_entries_equal_the_full_entries(name):
     assert all(e["tier_reason"] for e in doc["programs"])
 
 
+def test_json_output_is_what_json_dumps_writes_byte_for_byte(cli):
+    """Findings and exclusion reasons are written as pre-encoded fragments, indented for the
+    place they sit in (render.common.encoder): the output must still be exactly what
+    json.dumps(indent=2) writes, for one profile (the list at level 1) and a batch (level 3)."""
+    profiles = [str(PROFILES / f"{name}.yaml") for name in ("strong-scores", "needs-h1b")]
+    for args in (profiles[:1], profiles):
+        out = cli("recommend", *args, "--programs", "example", "--format", "json").out
+        doc = json.loads(out)
+        assert out == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        docs = doc.get("results", [doc])
+        assert len(docs) == len(args)
+        assert all(d["programs"][0]["findings"] and d["excluded"][0]["reasons"] for d in docs)
+
+
+def test_an_encoded_value_is_indented_for_its_level_and_a_refused_one_kept():
+    from imgplan.render.common import dumps_bytes, encoder
+
+    value = {"rule": "r", "list": [1, {"é": None}], "empty": []}
+    for level in range(4):
+        doc = value
+        for _ in range(level):
+            doc = [doc]
+        wrapped = encoder(level)(value)
+        for _ in range(level):
+            wrapped = [wrapped]
+        assert dumps_bytes(wrapped) == dumps_bytes(doc)
+    not_utf8 = {"name": "caf\udce9"}  # a file name's byte that is not UTF-8
+    assert encoder(1)(not_utf8) is not_utf8
+
+
 KNOWN_PASSING = {
     "visas": lambda prof: ["j1", "h1b"],
     "step2ck_min": lambda prof: prof.step2,

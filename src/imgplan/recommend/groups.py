@@ -4,6 +4,7 @@ the findings of its keys)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import repeat
 
 from msgspec import Struct, field
@@ -25,8 +26,10 @@ class GroupFindings(Struct):
     flagged: list[tuple[list[object], dict[object, str]]] | None = None
     # the flags lists already made, by the rules found (positions share them: do not change)
     flag_lists: dict[tuple[str | None, ...], list[str]] = field(default_factory=dict)
-    # every position's findings as JSON, its flags, its failed findings (see the methods)
-    json: list[tuple[dict[str, str], ...]] | None = None
+    # every position's findings as JSON (and the function that wrote them), its flags, its
+    # failed findings (see the methods)
+    json: list[tuple[object, ...]] | None = None
+    json_by: Callable[[Finding], object] | None = None
     all_flags: list[list[str]] | None = None
     failures: list[list[Finding]] | None = None
 
@@ -65,14 +68,17 @@ class GroupFindings(Struct):
             self.all_flags = list(map(made.__getitem__, hits))
         return self.all_flags
 
-    def every_json(self) -> list[tuple[dict[str, str], ...]]:
-        """`of` of every position as JSON objects (`Finding.as_json`), each converted once."""
-        if self.json is None:
+    def every_json(
+        self, as_json: Callable[[Finding], object] = Finding.as_json
+    ) -> list[tuple[object, ...]]:
+        """`of` of every position as JSON (``as_json`` of each finding), each converted once."""
+        if self.json is None or self.json_by is not as_json:
             columns = [
-                map({k: f.as_json() for k, f in memo.items()}.__getitem__, keys)
+                map({k: as_json(f) for k, f in memo.items()}.__getitem__, keys)
                 for memo, keys in zip(self.memos, self.keys, strict=True)
             ]
-            self.json = list(zip(repeat(self.head.as_json()), *columns))
+            self.json = list(zip(repeat(as_json(self.head)), *columns))
+            self.json_by = as_json
         return self.json
 
     def every_failure(self) -> list[list[Finding]]:

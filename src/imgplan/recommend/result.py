@@ -4,6 +4,7 @@ first 25 programs of a 13,000-program list builds 25 of them, JSON builds all)."
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from functools import cached_property
 from itertools import repeat
 from operator import add, attrgetter, getitem, itemgetter, neg
@@ -39,13 +40,22 @@ class Shown(Struct):
     flags: list[str]
 
 
-class Listed(Shown):
-    """One program of the ranked list as the JSON list reads it (see `Recommendation.listed`):
-    a table row, plus its tier's reason and its findings (what an Assessed entry says,
-    without the score's components)."""
+class Listed(Struct):
+    """The ranked list as the JSON list reads it (see `Recommendation.listed`), one list per
+    field, in rank order: what a table row shows, plus each tier's reason and the findings
+    (what an Assessed entry says, without the score's components). Columns, not one object
+    per program: the JSON list builds one dict per program from them, and a row object in
+    between was a twentieth of a warm run printing 4,600 programs."""
 
-    tier_reason: str
-    findings: tuple[dict[str, str], ...]  # as JSON (`Finding.as_json`)
+    programs: list[Program]
+    tiers: list[str]
+    statuses: list[str]
+    scores: list[int]
+    fits: list[int]
+    margins: list[int | None]
+    flags: list[list[str]]
+    tier_reasons: list[str]
+    findings: list[tuple[object, ...]]  # as JSON (`Finding.as_json`, or listed's as_json)
 
 
 # What `listed` reads of an Entry, a program and a Fit (see `Entry` for the order).
@@ -112,13 +122,14 @@ class Recommendation(Struct, dict=True):
             for e in self._entries()
         ]
 
-    def listed(self) -> list[Listed]:
-        """`programs` as `Listed` rows, read straight from the ranked entries (no Assessed
+    def listed(self, as_json: Callable[[Finding], object] = Finding.as_json) -> Listed:
+        """`programs` as `Listed` columns, read straight from the ranked entries (no Assessed
         entry, no score components) with each tier's reason worded once per distinct (status,
         margin, IMG share): a 13,000-program list has about 1,200 for 4,600 programs.
 
         Built column by column (map and zip run in C): the JSON list reads every program, and
-        row by row this was a tenth of a warm run printing 4,600 of them."""
+        row by row this was a tenth of a warm run printing 4,600 of them. ``as_json`` writes
+        a finding (`Finding.as_json`; the JSON output passes one that encodes it once)."""
         entries = self._entries()
         programs, index = self.dataset.programs, index_of(self.dataset)
         positions = list(map(_POS, entries))
@@ -127,10 +138,10 @@ class Recommendation(Struct, dict=True):
         groups = list(map(_GROUP, entries))
         slots = list(map(_SLOT, entries))
         distinct = dict(zip(map(id, groups), groups, strict=True))
-        json_rows = {key: g.every_json() for key, g in distinct.items()}
+        json_rows = {key: g.every_json(as_json) for key, g in distinct.items()}
         flag_rows = {key: g.every_flags() for key, g in distinct.items()}
         unique_fits = dict(zip(map(id, fits), fits, strict=True))
-        fit_json = {key: (fit_finding(f).as_json(),) for key, f in unique_fits.items()}
+        fit_json = {key: (as_json(fit_finding(f)),) for key, f in unique_fits.items()}
         findings = map(
             add,
             map(getitem, map(json_rows.__getitem__, map(id, groups)), slots),
@@ -143,19 +154,16 @@ class Recommendation(Struct, dict=True):
             key: tier(key[0], key[1], p)[1]
             for key, p in dict(zip(why_keys, shown, strict=True)).items()
         }
-        return list(
-            map(
-                Listed,
-                shown,
-                map(_TIER, entries),
-                map(_STATUS, entries),
-                map(neg, map(_NEG_SCORE, entries)),
-                map(_SCORE, fits),
-                map(_MARGIN, entries),
-                map(getitem, map(flag_rows.__getitem__, map(id, groups)), slots),
-                map(why.__getitem__, why_keys),
-                findings,
-            )
+        return Listed(
+            shown,
+            list(map(_TIER, entries)),
+            list(map(_STATUS, entries)),
+            list(map(neg, map(_NEG_SCORE, entries))),
+            list(map(_SCORE, fits)),
+            list(map(_MARGIN, entries)),
+            list(map(getitem, map(flag_rows.__getitem__, map(id, groups)), slots)),
+            list(map(why.__getitem__, why_keys)),
+            list(findings),
         )
 
     @property

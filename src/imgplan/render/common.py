@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import re
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 from ..models.fellowships import FellowshipDirectory, Link
@@ -238,6 +239,27 @@ def dumps_bytes(doc: dict[str, Any]) -> bytes:
         return orjson.dumps(doc, default=str, option=options)
     except orjson.JSONEncodeError:  # a file name that is not UTF-8 (surrogates in a str)
         return orjson.dumps(_utf8(doc), default=str, option=options)
+
+
+def encoder(level: int) -> Callable[[Any], Any]:
+    """A function that encodes a value once for `dumps_bytes`: an `orjson.Fragment` holding
+    the bytes `dumps_bytes` writes for it ``level`` levels into a document (the root is level
+    0, its items level 1). A value thousands of entries share (a finding) is then encoded
+    once, not thousands of times. A value orjson refuses (a str that is not UTF-8) is given
+    back as it is, for `dumps_bytes` to write."""
+    import orjson  # lazy (see dumps_bytes)
+
+    pad = b"\n" + b"  " * level  # a JSON string holds no raw newline: each is indentation
+    options = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS  # as dumps_bytes, less the newline
+
+    def encode(value: Any) -> Any:
+        try:
+            text = orjson.dumps(value, default=str, option=options)
+        except orjson.JSONEncodeError:
+            return value
+        return orjson.Fragment(text.replace(b"\n", pad))
+
+    return encode
 
 
 def _utf8(value: Any) -> Any:
