@@ -11,7 +11,6 @@ import typer
 
 from ..errors import UsageError, tell
 from ..load.cache import from_settings
-from ..load.cells import PARSERS
 from ..load.files import check_first, deliver
 from ..load.session import Run
 from ..models.programs import Dataset
@@ -42,6 +41,9 @@ def _overrides(items: list[str] | None) -> tuple[tuple[str, str], ...]:
             raise UsageError(
                 f"--map {item!r:.80} is not FIELD=COLUMN; expected e.g. --map step2ck_min='Step 2 (min)'"
             )
+        # lazy: the cell parsers and the layouts they read are ~5 ms of every command's start
+        from ..load.cells import PARSERS
+
         if field not in PARSERS:
             raise UsageError(
                 f"--map {item!r:.80}: '{field:.40}' is not a field; expected one of: "

@@ -6,7 +6,6 @@ opens the database, and in one transaction reads the applicant's tracker, asks t
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -46,6 +45,8 @@ ProgramArg = Annotated[str, typer.Argument(help="A tracked program: its id (or i
 
 
 def _who() -> str:
+    import getpass  # lazy: only a change recorded in the tracker asks (termios, pwd)
+
     try:
         return getpass.getuser()[:100]
     except Exception:  # no user name in this environment
