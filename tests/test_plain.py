@@ -10,7 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import textwrap
+
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from imgplan.render.common import wrap
 
 from conftest import PROFILES, ROOT, TODAY, golden
 
@@ -175,3 +181,30 @@ def test_counts_read_as_english(cli):
     result = cli("assess", str(PROFILES / "step2-planned.yaml"))
     words = " ".join(result.out.split())  # the terminal view wraps lines
     assert "ask for 3 more where" in words and "mores" not in words
+
+
+_WORDS = st.lists(st.text(alphabet="ab1é_-", min_size=1, max_size=14), min_size=1, max_size=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.tuples(st.sampled_from(["", " ", "   "]), _WORDS.map(" ".join)).map("".join)
+    | st.text(alphabet="ab -é\u00a0\t", max_size=60),
+    width=st.integers(1, 30),
+    initial=st.sampled_from(["", "  ", "- "]),
+    subsequent=st.sampled_from(["", "    ", " " * 31]),
+    hyphens=st.booleans(),
+    long_words=st.booleans(),
+)
+def test_wrap_gives_textwraps_lines(text, width, initial, subsequent, hyphens, long_words):
+    """render.common.wrap cuts simple lines itself (single spaces, no hyphen textwrap would
+    break at): its lines must be textwrap's, whatever the text, width and options. (textwrap
+    itself never returns when it must break words on a line its indent fills: not asked.)"""
+    assume(not long_words or width > max(len(initial), len(subsequent)))
+    options = {
+        "initial_indent": initial,
+        "subsequent_indent": subsequent,
+        "break_on_hyphens": hyphens,
+        "break_long_words": long_words,
+    }
+    assert wrap(text, width, **options) == textwrap.wrap(text, width, **options)
