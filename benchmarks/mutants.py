@@ -29,18 +29,18 @@ REFERENCE = "src/imgplan/data/reference.yaml"
 # the tests that pin rules run first (a mutant is killed at the first failure) ...
 FIRST = ("tests/test_thresholds.py", "tests/test_rules.py", "tests/test_season.py")
 # ... after the tests of the mutated file's own room
-ROOMS = {
-    "src/imgplan/tracking/": "tests/test_tracker.py",
-    "src/imgplan/ranking/": "tests/test_rank.py",
-    "src/imgplan/visa.py": "tests/test_visa.py",
-    "src/imgplan/match/": "tests/test_match.py",
-    "src/imgplan/load/market.py": "tests/test_hardening.py",
-    "src/imgplan/datasets.py": "tests/test_hardening.py",
-    "src/imgplan/rules/step3.py": "tests/test_step3.py",
-    "src/imgplan/plan.py": "tests/test_plan.py",
-    "src/imgplan/fellowships.py": "tests/test_fellowships.py",
-    "src/imgplan/rules/fit.py": "tests/test_fellowships.py",
-    "src/imgplan/render/report.py": "tests/test_report.py",
+ROOMS: dict[str, tuple[str, ...]] = {
+    "src/imgplan/datasets.py": ("tests/test_layouts.py", "tests/test_hardening.py"),
+    "src/imgplan/tracking/": ("tests/test_tracker.py",),
+    "src/imgplan/ranking/": ("tests/test_rank.py",),
+    "src/imgplan/visa.py": ("tests/test_visa.py",),
+    "src/imgplan/match/": ("tests/test_match.py",),
+    "src/imgplan/load/market.py": ("tests/test_hardening.py",),
+    "src/imgplan/rules/step3.py": ("tests/test_step3.py",),
+    "src/imgplan/plan.py": ("tests/test_plan.py",),
+    "src/imgplan/fellowships.py": ("tests/test_fellowships.py",),
+    "src/imgplan/rules/fit.py": ("tests/test_fellowships.py",),
+    "src/imgplan/render/report.py": ("tests/test_report.py",),
 }
 SCORING = "src/imgplan/recommend/scoring.py"
 ALERTS = "src/imgplan/tracking/alerts.py"
@@ -409,8 +409,7 @@ def run(mutant: tuple[str, str, str, str], python: str) -> tuple[str, str, float
         target.write_text(text.replace(old, new))
         env = {**os.environ, "PYTHONPATH": str(copy), "IMGPLAN_CACHE_DIR": str(Path(tmp) / "c")}
         start = time.perf_counter()
-        room = [test for prefix, test in ROOMS.items() if file.startswith(prefix)]
-        first = list(dict.fromkeys([*room, *FIRST]))
+        first = list(dict.fromkeys([*_room(file), *FIRST]))
         # The room's and the threshold and rule tests first: most mutants fail there. Two
         # runs, because pytest runs a folder's files in name order even when some of them
         # are also named first on its command line.
@@ -426,6 +425,11 @@ def run(mutant: tuple[str, str, str, str], python: str) -> tuple[str, str, float
             if proc.returncode != 0:
                 return "killed", _failed(proc.stdout), time.perf_counter() - start
         return "SURVIVED", "", time.perf_counter() - start
+
+
+def _room(file: str) -> list[str]:
+    """The test files of the mutated file's room."""
+    return [test for prefix, tests in ROOMS.items() if file.startswith(prefix) for test in tests]
 
 
 def _failed(output: str) -> str:
