@@ -6,7 +6,7 @@ flip a comparison. The script applies it to a copy of src/, runs the test suite 
 copy (PYTHONPATH puts it first) and reports whether a test failed ("killed") or not
 ("survived"). A surviving mutant is an untested rule.
 
-    python benchmarks/mutants.py            # every mutant (about 20 minutes on 2 cores)
+    python benchmarks/mutants.py            # every mutant (~8 minutes on 2 cores)
     python benchmarks/mutants.py --list     # the mutants, without running them
     python benchmarks/mutants.py -k fresh   # those whose name contains "fresh" (-k A -k B: either)
 """
