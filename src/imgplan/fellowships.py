@@ -54,10 +54,14 @@ Coordinates = dict[tuple[str, str], tuple[float, float]]
 def miles(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance in miles (haversine)."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
+    return _haversine(lat1, lon1, math.cos(lat1), lat2, lon2, math.cos(lat2))
+
+
+def _haversine(
+    lat1: float, lon1: float, cos1: float, lat2: float, lon2: float, cos2: float
+) -> float:
+    """`miles` from radians and the latitudes' cosines (`_Places.nearest` keeps them)."""
+    h = math.sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_MILES * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -269,8 +273,8 @@ class _Places(Struct):
         return self.points[key]
 
     def nearest(self, point: tuple[float, float]) -> tuple[Fellowship, float] | None:
-        """The nearest located fellowship and its distance (`miles`: the same arithmetic,
-        with each fellowship's radians and cosine worked out once), each point once."""
+        """The nearest located fellowship and its distance (`miles`, with each fellowship's
+        radians and cosine worked out once), each point once."""
         if point in self.near:
             return self.near[point]
         if self.radians is None:
@@ -283,8 +287,7 @@ class _Places(Struct):
         cos1 = math.cos(lat1)
         best = None
         for f, lat2, lon2, cos2 in self.radians:
-            h = math.sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * math.sin((lon2 - lon1) / 2) ** 2
-            d = 2 * EARTH_MILES * math.asin(min(1.0, math.sqrt(h)))
+            d = _haversine(lat1, lon1, cos1, lat2, lon2, cos2)
             if best is None or d < best[1]:
                 best = (f, d)
         self.near[point] = best

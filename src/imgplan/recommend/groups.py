@@ -26,10 +26,7 @@ class GroupFindings(Struct):
     flagged: list[tuple[list[object], dict[object, str]]] | None = None
     # the flags lists already made, by the rules found (positions share them: do not change)
     flag_lists: dict[tuple[str | None, ...], list[str]] = field(default_factory=dict)
-    # every position's findings as JSON (and the function that wrote them), its flags, its
-    # failed findings (see the methods)
-    json: list[tuple[object, ...]] | None = None
-    json_by: Callable[[Finding], object] | None = None
+    # every position's flags and failed findings (see the methods)
     all_flags: list[list[str]] | None = None
     failures: list[list[Finding]] | None = None
 
@@ -72,14 +69,11 @@ class GroupFindings(Struct):
         self, as_json: Callable[[Finding], object] = Finding.as_json
     ) -> list[tuple[object, ...]]:
         """`of` of every position as JSON (``as_json`` of each finding), each converted once."""
-        if self.json is None or self.json_by is not as_json:
-            columns = [
-                map({k: as_json(f) for k, f in memo.items()}.__getitem__, keys)
-                for memo, keys in zip(self.memos, self.keys, strict=True)
-            ]
-            self.json = list(zip(repeat(as_json(self.head)), *columns))
-            self.json_by = as_json
-        return self.json
+        columns = [
+            map({k: as_json(f) for k, f in memo.items()}.__getitem__, keys)
+            for memo, keys in zip(self.memos, self.keys, strict=True)
+        ]
+        return list(zip(repeat(as_json(self.head)), *columns))
 
     def every_failure(self) -> list[list[Finding]]:
         """The failed findings of every position (as `[f for f in of(n) if fail]`); positions

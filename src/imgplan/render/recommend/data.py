@@ -14,8 +14,8 @@ from .plan import plan_json, signals_json
 from .residents import resident_json
 
 #: A listed program's JSON object: its keys, each with the column it is read from, a
-#: `Program` attribute ("program.x") or a `Listed` column; "fellowship_link" is the program's
-#: link as JSON.
+#: `Program` attribute ("program.x") or a `Listed` column; then "fellowship_link", the
+#: program's link as JSON.
 _LISTED = (
     ("id", "program.id"),
     ("name", "program.name"),
@@ -35,9 +35,8 @@ _LISTED = (
     ("flags", "flags"),
     ("tier_reason", "tier_reasons"),
     ("findings", "findings"),
-    ("fellowship_link", "program.link"),
 )
-_LISTED_KEYS = tuple(key for key, _ in _LISTED)
+_LISTED_KEYS = (*(key for key, _ in _LISTED), "fellowship_link")
 _LINK = attrgetter("link")
 _EXCLUDED_KEYS = ("id", "name", "specialty", "state", "reasons")
 _EXCLUDED_VALUES = attrgetter("id", "name", "specialty", "state")
@@ -50,7 +49,7 @@ def _listed(rec: Recommendation, level: int) -> list[dict[str, Any]]:
     `StrEnum` members, which orjson writes as their text. Links are shared by programs in one
     place: each is converted once. The objects are made by map and zip (in C) from one list
     per key: thousands of programs, one dict each. The list is ``level`` levels into the
-    output document; findings are written as pre-encoded fragments (see `encoded_once`):
+    output document; findings are written as pre-encoded fragments (see `encoder`):
     4,600 programs hold 41,000 findings, 1,200 distinct objects, and were half the bytes."""
     # a finding object is in the list (level), a program, its findings: three levels down
     encode = encoder(level + 3)
@@ -65,7 +64,7 @@ def _listed(rec: Recommendation, level: int) -> list[dict[str, Any]]:
         map(attrgetter(source[len("program.") :]), programs)
         if source.startswith("program.")
         else getattr(listed, source)
-        for _, source in _LISTED[:-1]
+        for _, source in _LISTED
     ]
     columns.append(map(converted.__getitem__, map(id, links)))
     return list(map(dict, map(zip, repeat(_LISTED_KEYS), zip(*columns, strict=True))))
@@ -73,7 +72,7 @@ def _listed(rec: Recommendation, level: int) -> list[dict[str, Any]]:
 
 def _excluded_json(rec: Recommendation, level: int) -> list[dict[str, Any]]:
     """The excluded programs as JSON, the list ``level`` levels into the output document;
-    one reasons list per shared finding list, each pre-encoded (see `encoded_once`)."""
+    one reasons list per shared finding list, each pre-encoded (see `encoder`)."""
     pairs = rec.excluded_reasons()
     failed = list(map(_SECOND, pairs))
     # a reasons list is in the list (level), an excluded program: two levels down
