@@ -13,7 +13,7 @@ from typing import Any
 from msgspec import Struct, field
 
 from .errors import visible
-from .fellowships import distinctive, institution_of
+from .institutions import distinctive, institution_of
 from .models.programs import INFORMATICS_FIELDS, Dataset, Program
 from .models.record import as_dict
 

@@ -23,14 +23,20 @@ directory finds the program's institution hosting one, `conflict` says so.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import re
 from collections.abc import Iterable
 
 from msgspec import Struct, field
 
-from .models import vocab
+from .institutions import (
+    ACRONYM,
+    distinctive,
+    initials_of,
+    institution_of,
+    same_institution,
+    sponsors,
+)
 from .models.fellowships import (
     CONFIDENCE,
     Fellowship,
@@ -76,135 +82,7 @@ def where(city: str | None, state: str | None, coords: Coordinates) -> tuple[flo
     return None
 
 
-# Institution names ------------------------------------------------------------------------
-
-_ABBREVIATIONS = {
-    "univ": "university",
-    "med": "medical",
-    "ctr": "center",
-    "cntr": "center",
-    "centre": "center",
-    "hosp": "hospital",
-    "hosps": "hospitals",
-    "st": "saint",
-    "mt": "mount",
-    "&": "and",
-    "sch": "school",
-    "coll": "college",
-}
-_GENERIC = frozenset(
-    [
-        "the",
-        "of",
-        "at",
-        "for",
-        "and",
-        "in",
-        "medical",
-        "center",
-        "centers",
-        "hospital",
-        "hospitals",
-        "health",
-        "healthcare",
-        "care",
-        "system",
-        "systems",
-        "school",
-        "college",
-        "medicine",
-        "clinic",
-        "clinics",
-        "program",
-        "programs",
-        "sponsored",
-        "residency",
-        "fellowship",
-        "clinical",
-        "informatics",
-        "academic",
-        "campus",
-        "inc",
-        "llc",
-        "department",
-        "dept",
-        "affiliated",
-        "graduate",
-        "education",
-        "gme",
-    ]
-)
-_SPECIALTY_WORDS = sorted(
-    {w for label in vocab.SPECIALTY_LABELS.values() for w in [label.lower()]}
-    | {"transitional year", "preliminary", "categorical"},
-    key=len,
-    reverse=True,
-)
-_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
-
-
-_WORD_BREAK = re.compile(r"[^A-Za-z0-9]+")
-
-
-def _words(name: str) -> list[str]:
-    text = name.replace("&", " and ").replace("'s", "s").replace("’s", "s")
-    out = []
-    for w in _WORD_BREAK.split(text):
-        if w:
-            low = w.lower()
-            out.append(_ABBREVIATIONS.get(low, low))
-    return out
-
-
-# distinctive and _initials are cached: a dataset's programs of one sponsor share its name
-@functools.lru_cache(maxsize=1 << 16)
-def distinctive(name: str) -> tuple[str, ...]:
-    """The ordered words that tell one institution from another."""
-    return tuple(w for w in _words(name) if w not in _GENERIC)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _initials(name: str) -> str:
-    return "".join(w[0] for w in _words(name) if w not in {"of", "for", "and", "the", "at", "in"})
-
-
-_NOT_INSTITUTION = re.compile(
-    r"\b("
-    + "|".join(re.escape(w) for w in [*_SPECIALTY_WORDS, "residency", "program", "sponsored"])
-    + r")\b",
-    re.I,
-)
-
-
-_SPACES = re.compile(r"\s+")
-_TRAILING_PUNCTUATION = re.compile(r"[\s\-–,:]+$")
 _ACGME_ID = re.compile(r"\d{10}")
-
-
-def institution_of(program_name: str) -> str:
-    """A residency program's sponsoring institution, read from its name: the specialty,
-    "Program" and "Residency" left out ('Riverside Health Internal Medicine' -> 'Riverside
-    Health')."""
-    text = _NOT_INSTITUTION.sub(" ", program_name)
-    return _TRAILING_PUNCTUATION.sub("", _SPACES.sub(" ", text)).strip()
-
-
-def sponsors(f: Fellowship) -> list[str]:
-    """The fellowship's institution names: joint sponsors split on '/', plus its own name."""
-    names = [part.strip() for part in re.split(r"\s*/\s*", f.institution or "") if part.strip()]
-    return names + [f.name]
-
-
-def same_institution(a: str, b: str) -> bool:
-    """Do two names denote one institution? See the module's rule 1."""
-    raw_a, raw_b = a.strip(), b.strip()
-    for x, y in ((raw_a, raw_b), (raw_b, raw_a)):
-        if _ACRONYM.match(x) and len(x) >= 3:
-            return x.lower() == _initials(y)
-    da, db = distinctive(a), distinctive(b)
-    if not da or not db or da != db:
-        return False
-    return da != ("university",)
 
 
 # The link ---------------------------------------------------------------------------------
@@ -251,13 +129,13 @@ class _Places(Struct):
                 self.by_state.setdefault(f.state, []).append(f)
                 words, acronyms, initials = self.names.setdefault(f.state, ({}, {}, {}))
                 for name in sponsors(f):
-                    if _ACRONYM.match(name.strip()):
+                    if ACRONYM.match(name.strip()):
                         acronyms.setdefault(name.strip().lower(), f)
                         continue
                     d = distinctive(name)
                     if d and d != ("university",):
                         words.setdefault(d, f)
-                    initials.setdefault(_initials(name), f)
+                    initials.setdefault(initials_of(name), f)
             if f.city and f.state:
                 self.by_city.setdefault(city_key(f.city, f.state), []).append(f)
                 point = where(f.city, f.state, self.coords)
@@ -311,12 +189,12 @@ def _in_house(p: Program, places: _Places) -> Link | None:
             continue
         words, acronyms, initials = index
         for own in owns:
-            if _ACRONYM.match(own):
+            if ACRONYM.match(own):
                 f = initials.get(own.lower())
             else:
                 d = distinctive(own)
                 f = words.get(d) if d != ("university",) else None
-                f = f or acronyms.get(_initials(own))
+                f = f or acronyms.get(initials_of(own))
             if f is not None:
                 why = f"'{own}' is the fellowship's institution ({f.institution or f.name})"
                 return _link("in_house", f, None, why)
