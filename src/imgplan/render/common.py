@@ -91,8 +91,8 @@ def _at_spaces(
     """textwrap's lines for words separated by single spaces after ``lead`` leading ones (see
     `wrap`): each line the longest run of whole words that fits (the first keeps the leading
     spaces), a word longer than a line on a line of its own; None when textwrap would do
-    otherwise: break such a word (``break_long_words``), or the leading spaces and the first
-    word do not fit on the first line."""
+    otherwise: break such a word (``break_long_words``, also when it follows words on a
+    line), or the leading spaces and the first word do not fit on the first line."""
     lines = []
     pos, indent = 0, initial_indent
     while True:
@@ -111,6 +111,12 @@ def _at_spaces(
             if cut < 0:
                 lines.append(indent + text[pos:])
                 return lines
+        if break_long_words:
+            # textwrap breaks the next word into the room left when it is longer than this
+            # line: an empty piece, which then keeps this line's trailing space
+            after = text.find(" ", cut + 1)
+            if (len(text) if after < 0 else after) - (cut + 1) > room:
+                return None
         lines.append(indent + text[pos:cut])
         pos, indent = cut + 1, subsequent_indent
 
